@@ -1,0 +1,38 @@
+"""sktune: scikit-learn-compatible hyperparameter search.
+
+Grid, random, Bayesian and Hyperband searches share one vocabulary of
+distributions and behave as drop-ins for scikit-learn's own searches.
+"""
+
+from . import distributions
+from .distributions import (
+    Beta,
+    Categorical,
+    Exponential,
+    Gamma,
+    Integer,
+    LogNormal,
+    LogUniform,
+    Normal,
+    Uniform,
+)
+from .search import GridSearch, RandomSearch
+from .space import SearchSpace
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "Beta",
+    "Categorical",
+    "Exponential",
+    "Gamma",
+    "GridSearch",
+    "Integer",
+    "LogNormal",
+    "LogUniform",
+    "Normal",
+    "RandomSearch",
+    "SearchSpace",
+    "Uniform",
+    "distributions",
+]

@@ -1,0 +1,27 @@
+"""Distributions: one vocabulary for every search strategy.
+
+Each distribution maps the unit interval to parameter values (``ppf``) and
+back (``to_unit``), samples like a scipy frozen distribution (``rvs``) and
+offers ``grid(n)`` quantile points for grid search.
+"""
+
+from ._base import Distribution
+from ._coerce import ScipyDistribution, as_distribution, is_scipy_frozen
+from ._continuous import Beta, Exponential, Gamma, LogNormal, LogUniform, Normal, Uniform
+from ._discrete import Categorical, Integer
+
+__all__ = [
+    "Beta",
+    "Categorical",
+    "Distribution",
+    "Exponential",
+    "Gamma",
+    "Integer",
+    "LogNormal",
+    "LogUniform",
+    "Normal",
+    "ScipyDistribution",
+    "Uniform",
+    "as_distribution",
+    "is_scipy_frozen",
+]

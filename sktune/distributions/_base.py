@@ -1,0 +1,265 @@
+"""The one base class every sktune distribution derives from.
+
+A distribution maps the unit interval onto parameter values (``ppf``) and
+back (``to_unit``). Every search strategy works through these two maps, so
+no other module needs to know which distribution it holds.
+
+Three kinds of value geometry exist:
+
+* continuous: a scipy frozen distribution, optionally truncated to
+  ``[low, high]``;
+* rounded: a continuous distribution on ``[low - 0.5, high + 0.5]`` whose
+  draws are rounded to integers (``Integer``);
+* scipy discrete: a frozen ``rv_discrete`` (``randint``, ``bernoulli``...).
+
+``Categorical`` overrides the maps with its cumulative weights.
+"""
+
+import numbers
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+# scipy's discrete ppf(0) is ``low - 1`` and ppf(1) may be inf; keeping u
+# inside (0, 1) by this margin lands on the support's first and last values.
+_EDGE = 1e-12
+
+
+def _as_python_scalar(value):
+    """numpy scalars -> int/float so estimators see the type users wrote."""
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def _pretty(x):
+    """Round to 12 significant digits: grids show ``0.01``, not ``0.0099999``."""
+    return float(f"{x:.12g}")
+
+
+class Distribution:
+    """Base class of the sktune distributions.
+
+    Subclasses declare their constructor arguments in ``_fields`` and call
+    :meth:`_setup` with a scipy frozen distribution. Instances are immutable
+    and compare by value.
+
+    Attributes
+    ----------
+    is_integer : bool
+        Values are integers.
+    is_categorical : bool
+        Values are unordered choices.
+    is_log : bool
+        The distribution lives on a log scale (plots use log axes).
+    """
+
+    _fields = ()
+    is_integer = False
+    is_categorical = False
+    is_log = False
+
+    def _setup(self, frozen, *, low=None, high=None, rounded=False):
+        d = self.__dict__
+        d["_dist"] = frozen
+        d["_rounded"] = rounded
+        d["_scipy_discrete"] = hasattr(frozen, "dist") and hasattr(frozen.dist, "pmf")
+        lo, hi = frozen.support()
+        if rounded:
+            lo, hi = low - 0.5, high + 0.5
+        elif low is not None or high is not None:
+            lo = lo if low is None else max(lo, low)
+            hi = hi if high is None else min(hi, high)
+        d["_lo"], d["_hi"] = float(lo), float(hi)
+        d["_flo"] = float(frozen.cdf(lo)) if np.isfinite(lo) else 0.0
+        d["_fhi"] = float(frozen.cdf(hi)) if np.isfinite(hi) else 1.0
+        if self._scipy_discrete:
+            d["_flo"], d["_fhi"] = 0.0, 1.0
+        if not self._fhi > self._flo:
+            raise ValueError(
+                f"{self!r} puts no probability mass inside its bounds; widen "
+                "'low'/'high' or move the centre of the distribution."
+            )
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{type(self).__name__} objects are immutable.")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"{type(self).__name__} objects are immutable.")
+
+    # value semantics ---------------------------------------------------------
+    def _key(self):
+        return tuple(getattr(self, f) for f in self._fields)
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash((type(self).__name__, self._key()))
+
+    def __repr__(self):
+        args = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
+        return f"{type(self).__name__}({args})"
+
+    # the unit-interval maps -------------------------------------------------
+    def ppf(self, u):
+        """Map quantiles ``u`` in ``[0, 1]`` to parameter values.
+
+        Parameters
+        ----------
+        u : float or array-like of float
+            Quantiles.
+
+        Returns
+        -------
+        x : scalar or ndarray
+            A Python scalar for scalar input, else an array of ``u``'s shape.
+        """
+        u = np.asarray(u, dtype=float)
+        out = self._ppf(np.clip(u, 0.0, 1.0))
+        return _as_python_scalar(out[()]) if out.ndim == 0 else out
+
+    def cdf(self, x):
+        """Probability that a draw is ``<= x`` (scipy's ``cdf``).
+
+        Parameters
+        ----------
+        x : float or array-like of float
+            Values.
+
+        Returns
+        -------
+        p : float or ndarray
+        """
+        x = np.asarray(x, dtype=float)
+        if self._scipy_discrete:
+            out = self._dist.cdf(np.floor(x))
+        elif self._rounded:
+            out = self._cont_cdf(np.floor(x) + 0.5)
+        else:
+            out = self._cont_cdf(x)
+        out = np.asarray(out, dtype=float)
+        return float(out) if out.ndim == 0 else out
+
+    def to_unit(self, x):
+        """Map values to the unit interval; the inverse of :meth:`ppf`.
+
+        For continuous distributions this is :meth:`cdf`. For discrete ones it
+        is the centre of the quantile interval that :meth:`ppf` maps onto
+        ``x``, so ``ppf(to_unit(x)) == x`` exactly.
+
+        Parameters
+        ----------
+        x : scalar or array-like
+            Values in the support.
+
+        Returns
+        -------
+        u : float or ndarray
+        """
+        x = np.asarray(x, dtype=float)
+        if self._scipy_discrete:
+            out = 0.5 * (self._dist.cdf(x - 1) + self._dist.cdf(x))
+        elif self._rounded:
+            out = 0.5 * (self._cont_cdf(x - 0.5) + self._cont_cdf(x + 0.5))
+        else:
+            out = self._cont_cdf(x)
+        out = np.asarray(out, dtype=float)
+        return float(out) if out.ndim == 0 else out
+
+    def _cont_cdf(self, x):
+        x = np.clip(x, self._lo, self._hi)
+        return np.clip((self._dist.cdf(x) - self._flo) / (self._fhi - self._flo), 0, 1)
+
+    def _ppf(self, u):
+        if self._scipy_discrete:
+            x = self._dist.ppf(np.clip(u, _EDGE, 1 - _EDGE))
+            return x.astype(np.int64)
+        x = self._dist.ppf(self._flo + u * (self._fhi - self._flo))
+        x = np.clip(x, self._lo, self._hi)
+        if self._rounded:
+            low, high = self._lo + 0.5, self._hi - 0.5
+            return np.clip(np.rint(x), low, high).astype(np.int64)
+        return x
+
+    # sampling and grids -----------------------------------------------------
+    def rvs(self, size=None, random_state=None):
+        """Draw random values, as scipy's frozen distributions do.
+
+        Parameters
+        ----------
+        size : int or tuple of int, default=None
+            Output shape; ``None`` returns one scalar.
+        random_state : int, RandomState instance or None, default=None
+            Source of randomness.
+
+        Returns
+        -------
+        x : scalar or ndarray
+        """
+        rng = check_random_state(random_state)
+        return self.ppf(rng.uniform(size=size))
+
+    def support(self):
+        """Return ``(low, high)``, the smallest and largest possible values."""
+        if self._scipy_discrete:
+            return tuple(int(v) if np.isfinite(v) else float(v) for v in self._dist.support())
+        if self._rounded:
+            return (int(self._lo + 0.5), int(self._hi - 0.5))
+        return (float(self._lo), float(self._hi))
+
+    @property
+    def n_values(self):
+        """Number of distinct values (``inf`` for continuous ones)."""
+        if not (self._scipy_discrete or self._rounded):
+            return float("inf")
+        low, high = self.support()
+        return high - low + 1 if np.isfinite(high - low) else float("inf")
+
+    @property
+    def is_bounded(self):
+        """Whether both ends of the support are finite."""
+        low, high = self.support()
+        return bool(np.isfinite(low) and np.isfinite(high))
+
+    def grid(self, n):
+        """Return at most ``n`` representative values, sorted and distinct.
+
+        Bounded distributions include both end points (``LogUniform(1e-3, 1e3)``
+        with ``n=7`` gives the powers of ten); unbounded ones use the centres
+        of ``n`` equal-probability intervals.
+
+        Parameters
+        ----------
+        n : int
+            Number of points, at least 1.
+
+        Returns
+        -------
+        values : list
+        """
+        n = _check_n(n)
+        if self.is_integer and self.n_values <= n:
+            low, high = self.support()
+            return list(range(low, high + 1))
+        u = _grid_quantiles(n, self.is_bounded)
+        values = np.unique(self._ppf(u))
+        if self.is_integer:
+            return [int(v) for v in values]
+        return sorted({_pretty(v) for v in values})
+
+
+def _check_n(n):
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"The 'n' argument of grid must be an int >= 1. Got {n!r} instead.")
+    return int(n)
+
+
+def _grid_quantiles(n, bounded):
+    if n == 1:
+        return np.array([0.5])
+    if bounded:
+        return np.linspace(0.0, 1.0, n)
+    return (np.arange(n) + 0.5) / n

@@ -1,0 +1,47 @@
+"""Argument checks shared by the distribution constructors.
+
+Messages follow the project's one voice: the parameter, the class, what is
+allowed, and the value shown with ``!r``.
+"""
+
+import math
+import numbers
+
+
+def _fail(cls_name, name, allowed, value, exc=ValueError):
+    raise exc(
+        f"The {name!r} parameter of {cls_name} must be {allowed}. Got {value!r} instead."
+    )
+
+
+def check_real(cls_name, name, value, *, positive=False):
+    """Return ``value`` as a float after checking it is a finite real number."""
+    allowed = "a finite real number" + (" > 0" if positive else "")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        _fail(cls_name, name, allowed, value, TypeError)
+    value = float(value)
+    if not math.isfinite(value) or (positive and value <= 0):
+        _fail(cls_name, name, allowed, value)
+    return value
+
+
+def check_int(cls_name, name, value, *, minimum=None):
+    """Return ``value`` as an int after checking it is an integer."""
+    allowed = "an int" + ("" if minimum is None else f" >= {minimum}")
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        _fail(cls_name, name, allowed, value, TypeError)
+    value = int(value)
+    if minimum is not None and value < minimum:
+        _fail(cls_name, name, allowed, value)
+    return value
+
+
+def check_bounds(cls_name, low, high, *, positive=False):
+    """Check that ``low < high`` (both already validated numbers)."""
+    if not low < high:
+        raise ValueError(
+            f"The 'low' parameter of {cls_name} must be smaller than 'high'. "
+            f"Got low={low!r} and high={high!r} instead."
+        )
+    if positive and low <= 0:
+        _fail(cls_name, "low", "> 0 for a log scale", low)

@@ -1,0 +1,112 @@
+"""One coercion: lists, scipy frozen distributions and ours -> Distribution."""
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ._base import Distribution
+from ._discrete import Categorical
+
+
+class ScipyDistribution(Distribution):
+    """Wrap a ``scipy.stats`` frozen distribution (continuous or discrete).
+
+    Parameters
+    ----------
+    frozen : scipy.stats frozen distribution
+        For example ``scipy.stats.expon(scale=2)`` or ``scipy.stats.randint(1, 5)``.
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> from sktune.distributions import ScipyDistribution
+    >>> d = ScipyDistribution(stats.randint(1, 4))
+    >>> d.grid(10)
+    [1, 2, 3]
+    """
+
+    _fields = ("frozen",)
+
+    def __init__(self, frozen):
+        if not (hasattr(frozen, "dist") and hasattr(frozen, "ppf")):
+            raise TypeError(
+                "The 'frozen' parameter of ScipyDistribution must be a scipy.stats "
+                f"frozen distribution. Got {frozen!r} instead."
+            )
+        self.__dict__["frozen"] = frozen
+        self._setup(frozen)
+        self.__dict__["is_integer"] = self._scipy_discrete
+        self.__dict__["is_log"] = frozen.dist.name in ("loguniform", "reciprocal")
+
+    def rvs(self, size=None, random_state=None):
+        # The frozen distribution's own sampler, so that a seed gives the
+        # same draws as scikit-learn's ParameterSampler with the same object.
+        return self.frozen.rvs(size=size, random_state=random_state)
+
+    def _key(self):
+        f = self.frozen
+        return (f.dist.name, tuple(f.args), tuple(sorted(f.kwds.items())))
+
+    def __repr__(self):
+        f = self.frozen
+        args = [repr(a) for a in f.args] + [f"{k}={v!r}" for k, v in f.kwds.items()]
+        return f"ScipyDistribution({f.dist.name}({', '.join(args)}))"
+
+
+def is_scipy_frozen(value):
+    """Whether ``value`` is a scipy.stats frozen distribution."""
+    return hasattr(value, "dist") and hasattr(value, "ppf") and hasattr(value, "rvs")
+
+
+def as_distribution(value, *, name="value", owner="the search space"):
+    """Return ``value`` as an sktune :class:`Distribution`.
+
+    A distribution is returned as is, a scipy frozen distribution is wrapped,
+    and a list, tuple, range or 1-d array becomes a :class:`Categorical`.
+
+    Parameters
+    ----------
+    value : Distribution, scipy frozen distribution or sequence
+        What the user wrote for one parameter.
+    name : str, default="value"
+        Parameter name used in error messages.
+    owner : str, default="the search space"
+        Where the value came from, for error messages.
+
+    Returns
+    -------
+    distribution : Distribution
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> from sktune.distributions import as_distribution
+    >>> as_distribution([1, 10, 100])
+    Categorical([1, 10, 100])
+    >>> as_distribution(stats.uniform(0, 2)).support()
+    (0.0, 2.0)
+    """
+    if isinstance(value, Distribution):
+        return value
+    if is_scipy_frozen(value):
+        return ScipyDistribution(value)
+    if isinstance(value, np.ndarray) and value.ndim != 1:
+        raise ValueError(
+            f"The value for {name!r} in {owner} must be one-dimensional. "
+            f"Got an array of shape {value.shape} instead."
+        )
+    if isinstance(value, (Sequence, np.ndarray, range)) and not isinstance(
+        value, (str, bytes)
+    ):
+        if len(value) == 0:
+            raise ValueError(
+                f"The value for {name!r} in {owner} must be a non-empty list. "
+                f"Got {value!r} instead."
+            )
+        return Categorical(list(value))
+    raise TypeError(
+        f"The value for {name!r} in {owner} must be a list of values, an sktune "
+        "distribution or a scipy.stats frozen distribution. "
+        f"Got {value!r} (of type {type(value).__name__}) instead; "
+        "wrap a single value in a list."
+    )

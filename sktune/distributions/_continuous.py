@@ -1,0 +1,211 @@
+"""Named continuous distributions: thin declarations over scipy.stats."""
+
+import math
+
+from scipy import stats
+
+from ._base import Distribution
+from ._checks import check_bounds, check_real
+
+
+def _set_fields(obj, **fields):
+    obj.__dict__.update(fields)
+
+
+class Uniform(Distribution):
+    """Uniform distribution on ``[low, high]``.
+
+    Parameters
+    ----------
+    low, high : float
+        Bounds, ``low < high``.
+
+    Examples
+    --------
+    >>> from sktune.distributions import Uniform
+    >>> Uniform(0, 10).grid(3)
+    [0.0, 5.0, 10.0]
+    """
+
+    _fields = ("low", "high")
+
+    def __init__(self, low, high):
+        low = check_real("Uniform", "low", low)
+        high = check_real("Uniform", "high", high)
+        check_bounds("Uniform", low, high)
+        _set_fields(self, low=low, high=high)
+        self._setup(stats.uniform(loc=low, scale=high - low))
+
+
+class LogUniform(Distribution):
+    """Log-uniform distribution on ``[low, high]``: uniform in ``log(x)``.
+
+    The usual choice for scales such as a learning rate or ``C``.
+
+    Parameters
+    ----------
+    low, high : float
+        Bounds, ``0 < low < high``.
+
+    Examples
+    --------
+    >>> from sktune.distributions import LogUniform
+    >>> LogUniform(1e-3, 1e3).grid(7)
+    [0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0]
+    """
+
+    _fields = ("low", "high")
+    is_log = True
+
+    def __init__(self, low, high):
+        low = check_real("LogUniform", "low", low, positive=True)
+        high = check_real("LogUniform", "high", high, positive=True)
+        check_bounds("LogUniform", low, high, positive=True)
+        _set_fields(self, low=low, high=high)
+        self._setup(stats.loguniform(low, high))
+
+
+class Normal(Distribution):
+    """Normal distribution, optionally truncated to ``[low, high]``.
+
+    A prior centred on a known good value: Bayesian search explores densely
+    near ``mu``.
+
+    Parameters
+    ----------
+    mu : float
+        Mean.
+    sigma : float
+        Standard deviation, > 0.
+    low, high : float or None, default=None
+        Optional truncation bounds.
+
+    Examples
+    --------
+    >>> from sktune.distributions import Normal
+    >>> Normal(0, 1, low=0).support()
+    (0.0, inf)
+    """
+
+    _fields = ("mu", "sigma", "low", "high")
+
+    def __init__(self, mu, sigma, *, low=None, high=None):
+        mu = check_real("Normal", "mu", mu)
+        sigma = check_real("Normal", "sigma", sigma, positive=True)
+        low = None if low is None else check_real("Normal", "low", low)
+        high = None if high is None else check_real("Normal", "high", high)
+        if low is not None and high is not None:
+            check_bounds("Normal", low, high)
+        _set_fields(self, mu=mu, sigma=sigma, low=low, high=high)
+        self._setup(stats.norm(mu, sigma), low=low, high=high)
+
+
+class LogNormal(Distribution):
+    """Log-normal distribution: ``log(x)`` is ``Normal(mu, sigma)``.
+
+    ``mu`` and ``sigma`` are the mean and standard deviation of the
+    underlying normal, so the median of ``x`` is ``exp(mu)``.
+
+    Parameters
+    ----------
+    mu : float
+        Mean of ``log(x)``.
+    sigma : float
+        Standard deviation of ``log(x)``, > 0.
+
+    Examples
+    --------
+    >>> import math
+    >>> from sktune.distributions import LogNormal
+    >>> LogNormal(math.log(0.1), 1.0).ppf(0.5)
+    0.1...
+    """
+
+    _fields = ("mu", "sigma")
+    is_log = True
+
+    def __init__(self, mu, sigma):
+        mu = check_real("LogNormal", "mu", mu)
+        sigma = check_real("LogNormal", "sigma", sigma, positive=True)
+        _set_fields(self, mu=mu, sigma=sigma)
+        self._setup(stats.lognorm(s=sigma, scale=math.exp(mu)))
+
+
+class Exponential(Distribution):
+    """Exponential distribution on ``[0, inf)`` with mean ``scale``.
+
+    Parameters
+    ----------
+    scale : float
+        Mean, > 0.
+
+    Examples
+    --------
+    >>> from sktune.distributions import Exponential
+    >>> Exponential(2.0).support()
+    (0.0, inf)
+    """
+
+    _fields = ("scale",)
+
+    def __init__(self, scale=1.0):
+        scale = check_real("Exponential", "scale", scale, positive=True)
+        _set_fields(self, scale=scale)
+        self._setup(stats.expon(scale=scale))
+
+
+class Gamma(Distribution):
+    """Gamma distribution with ``shape`` and ``scale`` (mean ``shape * scale``).
+
+    Parameters
+    ----------
+    shape : float
+        Shape, > 0.
+    scale : float, default=1.0
+        Scale, > 0.
+
+    Examples
+    --------
+    >>> from sktune.distributions import Gamma
+    >>> Gamma(2.0, 0.5).rvs(random_state=0) > 0
+    True
+    """
+
+    _fields = ("shape", "scale")
+
+    def __init__(self, shape, scale=1.0):
+        shape = check_real("Gamma", "shape", shape, positive=True)
+        scale = check_real("Gamma", "scale", scale, positive=True)
+        _set_fields(self, shape=shape, scale=scale)
+        self._setup(stats.gamma(a=shape, scale=scale))
+
+
+class Beta(Distribution):
+    """Beta distribution, rescaled to ``[low, high]`` (default ``[0, 1]``).
+
+    A natural prior for fractions such as ``subsample`` or ``l1_ratio``.
+
+    Parameters
+    ----------
+    a, b : float
+        Shape parameters, > 0.
+    low, high : float, default=0.0, 1.0
+        Interval the distribution is rescaled to.
+
+    Examples
+    --------
+    >>> from sktune.distributions import Beta
+    >>> Beta(2, 2, low=0.5, high=1.0).ppf(0.5)
+    0.75
+    """
+
+    _fields = ("a", "b", "low", "high")
+
+    def __init__(self, a, b, *, low=0.0, high=1.0):
+        a = check_real("Beta", "a", a, positive=True)
+        b = check_real("Beta", "b", b, positive=True)
+        low = check_real("Beta", "low", low)
+        high = check_real("Beta", "high", high)
+        check_bounds("Beta", low, high)
+        _set_fields(self, a=a, b=b, low=low, high=high)
+        self._setup(stats.beta(a, b, loc=low, scale=high - low))

@@ -1,0 +1,226 @@
+"""Integer and categorical distributions."""
+
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import stats
+
+from ._base import Distribution, _check_n, _grid_quantiles
+from ._checks import _fail, check_int
+
+
+class Integer(Distribution):
+    """Integers ``low, low + 1, ..., high`` (both included), optionally log-scaled.
+
+    With ``log=True`` small values are as likely as large ones on a log scale
+    (``n_estimators`` from 10 to 1000). Values come back as Python ``int``.
+
+    Parameters
+    ----------
+    low, high : int
+        Inclusive bounds, ``low < high`` (``low >= 1`` when ``log=True``).
+    log : bool, default=False
+        Sample uniformly in ``log(x)``.
+
+    Examples
+    --------
+    >>> from sktune.distributions import Integer
+    >>> Integer(1, 1000, log=True).grid(4)
+    [1, 10, 100, 1000]
+    >>> type(Integer(1, 5).rvs(random_state=0))
+    <class 'int'>
+    """
+
+    _fields = ("low", "high", "log")
+    is_integer = True
+
+    def __init__(self, low, high, log=False):
+        low = check_int("Integer", "low", low, minimum=1 if log else None)
+        high = check_int("Integer", "high", high)
+        if not low < high:
+            raise ValueError(
+                "The 'low' parameter of Integer must be smaller than 'high'. "
+                f"Got low={low!r} and high={high!r} instead."
+            )
+        if not isinstance(log, (bool, np.bool_)):
+            _fail("Integer", "log", "a bool", log, TypeError)
+        self.__dict__.update(low=low, high=high, log=bool(log))
+        # Integer k owns the interval [k - 0.5, k + 0.5) of the continuous
+        # distribution, so every value gets its fair share of probability.
+        if log:
+            frozen = stats.loguniform(low - 0.5, high + 0.5)
+        else:
+            frozen = stats.uniform(loc=low - 0.5, scale=high - low + 1)
+        self._setup(frozen, low=low, high=high, rounded=True)
+
+    @property
+    def is_log(self):
+        return self.log
+
+    def grid(self, n):
+        n = _check_n(n)
+        if self.n_values <= n:
+            return list(range(self.low, self.high + 1))
+        # Quantiles of the unrounded range, so the end points are exactly
+        # low and high and a log grid gives 1, 10, 100, 1000.
+        space = np.geomspace if self.log else np.linspace
+        return sorted({int(v) for v in np.rint(space(self.low, self.high, n))})
+
+
+def _same(a, b):
+    """Equality that survives arrays and objects without ``__eq__``."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
+class Categorical(Distribution):
+    """A choice among arbitrary objects, optionally weighted.
+
+    Choices come back as the very objects given (strings, ``None``,
+    estimators...). The unit interval is split into one slice per choice,
+    sized by its weight.
+
+    Parameters
+    ----------
+    choices : sequence
+        Non-empty sequence of options.
+    weights : sequence of float or None, default=None
+        Relative probabilities (normalised); uniform when ``None``.
+
+    Examples
+    --------
+    >>> from sktune.distributions import Categorical
+    >>> c = Categorical(["linear", "rbf", None])
+    >>> c.ppf(0.9) is None
+    True
+    >>> c.grid(3)
+    ['linear', 'rbf', None]
+    """
+
+    _fields = ("choices", "weights")
+    is_categorical = True
+
+    def __init__(self, choices, weights=None):
+        if isinstance(choices, (str, bytes)) or not isinstance(
+            choices, (Sequence, np.ndarray, range)
+        ):
+            _fail("Categorical", "choices", "a list of options", choices, TypeError)
+        choices = tuple(choices)
+        if len(choices) == 0:
+            _fail("Categorical", "choices", "a non-empty list of options", list(choices))
+        if weights is not None:
+            w = np.asarray(weights, dtype=float) if _is_numeric_seq(weights) else None
+            if w is None or w.shape != (len(choices),):
+                _fail(
+                    "Categorical", "weights",
+                    f"a list of {len(choices)} numbers, one per choice", weights,
+                )
+            if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+                _fail(
+                    "Categorical", "weights",
+                    "finite and non-negative with a positive sum", weights,
+                )
+            weights = tuple(float(x) for x in w / w.sum())
+        self.__dict__.update(choices=choices, weights=weights)
+        p = np.full(len(choices), 1.0 / len(choices)) if weights is None else np.array(weights)
+        edges = np.concatenate([[0.0], np.cumsum(p)])
+        edges[-1] = 1.0
+        self.__dict__.update(_edges=edges, _scipy_discrete=False, _rounded=False)
+
+    def _key(self):
+        return (len(self.choices), self.weights)
+
+    def __eq__(self, other):
+        return (
+            type(other) is Categorical
+            and self.weights == other.weights
+            and len(self.choices) == len(other.choices)
+            and all(_same(a, b) for a, b in zip(self.choices, other.choices))
+        )
+
+    __hash__ = Distribution.__hash__
+
+    def __repr__(self):
+        if self.weights is None:
+            return f"Categorical({list(self.choices)!r})"
+        return f"Categorical({list(self.choices)!r}, weights={list(self.weights)!r})"
+
+    @property
+    def n_values(self):
+        return len(self.choices)
+
+    @property
+    def is_bounded(self):
+        return True
+
+    def index(self, x):
+        """Position of the choice ``x`` in ``choices``.
+
+        Parameters
+        ----------
+        x : object
+            One of the choices.
+
+        Returns
+        -------
+        index : int
+        """
+        for i, c in enumerate(self.choices):
+            if _same(c, x):
+                return i
+        raise ValueError(f"{x!r} is not one of the choices of {self!r}.")
+
+    def _indices(self, u):
+        idx = np.searchsorted(self._edges, u, side="right") - 1
+        return np.clip(idx, 0, len(self.choices) - 1)
+
+    def ppf(self, u):
+        u = np.asarray(u, dtype=float)
+        idx = self._indices(np.clip(u, 0.0, 1.0))
+        if idx.ndim == 0:
+            return self.choices[int(idx)]
+        out = np.empty(idx.shape, dtype=object)
+        for pos, i in np.ndenumerate(idx):
+            out[pos] = self.choices[i]
+        return out
+
+    def _positions(self, x):
+        if np.ndim(x) == 0 or not isinstance(x, (list, tuple, np.ndarray)):
+            return np.asarray(self.index(x))
+        return np.array([self.index(v) for v in x])
+
+    def cdf(self, x):
+        out = self._edges[self._positions(x) + 1]
+        return float(out) if np.ndim(out) == 0 else out
+
+    def to_unit(self, x):
+        i = self._positions(x)
+        out = 0.5 * (self._edges[i] + self._edges[i + 1])
+        return float(out) if np.ndim(out) == 0 else out
+
+    def support(self):
+        """Return the tuple of choices."""
+        return self.choices
+
+    def grid(self, n):
+        n = _check_n(n)
+        if n >= len(self.choices) and self.weights is None:
+            return list(self.choices)
+        picked = sorted(set(self._indices(_grid_quantiles(n, False)).tolist()))
+        return [self.choices[i] for i in picked]
+
+
+def _is_numeric_seq(x):
+    try:
+        return all(
+            isinstance(v, numbers.Real) and not isinstance(v, bool) for v in x
+        )
+    except TypeError:
+        return False

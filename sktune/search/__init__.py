@@ -1,0 +1,16 @@
+"""The search meta-estimators: the only layer that sees estimators and data."""
+
+from ._base import BaseSearch, Batch, FixedProposer, check_param_names
+from ._grid import GridSearch, expand_grid
+from ._random import RandomSearch, draw_unique
+
+__all__ = [
+    "Batch",
+    "BaseSearch",
+    "FixedProposer",
+    "GridSearch",
+    "RandomSearch",
+    "check_param_names",
+    "draw_unique",
+    "expand_grid",
+]

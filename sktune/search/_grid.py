@@ -1,0 +1,166 @@
+"""GridSearch: GridSearchCV's exhaustive search, with distributions as grids."""
+
+import numbers
+
+import numpy as np
+
+from .._compat import Interval, ParameterGrid
+from ..distributions import Distribution, as_distribution, is_scipy_frozen
+from ..space import SearchSpace
+from ._base import BaseSearch, FixedProposer, check_param_names
+
+
+def expand_grid(param_grid, n_points):
+    """Replace each distribution in ``param_grid`` by its ``grid(n_points)``.
+
+    Parameters
+    ----------
+    param_grid : dict or list of dict
+        Values are lists or distributions.
+    n_points : int
+        Points per distribution.
+
+    Returns
+    -------
+    grid : dict or list of dict
+        The same structure holding lists only.
+
+    Examples
+    --------
+    >>> from sktune.distributions import LogUniform
+    >>> from sktune.search import expand_grid
+    >>> expand_grid({"C": LogUniform(0.1, 10), "kernel": ["rbf"]}, 3)
+    {'C': [0.1, 1.0, 10.0], 'kernel': ['rbf']}
+    """
+
+    def one(grid):
+        if not isinstance(grid, dict):
+            return grid
+        out = {}
+        for name, value in grid.items():
+            if isinstance(value, Distribution) or is_scipy_frozen(value):
+                value = as_distribution(value).grid(n_points)
+            out[name] = value
+        return out
+
+    if isinstance(param_grid, dict):
+        return one(param_grid)
+    if isinstance(param_grid, (list, tuple)):
+        return [one(g) for g in param_grid]
+    return param_grid
+
+
+class GridSearch(BaseSearch):
+    """Exhaustive search over a grid, a drop-in for ``GridSearchCV``.
+
+    Takes the same arguments as :class:`sklearn.model_selection.GridSearchCV`
+    and behaves the same; a value of ``param_grid`` may also be an sktune or
+    scipy distribution, which is replaced by ``n_points`` of its quantiles
+    (``LogUniform(1e-3, 1e3)`` gives log-spaced values).
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The estimator to tune.
+    param_grid : dict or list of dict
+        Parameter names (``"svc__C"`` in a pipeline) -> lists of values or
+        distributions. A list of dicts searches each grid in turn.
+    n_points : int, default=5
+        Points taken from each distribution.
+    scoring : str, callable, list, tuple or dict, default=None
+        As in ``GridSearchCV``.
+    n_jobs : int, default=None
+        Number of jobs to run in parallel.
+    refit : bool, str or callable, default=True
+        Refit the best estimator on the whole data.
+    cv : int, cross-validation generator or iterable, default=None
+        Splitting strategy (5-fold by default).
+    verbose : int, default=0
+        Verbosity, as in ``GridSearchCV``.
+    pre_dispatch : int or str, default="2*n_jobs"
+        Jobs dispatched ahead.
+    error_score : "raise" or float, default=np.nan
+        Score given to a failed fit.
+    return_train_score : bool, default=False
+        Also record training scores.
+
+    Attributes
+    ----------
+    cv_results_ : dict of ndarray
+        One entry per candidate, as in ``GridSearchCV``.
+    best_estimator_ : estimator
+        Refitted on the whole data (when ``refit``).
+    best_score_ : float
+        Mean cross-validated score of the best candidate.
+    best_params_ : dict
+        Parameters of the best candidate.
+    best_index_ : int
+        Index of the best candidate in ``cv_results_``.
+    scorer_ : function or dict
+        Scorer(s) used.
+    n_splits_ : int
+        Number of cross-validation splits.
+    refit_time_ : float
+        Seconds spent refitting.
+    multimetric_ : bool
+        Whether several metrics were evaluated.
+    search_space_ : SearchSpace
+        The parsed grid.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from sktune import GridSearch
+    >>> from sktune.distributions import LogUniform
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = GridSearch(SVC(), {"C": LogUniform(0.01, 100)}, n_points=5, cv=3)
+    >>> search.fit(X, y).best_params_
+    {'C': 10.0}
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSearch._parameter_constraints,
+        "param_grid": [dict, list],
+        "n_points": [Interval(numbers.Integral, 1, None, closed="left")],
+    }
+    _space_param = "param_grid"
+
+    def __init__(
+        self,
+        estimator,
+        param_grid,
+        *,
+        n_points=5,
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        error_score=np.nan,
+        return_train_score=False,
+    ):
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+        self.param_grid = param_grid
+        self.n_points = n_points
+
+    def _build_space(self):
+        # ParameterGrid's own checks first, so messages match GridSearchCV's.
+        grid = ParameterGrid(expand_grid(self.param_grid, self.n_points))
+        space = SearchSpace(grid.param_grid, owner=f"param_grid of {type(self).__name__}")
+        check_param_names(self.estimator, space, type(self).__name__)
+        return space
+
+    def _make_proposer(self, space, random_state):
+        return FixedProposer(list(ParameterGrid(expand_grid(self.param_grid, self.n_points))))

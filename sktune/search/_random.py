@@ -1,0 +1,217 @@
+"""RandomSearch: RandomizedSearchCV's draws, without repeats, or quasi-random."""
+
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.utils.random import sample_without_replacement
+
+from .._compat import Interval, ParameterGrid, StrOptions
+from ..distributions import Categorical
+from ..space import SAMPLERS, candidate_key
+from ._base import BaseSearch, FixedProposer
+
+# Draws allowed per wanted candidate before a space is taken to have no more
+# distinct candidates to give (a bernoulli crossed with a short list, say).
+_MAX_TRIES_PER_CANDIDATE = 100
+
+
+def _all_unweighted_lists(space):
+    return all(
+        isinstance(d, Categorical) and d.weights is None
+        for sub in space.subspaces
+        for d in sub.values()
+    )
+
+
+def _as_grid(space):
+    """The space as a ParameterGrid over every value of every parameter."""
+    return ParameterGrid(
+        [{n: d.grid(d.n_values) for n, d in sub.items()} for sub in space.subspaces]
+    )
+
+
+def draw_unique(space, n_iter, sampler, random_state, search="RandomSearch"):
+    """Draw up to ``n_iter`` distinct candidates from ``space``.
+
+    With ``sampler="random"`` the candidates are those scikit-learn's
+    ``ParameterSampler`` draws for the same ``random_state``, except that a
+    repeat is skipped and replaced by the next new draw. A finite space with
+    at most ``n_iter`` candidates is enumerated whole, with a warning.
+
+    Parameters
+    ----------
+    space : SearchSpace
+        Where to draw.
+    n_iter : int
+        Number of candidates wanted.
+    sampler : {"random", "sobol", "lhs"}
+        Random draws or a quasi-random design in the unit cube.
+    random_state : numpy.random.RandomState
+        Source of randomness.
+    search : str, default="RandomSearch"
+        Name used in warnings.
+
+    Returns
+    -------
+    candidates : list of dict
+    """
+    size = space.size
+    if size < n_iter:
+        warnings.warn(
+            f"The search space of {search} holds only {size} distinct candidates, "
+            f"fewer than n_iter={n_iter}; evaluating all {size} of them.",
+            UserWarning,
+        )
+    if _all_unweighted_lists(space) or size <= n_iter:
+        grid = _as_grid(space)
+        n = min(n_iter, len(grid))
+        # scikit-learn's ParameterSampler does exactly this for lists alone.
+        picked = sample_without_replacement(len(grid), n, random_state=random_state)
+        return [grid[i] for i in picked]
+
+    seen, out = set(), []
+    design = None if sampler == "random" else space.design(sampler, random_state)
+    tries = 0
+    while len(out) < n_iter and tries < _MAX_TRIES_PER_CANDIDATE * n_iter:
+        wanted = 1 if design is None else n_iter - len(out)
+        tries += wanted
+        if design is None:
+            batch = [space.sample_params(random_state)]
+        else:
+            batch = space.decode(design.draw(wanted))
+        for params in batch:
+            key = candidate_key(params)
+            if key not in seen:
+                seen.add(key)
+                out.append(params)
+    if len(out) < n_iter:
+        warnings.warn(
+            f"{search} found only {len(out)} distinct candidates in "
+            f"{tries} draws; evaluating those instead of n_iter={n_iter}.",
+            UserWarning,
+        )
+    return out
+
+
+class RandomSearch(BaseSearch):
+    """Random or quasi-random search, a drop-in for ``RandomizedSearchCV``.
+
+    With the default ``sampler="random"`` it evaluates the candidates that
+    ``RandomizedSearchCV`` draws for the same ``random_state``, but never the
+    same candidate twice. ``sampler="sobol"`` or ``"lhs"`` spread the
+    candidates evenly through each distribution's quantiles instead, which
+    covers the space better for the same ``n_iter``.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The estimator to tune.
+    param_distributions : dict or list of dict
+        Parameter names -> sktune distributions, lists of values or scipy
+        frozen distributions. A list of dicts gives conditional sub-spaces.
+    n_iter : int, default=10
+        Number of candidates.
+    sampler : {"random", "sobol", "lhs"}, default="random"
+        How candidates are drawn.
+    scoring : str, callable, list, tuple or dict, default=None
+        As in ``RandomizedSearchCV``.
+    n_jobs : int, default=None
+        Number of jobs to run in parallel.
+    refit : bool, str or callable, default=True
+        Refit the best estimator on the whole data.
+    cv : int, cross-validation generator or iterable, default=None
+        Splitting strategy (5-fold by default).
+    verbose : int, default=0
+        Verbosity, as in ``RandomizedSearchCV``.
+    pre_dispatch : int or str, default="2*n_jobs"
+        Jobs dispatched ahead.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the draws.
+    error_score : "raise" or float, default=np.nan
+        Score given to a failed fit.
+    return_train_score : bool, default=False
+        Also record training scores.
+
+    Attributes
+    ----------
+    cv_results_ : dict of ndarray
+        One entry per candidate, as in ``RandomizedSearchCV``.
+    best_estimator_ : estimator
+        Refitted on the whole data (when ``refit``).
+    best_score_ : float
+        Mean cross-validated score of the best candidate.
+    best_params_ : dict
+        Parameters of the best candidate.
+    best_index_ : int
+        Index of the best candidate in ``cv_results_``.
+    scorer_ : function or dict
+        Scorer(s) used.
+    n_splits_ : int
+        Number of cross-validation splits.
+    refit_time_ : float
+        Seconds spent refitting.
+    multimetric_ : bool
+        Whether several metrics were evaluated.
+    search_space_ : SearchSpace
+        The parsed search space.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from sktune import RandomSearch
+    >>> from sktune.distributions import LogUniform
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = RandomSearch(SVC(), {"C": LogUniform(0.01, 100)}, n_iter=8,
+    ...                       sampler="sobol", cv=3, random_state=0)
+    >>> bool(search.fit(X, y).best_score_ > 0.9)
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSearch._parameter_constraints,
+        "param_distributions": [dict, list],
+        "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "sampler": [StrOptions(set(SAMPLERS))],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        n_iter=10,
+        sampler="random",
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+    ):
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+        self.param_distributions = param_distributions
+        self.n_iter = n_iter
+        self.sampler = sampler
+        self.random_state = random_state
+
+    def _make_proposer(self, space, random_state):
+        candidates = draw_unique(
+            space, self.n_iter, self.sampler, random_state, type(self).__name__
+        )
+        return FixedProposer(candidates)

@@ -1,0 +1,282 @@
+"""SearchSpace: parameter names -> distributions, and dicts <-> unit-cube rows."""
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from ..distributions import Categorical, as_distribution
+from ._design import SAMPLERS, UnitDesign
+
+
+class Dimension:
+    """One axis of the unit cube.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name (``"svc__C"``), or ``"<subspace>"`` for the axis that
+        picks one of several conditional sub-spaces.
+    distribution : Distribution
+        Maps the axis to values.
+    subspaces : tuple of int
+        Indices of the sub-spaces in which the axis is active.
+    """
+
+    __slots__ = ("name", "distribution", "subspaces")
+
+    def __init__(self, name, distribution, subspaces):
+        self.name = name
+        self.distribution = distribution
+        self.subspaces = subspaces
+
+    def __repr__(self):
+        return f"Dimension({self.name!r}, {self.distribution!r})"
+
+
+def _check_structure(params, owner):
+    if isinstance(params, Mapping):
+        return [params]
+    if isinstance(params, (list, tuple)) and params:
+        for sub in params:
+            if not isinstance(sub, Mapping):
+                raise TypeError(
+                    f"Each entry of {owner} must be a dict of parameter names to "
+                    f"values. Got {sub!r} (of type {type(sub).__name__}) instead."
+                )
+        return list(params)
+    raise TypeError(
+        f"{owner} must be a dict or a non-empty list of dicts. "
+        f"Got {params!r} (of type {type(params).__name__}) instead."
+    )
+
+
+class SearchSpace:
+    """Named distributions, with maps between parameter dicts and unit-cube rows.
+
+    A list of dicts gives conditional sub-spaces, as ``GridSearchCV``'s list
+    of grids does; an extra categorical axis then picks the sub-space. A
+    parameter that appears in several sub-spaces with the same distribution
+    shares one axis.
+
+    Parameters
+    ----------
+    param_distributions : dict or list of dict
+        Parameter name -> distribution, list of values or scipy frozen
+        distribution.
+    owner : str, default="param_distributions"
+        How to name the argument in error messages.
+
+    Attributes
+    ----------
+    subspaces : list of dict
+        Per sub-space, name -> :class:`~sktune.distributions.Distribution`,
+        names sorted.
+    dimensions : list of Dimension
+        The axes of the unit cube.
+
+    Examples
+    --------
+    >>> from sktune.distributions import LogUniform
+    >>> from sktune.space import SearchSpace
+    >>> space = SearchSpace({"svc__C": LogUniform(1e-2, 1e2), "svc__kernel": ["rbf", "linear"]})
+    >>> space.n_dims
+    2
+    >>> space.decode([[0.5, 0.9]])
+    [{'svc__C': 1.0, 'svc__kernel': 'linear'}]
+    >>> space.encode([{"svc__C": 1.0, "svc__kernel": "linear"}])
+    array([[0.5 , 0.75]])
+    """
+
+    def __init__(self, param_distributions, *, owner="param_distributions"):
+        self.subspaces = []
+        self.dimensions = []
+        self._axes = []  # per sub-space: name -> axis index
+        for k, sub in enumerate(_check_structure(param_distributions, owner)):
+            coerced, axes = {}, {}
+            for name in sorted(sub):
+                if not isinstance(name, str):
+                    raise TypeError(
+                        f"Parameter names in {owner} must be strings. "
+                        f"Got {name!r} instead."
+                    )
+                dist = as_distribution(sub[name], name=name, owner=owner)
+                coerced[name] = dist
+                axes[name] = self._axis_for(name, dist, k)
+            self.subspaces.append(coerced)
+            self._axes.append(axes)
+        if len(self.subspaces) > 1:
+            self.dimensions.append(
+                Dimension("<subspace>", Categorical(list(range(len(self.subspaces)))), ())
+            )
+            self._axes = [{n: i + 1 for n, i in axes.items()} for axes in self._axes]
+            self.dimensions = self.dimensions[-1:] + self.dimensions[:-1]
+
+    def _axis_for(self, name, dist, k):
+        for i, dim in enumerate(self.dimensions):
+            if dim.name == name and dim.distribution == dist:
+                dim.subspaces += (k,)
+                return i
+        self.dimensions.append(Dimension(name, dist, (k,)))
+        return len(self.dimensions) - 1
+
+    @property
+    def n_dims(self):
+        """Number of axes of the unit cube."""
+        return len(self.dimensions)
+
+    @property
+    def names(self):
+        """Sorted names of every parameter in any sub-space."""
+        return sorted({n for sub in self.subspaces for n in sub})
+
+    @property
+    def size(self):
+        """Number of distinct candidates (``inf`` if any axis is continuous)."""
+        total = 0
+        for sub in self.subspaces:
+            total += math.prod(d.n_values for d in sub.values())
+        return total
+
+    def subspace_of(self, U):
+        """Index of the sub-space each row of ``U`` decodes into."""
+        U = np.atleast_2d(np.asarray(U, dtype=float))
+        if len(self.subspaces) == 1:
+            return np.zeros(len(U), dtype=int)
+        return self.dimensions[0].distribution._indices(np.clip(U[:, 0], 0, 1))
+
+    def active_mask(self, U):
+        """Boolean array of shape (n_rows, n_dims): which axes each row uses."""
+        ks = self.subspace_of(U)
+        mask = np.zeros((len(ks), self.n_dims), dtype=bool)
+        for row, k in enumerate(ks):
+            mask[row, list(self._axes[k].values())] = True
+            if len(self.subspaces) > 1:
+                mask[row, 0] = True
+        return mask
+
+    def decode(self, U):
+        """Map unit-cube rows to parameter dicts.
+
+        Parameters
+        ----------
+        U : array-like of shape (n_points, n_dims)
+            Rows in ``[0, 1]^n_dims``.
+
+        Returns
+        -------
+        params : list of dict
+        """
+        U = np.asarray(U, dtype=float).reshape(-1, self.n_dims)
+        out = []
+        for row, k in zip(U, self.subspace_of(U)):
+            axes = self._axes[k]
+            out.append({n: d.ppf(row[axes[n]]) for n, d in self.subspaces[k].items()})
+        return out
+
+    def encode(self, params):
+        """Map parameter dicts to unit-cube rows (inactive axes get 0.5).
+
+        Parameters
+        ----------
+        params : list of dict
+            Candidates, each from one sub-space.
+
+        Returns
+        -------
+        U : ndarray of shape (n_points, n_dims)
+        """
+        U = np.full((len(params), self.n_dims), 0.5)
+        for row, p in enumerate(params):
+            k = self._find_subspace(p)
+            if len(self.subspaces) > 1:
+                U[row, 0] = self.dimensions[0].distribution.to_unit(k)
+            for n, d in self.subspaces[k].items():
+                U[row, self._axes[k][n]] = d.to_unit(p[n])
+        return U
+
+    def _find_subspace(self, p):
+        for k, sub in enumerate(self.subspaces):
+            if set(sub) == set(p):
+                return k
+        raise ValueError(f"{p!r} does not match the parameter names of any sub-space.")
+
+    def design(self, method, random_state):
+        """A :class:`UnitDesign` stream over this space's cube.
+
+        Parameters
+        ----------
+        method : {"random", "sobol", "lhs"}
+            Sampler.
+        random_state : numpy.random.RandomState
+            Source of randomness.
+
+        Returns
+        -------
+        design : UnitDesign
+        """
+        if method not in SAMPLERS:
+            raise ValueError(f"Unknown sampler {method!r}; use one of {SAMPLERS}.")
+        return UnitDesign(self.n_dims, method, random_state)
+
+    def sample_params(self, random_state):
+        """Draw one candidate with each distribution's ``rvs``.
+
+        The order of draws is scikit-learn's ``ParameterSampler`` order (pick a
+        sub-space, then parameters by sorted name), so the same
+        ``random_state`` gives the same candidates as ``RandomizedSearchCV``.
+
+        Parameters
+        ----------
+        random_state : numpy.random.RandomState
+            Source of randomness; advanced in place.
+
+        Returns
+        -------
+        params : dict
+        """
+        sub = self.subspaces[random_state.choice(len(self.subspaces))]
+        out = {}
+        for name, dist in sub.items():
+            if isinstance(dist, Categorical) and dist.weights is None:
+                out[name] = dist.choices[random_state.randint(len(dist.choices))]
+            else:
+                out[name] = dist.rvs(random_state=random_state)
+        return out
+
+    def __repr__(self):
+        if len(self.subspaces) == 1:
+            return f"SearchSpace({self.subspaces[0]!r})"
+        return f"SearchSpace({self.subspaces!r})"
+
+
+def _freeze(value):
+    """A hashable stand-in for one parameter value."""
+    if isinstance(value, np.ndarray):
+        return ("ndarray", value.dtype.str, value.shape, value.tobytes())
+    try:
+        hash(value)
+    except TypeError:
+        return ("repr", type(value).__name__, repr(value))
+    return value
+
+
+def candidate_key(params):
+    """A hashable key that is equal for equal candidates.
+
+    Parameters
+    ----------
+    params : dict
+        One candidate.
+
+    Returns
+    -------
+    key : tuple
+
+    Examples
+    --------
+    >>> from sktune.space import candidate_key
+    >>> candidate_key({"a": 1, "b": [2]}) == candidate_key({"b": [2], "a": 1})
+    True
+    """
+    return tuple(sorted((name, _freeze(v)) for name, v in params.items()))
