@@ -1,0 +1,62 @@
+"""Search overhead: sktune's searches against scikit-learn's, in one run.
+
+1,000 candidates of a cheap estimator (Ridge on a small regression problem),
+cv=3, n_jobs=1, so that the search machinery rather than the model dominates.
+Each pair is timed alternately ``--repeats`` times and the medians compared.
+
+    python benchmarks/overhead.py [--repeats 5] [--candidates 1000]
+"""
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+from scipy import stats
+from sklearn.datasets import make_regression
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+
+from sktune import GridSearch, RandomSearch
+
+
+def _time(search, X, y):
+    start = time.perf_counter()
+    search.fit(X, y)
+    return time.perf_counter() - start
+
+
+def pairs(n_candidates):
+    """(name, ours, anchor) pairs of unfitted searches with equal work."""
+    grid = {"alpha": list(np.logspace(-3, 3, n_candidates))}
+    dists = {"alpha": stats.loguniform(1e-3, 1e3)}
+    common = dict(cv=3, n_jobs=1)
+    return [
+        ("GridSearch vs GridSearchCV",
+         GridSearch(Ridge(), grid, **common), GridSearchCV(Ridge(), grid, **common)),
+        ("RandomSearch vs RandomizedSearchCV",
+         RandomSearch(Ridge(), dists, n_iter=n_candidates, random_state=0, **common),
+         RandomizedSearchCV(Ridge(), dists, n_iter=n_candidates, random_state=0, **common)),
+    ]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--candidates", type=int, default=1000)
+    args = parser.parse_args(argv)
+
+    X, y = make_regression(n_samples=120, n_features=5, noise=1.0, random_state=0)
+    print(f"{args.candidates} candidates x 3 folds, n_jobs=1, median of {args.repeats}\n")
+    print(f"{'comparison':<38}{'sktune s':>10}{'sklearn s':>11}{'ratio':>8}")
+    for name, ours, anchor in pairs(args.candidates):
+        t_ours, t_anchor = [], []
+        for _ in range(args.repeats):
+            t_ours.append(_time(ours, X, y))
+            t_anchor.append(_time(anchor, X, y))
+        a, b = statistics.median(t_ours), statistics.median(t_anchor)
+        print(f"{name:<38}{a:10.3f}{b:11.3f}{a / b:8.3f}")
+
+
+if __name__ == "__main__":
+    main()
