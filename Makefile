@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
-	$(PY) -m ruff check sktune tests benchmarks examples
+	$(PY) -m ruff check .
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[bench]"
