@@ -16,7 +16,7 @@ from .distributions import (
     Normal,
     Uniform,
 )
-from .search import GridSearch, RandomSearch
+from .search import GridSearch, ManualSearch, RandomSearch
 from .space import SearchSpace
 
 __version__ = "0.1.0.dev0"
@@ -30,6 +30,7 @@ __all__ = [
     "Integer",
     "LogNormal",
     "LogUniform",
+    "ManualSearch",
     "Normal",
     "RandomSearch",
     "SearchSpace",

@@ -6,7 +6,13 @@ search with a small budget; ``kwargs`` are BaseSearchCV arguments (``cv``,
 A new search class registers itself here and gets the contract tests free.
 """
 
-from sktune import GridSearch, RandomSearch
+import warnings
+
+from sklearn.utils import check_random_state
+
+from sktune import GridSearch, ManualSearch, RandomSearch
+from sktune.search import draw_unique
+from sktune.space import SearchSpace
 
 SEARCH_CASES = {}
 
@@ -27,3 +33,14 @@ def _grid(estimator, space, random_state=None, **kwargs):
 @register("RandomSearch")
 def _random(estimator, space, random_state=0, **kwargs):
     return RandomSearch(estimator, space, n_iter=4, random_state=random_state, **kwargs)
+
+
+@register("ManualSearch")
+def _manual(estimator, space, random_state=0, **kwargs):
+    # the candidates a person might list: four distinct points of the space
+    rng = check_random_state(random_state)
+    with warnings.catch_warnings():
+        # a small finite space simply gives fewer candidates
+        warnings.simplefilter("ignore", UserWarning)
+        candidates = draw_unique(SearchSpace(space), 4, "random", rng, "ManualSearch")
+    return ManualSearch(estimator, candidates, **kwargs)

@@ -2,6 +2,7 @@
 
 from ._base import BaseSearch, Batch, FixedProposer, check_param_names
 from ._grid import GridSearch, expand_grid
+from ._manual import ManualSearch
 from ._random import RandomSearch, draw_unique
 
 __all__ = [
@@ -9,6 +10,7 @@ __all__ = [
     "BaseSearch",
     "FixedProposer",
     "GridSearch",
+    "ManualSearch",
     "RandomSearch",
     "check_param_names",
     "draw_unique",
