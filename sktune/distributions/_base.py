@@ -34,9 +34,14 @@ def _as_python_scalar(value):
     return value
 
 
-def _pretty(x):
-    """Round to 12 significant digits: grids show ``0.01``, not ``0.0099999``."""
-    return float(f"{x:.12g}")
+def _pretty(x, low=-np.inf, high=np.inf):
+    """Round to 12 significant digits: grids show ``0.01``, not ``0.0099999``.
+
+    A rounded value that would leave ``[low, high]`` (``low=1/3`` rounds
+    down) is returned unrounded.
+    """
+    rounded = float(f"{x:.12g}")
+    return rounded if low <= rounded <= high else float(x)
 
 
 class Distribution:
@@ -78,9 +83,11 @@ class Distribution:
         if self._scipy_discrete:
             d["_flo"], d["_fhi"] = 0.0, 1.0
         if not self._fhi > self._flo:
+            name = type(self).__name__
             raise ValueError(
-                f"{self!r} puts no probability mass inside its bounds; widen "
-                "'low'/'high' or move the centre of the distribution."
+                f"The 'low' and 'high' parameters of {name} must enclose some "
+                f"probability mass of the distribution. Got low={low!r} and "
+                f"high={high!r} instead; widen them or move the centre of {self!r}."
             )
 
     def __setattr__(self, name, value):
@@ -90,6 +97,12 @@ class Distribution:
         raise AttributeError(f"{type(self).__name__} objects are immutable.")
 
     # value semantics ---------------------------------------------------------
+    def __reduce__(self):
+        # Rebuilt from the constructor arguments: pickles stay small and equal
+        # for equal distributions (scipy's frozen objects carry caches), which
+        # checkpoint fingerprints rely on.
+        return (_rebuild, (type(self), {f: getattr(self, f) for f in self._fields}))
+
     def _key(self):
         return tuple(getattr(self, f) for f in self._fields)
 
@@ -177,7 +190,19 @@ class Distribution:
         if self._scipy_discrete:
             x = self._dist.ppf(np.clip(u, _EDGE, 1 - _EDGE))
             return x.astype(np.int64)
-        x = self._dist.ppf(self._flo + u * (self._fhi - self._flo))
+        # Quantiles stay inside [_EDGE, 1 - _EDGE] when scipy is asked:
+        # ppf(0) of an unbounded end is -inf, which no estimator can use (an
+        # optimizer reaching the edge of the cube gets the value at quantile
+        # _EDGE instead, 7 sigma for a Normal), and scipy's root finding gives
+        # up on subnormal quantiles (beta(3, 3).ppf(1e-308) is NaN, with a
+        # RuntimeWarning). Beyond _EDGE a finite end is reached linearly, so
+        # ppf(0) and ppf(1) are exactly the bounds.
+        q = np.clip(u, _EDGE, 1.0 - _EDGE)
+        x = self._dist.ppf(self._flo + q * (self._fhi - self._flo))
+        if np.isfinite(self._lo):
+            x = np.where(u < _EDGE, self._lo + (x - self._lo) * (u / _EDGE), x)
+        if np.isfinite(self._hi):
+            x = np.where(u > 1.0 - _EDGE, self._hi - (self._hi - x) * ((1.0 - u) / _EDGE), x)
         x = np.clip(x, self._lo, self._hi)
         if self._rounded:
             low, high = self._lo + 0.5, self._hi - 0.5
@@ -248,7 +273,12 @@ class Distribution:
         values = np.unique(self._ppf(u))
         if self.is_integer:
             return [int(v) for v in values]
-        return sorted({_pretty(v) for v in values})
+        low, high = self.support()
+        return sorted({_pretty(v, low, high) for v in values})
+
+
+def _rebuild(cls, fields):
+    return cls(**fields)
 
 
 def _check_n(n):

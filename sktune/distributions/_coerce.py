@@ -3,8 +3,9 @@
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import stats
 
-from ._base import Distribution
+from ._base import Distribution, _as_python_scalar
 from ._discrete import Categorical
 
 
@@ -33,6 +34,14 @@ class ScipyDistribution(Distribution):
                 "The 'frozen' parameter of ScipyDistribution must be a scipy.stats "
                 f"frozen distribution. Got {frozen!r} instead."
             )
+        if np.isnan(_support_or_nan(frozen)).any():
+            # scipy accepts invalid arguments when freezing and returns NaN
+            # from every method later; fail now, before any fit.
+            raise ValueError(
+                "The 'frozen' parameter of ScipyDistribution must be a scipy.stats "
+                f"frozen distribution with valid arguments. Got {_frozen_repr(frozen)} "
+                "instead; check that its scale is > 0 and its shapes are in range."
+            )
         self.__dict__["frozen"] = frozen
         self._setup(frozen)
         self.__dict__["is_integer"] = self._scipy_discrete
@@ -41,16 +50,37 @@ class ScipyDistribution(Distribution):
     def rvs(self, size=None, random_state=None):
         # The frozen distribution's own sampler, so that a seed gives the
         # same draws as scikit-learn's ParameterSampler with the same object.
-        return self.frozen.rvs(size=size, random_state=random_state)
+        out = self.frozen.rvs(size=size, random_state=random_state)
+        return _as_python_scalar(out) if size is None else out
+
+    def __reduce__(self):
+        f = self.frozen
+        if getattr(stats, f.dist.name, None) is None:
+            return (ScipyDistribution, (f,))
+        return (_rebuild_scipy, (f.dist.name, tuple(f.args), dict(f.kwds)))
 
     def _key(self):
         f = self.frozen
         return (f.dist.name, tuple(f.args), tuple(sorted(f.kwds.items())))
 
     def __repr__(self):
-        f = self.frozen
-        args = [repr(a) for a in f.args] + [f"{k}={v!r}" for k, v in f.kwds.items()]
-        return f"ScipyDistribution({f.dist.name}({', '.join(args)}))"
+        return f"ScipyDistribution({_frozen_repr(self.frozen)})"
+
+
+def _frozen_repr(frozen):
+    args = [repr(a) for a in frozen.args] + [f"{k}={v!r}" for k, v in frozen.kwds.items()]
+    return f"{frozen.dist.name}({', '.join(args)})"
+
+
+def _support_or_nan(frozen):
+    try:
+        return np.asarray(frozen.support(), dtype=float)
+    except ValueError:  # some scipy versions raise "Domain error" here
+        return np.array([np.nan])
+
+
+def _rebuild_scipy(name, args, kwds):
+    return ScipyDistribution(getattr(stats, name)(*args, **kwds))
 
 
 def is_scipy_frozen(value):
@@ -89,7 +119,13 @@ def as_distribution(value, *, name="value", owner="the search space"):
     if isinstance(value, Distribution):
         return value
     if is_scipy_frozen(value):
-        return ScipyDistribution(value)
+        try:
+            return ScipyDistribution(value)
+        except ValueError as exc:
+            raise ValueError(
+                f"The value for {name!r} in {owner} must be a scipy.stats frozen "
+                f"distribution with valid arguments. Got {_frozen_repr(value)} instead."
+            ) from exc
     if isinstance(value, np.ndarray) and value.ndim != 1:
         raise ValueError(
             f"The value for {name!r} in {owner} must be one-dimensional. "

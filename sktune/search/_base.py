@@ -11,14 +11,22 @@ space into batches of candidate dicts and learns from their scores:
   known before the search starts (one batch), else ``None``.
 """
 
+import numbers
+import os
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.base import BaseEstimator
-from sklearn.utils import check_random_state
+from joblib import Parallel
+from sklearn.base import BaseEstimator, clone, is_classifier
+from sklearn.model_selection import check_cv
+from sklearn.utils import check_random_state, indexable
 
-from .._compat import BaseSearchCV
+from .._compat import BaseSearchCV, Interval, _check_method_params, _fit_context
 from ..space import SearchSpace
+from ..store import CheckpointError, CheckpointStore
+from ._engine import Evaluator, StopRules
+from ._fingerprint import compare, fingerprint
 
 
 @dataclass
@@ -106,13 +114,27 @@ class BaseSearch(BaseSearchCV):
     """Base class of sktune's searches; subclasses implement ``_make_proposer``.
 
     Fitted attributes added to scikit-learn's: ``search_space_``, the parsed
-    :class:`~sktune.space.SearchSpace`.
+    :class:`~sktune.space.SearchSpace`; ``stop_reason_``, why the search
+    ended (``"completed"``, ``"max_time"``, ``"n_iter_no_change"`` or
+    ``"callback"``); ``n_reused_``, candidates taken from the checkpoint.
+
+    Every search also takes the run controls ``checkpoint``, ``max_time``,
+    ``n_iter_no_change`` and ``tol`` (see :class:`RandomSearch`).
     """
 
-    _parameter_constraints: dict = {**BaseSearchCV._parameter_constraints}
+    _parameter_constraints: dict = {
+        **BaseSearchCV._parameter_constraints,
+        "checkpoint": [str, os.PathLike, None],
+        "max_time": [Interval(numbers.Real, 0, None, closed="left"), None],
+        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+    }
 
     # name of the constructor argument that holds the search space
     _space_param = "param_distributions"
+    # whether a different space makes a checkpoint unusable (ManualSearch
+    # grows its candidate list on purpose)
+    _space_in_fingerprint = True
 
     def _space_argument(self):
         return getattr(self, self._space_param)
@@ -140,7 +162,7 @@ class BaseSearch(BaseSearchCV):
 
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         space = self._build_space()
-        rng = check_random_state(getattr(self, "random_state", None))
+        rng = check_random_state(getattr(self, "_fit_seed", getattr(self, "random_state", None)))
         proposer = self._make_proposer(space, rng)
         self.search_space_ = space
 
@@ -168,10 +190,167 @@ class BaseSearch(BaseSearchCV):
                 more_results=batch.more_results or None,
                 callback_ctx=round_ctx,
             )
-            scores = np.asarray(results[self._score_key(results)], dtype=float)
-            proposer.tell(batch, scores[len(scores) - len(batch.params):])
-            if round_ctx is not search_ctx:
-                round_ctx.call_on_fit_task_end(estimator=self)
+            stopped = self._stop is not None and self._stop.reason is not None
+            if not stopped:
+                scores = np.asarray(results[self._score_key(results)], dtype=float)
+                proposer.tell(batch, scores[len(scores) - len(batch.params):])
+            if round_ctx is not search_ctx and round_ctx.call_on_fit_task_end(estimator=self):
+                # a callback asked the search to stop after this round
+                if self._stop is not None and self._stop.reason is None:
+                    self._stop.reason = "callback"
+            if self._stop is not None and self._stop.reason is not None:
+                break
 
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)
+
+    _stop = None
+
+    def _open_checkpoint(self, X, y, routed, cv):
+        path = getattr(self, "checkpoint", None)
+        if path is None:
+            return None
+        splits = list(cv.split(X, y, **routed.splitter.split))
+        current = fingerprint(self, X, y, routed.estimator.fit, splits)
+        store = CheckpointStore(path)
+        stored = store.fingerprint()
+        if stored is None:
+            store.set_fingerprint(current)
+        elif differ := compare(stored, current):
+            store.close()
+            raise CheckpointError(
+                f"The checkpoint {str(path)!r} of {type(self).__name__} was written by a "
+                f"search with different {', '.join(differ)}; its results cannot be mixed "
+                "with this one's. Use another checkpoint path, or delete the file to "
+                "start over."
+            )
+        return store
+
+    def _resolve_seed(self, store):
+        """The seed of this fit; persisted in the checkpoint when it is None."""
+        seed = getattr(self, "random_state", None)
+        if seed is None and store is not None:
+            seed = store._meta("seed")
+            if seed is None:
+                seed = int(np.random.randint(0, 2**31 - 1))
+                store._set_meta("seed", seed)
+        return seed
+
+    @_fit_context(
+        # the estimator of the search is validated when it is fitted
+        prefer_skip_nested_validation=False
+    )
+    def fit(self, X, y=None, **params):
+        """Run the search: cross-validate candidates, then refit the best.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Targets, ``None`` for unsupervised estimators.
+        **params : dict
+            Parameters routed to the estimator's ``fit``, the scorers and the
+            splitter (``groups``, ``sample_weight``...).
+
+        Returns
+        -------
+        self : object
+            The fitted search.
+        """
+        scorers, refit_metric = self._get_scorers()
+        X, y = indexable(X, y)
+        params = _check_method_params(X, params=params)
+        routed = self._get_routed_params_for_fit(params)
+        sample_weight = params.get("sample_weight")
+        metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+        root_ctx = self._init_callback_context(
+            max_subtasks=1 + (self.refit is not False)
+        ).call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+
+        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        self._check_input_parameters(X=X, y=y, split_params=routed.splitter.split)
+        self.n_splits_ = cv.get_n_splits(X, y, **routed.splitter.split)
+
+        store = self._open_checkpoint(X, y, routed, cv)
+        self._stop = StopRules(
+            getattr(self, "max_time", None),
+            getattr(self, "n_iter_no_change", None),
+            getattr(self, "tol", 0.0),
+        )
+        metric = self.refit if isinstance(self.refit, str) else None
+        parallel = Parallel(
+            n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch,
+            return_as="generator_unordered",
+        )
+        engine = Evaluator(self, X, y, routed, scorers, cv, parallel, self._stop, store, metric)
+        try:
+            self._fit_seed = self._resolve_seed(store)
+            with parallel:
+                self._run_search(engine.evaluate_candidates, callback_ctx=root_ctx)
+        except KeyboardInterrupt:
+            raise KeyboardInterrupt(self._interrupt_message(engine)) from None
+        finally:
+            if store is not None:
+                store.close()
+            del self._fit_seed
+        self.stop_reason_ = self._stop.reason or "completed"
+        self.n_reused_ = engine.n_reused
+        del self._stop
+        results = engine.results
+        if not results:
+            raise ValueError(
+                f"No candidate of {type(self).__name__} finished before the search "
+                f"stopped ({self.stop_reason_}); raise max_time or n_iter_no_change."
+            )
+        self._finish(results, engine.all_out[0]["test_scores"], scorers, refit_metric,
+                     X, y, routed, metadata, root_ctx)
+        return self
+
+    def _interrupt_message(self, engine):
+        path = getattr(self, "checkpoint", None)
+        if path is None:
+            return (
+                f"{type(self).__name__} interrupted; the finished candidates are not kept. "
+                "Pass checkpoint='search.db' to keep them and resume later."
+            )
+        return (
+            f"{type(self).__name__} interrupted; {engine.n_finished} newly finished "
+            f"candidates are saved in {str(path)!r} with those saved before. Call fit "
+            "again with the same checkpoint and data to resume."
+        )
+
+    def _finish(self, results, first_test_scores, scorers, refit_metric,
+                X, y, routed, metadata, root_ctx):
+        """Pick the best candidate, refit it and store the fitted attributes."""
+        self.multimetric_ = isinstance(first_test_scores, dict)
+        if callable(self.scoring) and self.multimetric_:
+            # a callable scorer's keys are only known after scoring
+            self._check_refit_for_multimetric(first_test_scores)
+            refit_metric = self.refit
+
+        if self.refit or not self.multimetric_:
+            self.best_index_ = self._select_best_index(self.refit, refit_metric, results)
+            if not callable(self.refit):
+                self.best_score_ = results[f"mean_test_{refit_metric}"][self.best_index_]
+            self.best_params_ = results["params"][self.best_index_]
+
+        if self.refit:
+            # parameters may hold estimators: clone them too
+            self.best_estimator_ = clone(clone(self.estimator)).set_params(
+                **clone(self.best_params_, safe=False)
+            )
+            refit_ctx = root_ctx.subcontext(task_name="refit-with-best-params")
+            with refit_ctx.propagate_callback_context(self.best_estimator_):
+                refit_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+                start = time.time()
+                fit_args = (X,) if y is None else (X, y)
+                self.best_estimator_.fit(*fit_args, **routed.estimator.fit)
+                self.refit_time_ = time.time() - start
+            if hasattr(self.best_estimator_, "feature_names_in_"):
+                self.feature_names_in_ = self.best_estimator_.feature_names_in_
+            refit_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
+
+        self.scorer_ = getattr(scorers, "_scorers", scorers)
+        self.cv_results_ = results
+        root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)

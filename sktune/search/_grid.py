@@ -7,10 +7,11 @@ import numpy as np
 from .._compat import Interval, ParameterGrid
 from ..distributions import Distribution, as_distribution, is_scipy_frozen
 from ..space import SearchSpace
+from ..space._space import _check_structure
 from ._base import BaseSearch, FixedProposer, check_param_names
 
 
-def expand_grid(param_grid, n_points):
+def expand_grid(param_grid, n_points, *, owner="param_grid"):
     """Replace each distribution in ``param_grid`` by its ``grid(n_points)``.
 
     Parameters
@@ -19,6 +20,8 @@ def expand_grid(param_grid, n_points):
         Values are lists or distributions.
     n_points : int
         Points per distribution.
+    owner : str, default="param_grid"
+        How to name the argument in error messages.
 
     Returns
     -------
@@ -39,7 +42,7 @@ def expand_grid(param_grid, n_points):
         out = {}
         for name, value in grid.items():
             if isinstance(value, Distribution) or is_scipy_frozen(value):
-                value = as_distribution(value).grid(n_points)
+                value = as_distribution(value, name=name, owner=owner).grid(n_points)
             out[name] = value
         return out
 
@@ -83,6 +86,17 @@ class GridSearch(BaseSearch):
         Score given to a failed fit.
     return_train_score : bool, default=False
         Also record training scores.
+    checkpoint : str, path-like or None, default=None
+        SQLite file where every candidate is recorded as it finishes. Fitting
+        again with the same file and data resumes: recorded candidates are
+        not fitted again, and a larger budget continues the search.
+    max_time : float or None, default=None
+        Seconds of wall time after which no new candidate starts.
+    n_iter_no_change : int or None, default=None
+        Stop once this many candidates in a row have not improved the best
+        score by more than ``tol``.
+    tol : float, default=0.0
+        Smallest improvement that resets ``n_iter_no_change``.
 
     Attributes
     ----------
@@ -106,6 +120,11 @@ class GridSearch(BaseSearch):
         Whether several metrics were evaluated.
     search_space_ : SearchSpace
         The parsed grid.
+    stop_reason_ : str
+        Why the search ended: ``"completed"``, ``"max_time"``,
+        ``"n_iter_no_change"`` or ``"callback"``.
+    n_reused_ : int
+        Candidates taken from the checkpoint instead of being fitted.
 
     Examples
     --------
@@ -140,6 +159,10 @@ class GridSearch(BaseSearch):
         pre_dispatch="2*n_jobs",
         error_score=np.nan,
         return_train_score=False,
+        checkpoint=None,
+        max_time=None,
+        n_iter_no_change=None,
+        tol=0.0,
     ):
         super().__init__(
             estimator=estimator,
@@ -152,14 +175,29 @@ class GridSearch(BaseSearch):
             error_score=error_score,
             return_train_score=return_train_score,
         )
+        self.checkpoint = checkpoint
+        self.max_time = max_time
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.param_grid = param_grid
         self.n_points = n_points
 
     def _build_space(self):
-        # ParameterGrid's own checks first, so messages match GridSearchCV's.
-        grid = ParameterGrid(expand_grid(self.param_grid, self.n_points))
-        space = SearchSpace(grid.param_grid, owner=f"param_grid of {type(self).__name__}")
-        check_param_names(self.estimator, space, type(self).__name__)
+        name = type(self).__name__
+        owner = f"param_grid of {name}"
+        if isinstance(self.n_points, bool):
+            # Interval(Integral) lets a bool through; True would mean 1 point.
+            raise TypeError(
+                f"The 'n_points' parameter of {name} must be an int >= 1. "
+                f"Got {self.n_points!r} instead."
+            )
+        # The structure first (ParameterGrid's "Parameter grid is not a dict
+        # (0)" names neither the argument nor the class), then ParameterGrid's
+        # own checks of each value, so messages match GridSearchCV's.
+        _check_structure(self.param_grid, owner)
+        grid = ParameterGrid(expand_grid(self.param_grid, self.n_points, owner=owner))
+        space = SearchSpace(grid.param_grid, owner=owner)
+        check_param_names(self.estimator, space, name)
         return space
 
     def _make_proposer(self, space, random_state):

@@ -1,0 +1,243 @@
+"""Evaluating candidates: parallel fits streamed back as they finish.
+
+This replaces the ``evaluate_candidates`` closure of scikit-learn's
+``BaseSearchCV.fit`` with one that
+
+* reports every candidate as soon as its last split finishes, so a
+  checkpoint holds all finished work, not only whole batches;
+* takes candidates recorded in the checkpoint from there instead of fitting
+  them again (resume and continue);
+* stops starting new candidates once a stop rule fires (``max_time``,
+  ``n_iter_no_change``).
+
+The results dict it returns is built by ``BaseSearchCV._format_results``,
+so ``cv_results_`` has exactly scikit-learn's layout.
+"""
+
+import math
+import time
+from collections import defaultdict
+
+import joblib
+import numpy as np
+from joblib import delayed
+from sklearn.base import clone
+
+from .._compat import _fit_and_score, _insert_error_scores, _warn_or_raise_about_fit_failures
+
+
+def _indexed_fit_and_score(index, split, **kwargs):
+    # Results come back in completion order; the indices say whose they are.
+    return index, split, _fit_and_score(**kwargs)
+
+
+def _mean_score(outputs, metric):
+    scores = [o["test_scores"] for o in outputs]
+    if isinstance(scores[0], dict):
+        # refit=True/callable with several metrics: follow the first one
+        metric = metric if metric in scores[0] else sorted(scores[0])[0]
+        scores = [s[metric] for s in scores]
+    scores = np.asarray(scores, dtype=float)
+    return float(np.mean(scores)) if np.all(np.isfinite(scores)) else -math.inf
+
+
+class StopRules:
+    """``max_time`` and ``n_iter_no_change`` / ``tol``, checked as candidates finish.
+
+    Parameters
+    ----------
+    max_time : float or None
+        Seconds after which no new candidate starts.
+    n_iter_no_change : int or None
+        Stop after this many finished candidates without an improvement of
+        the best score by more than ``tol``.
+    tol : float
+        Smallest improvement that counts.
+    """
+
+    def __init__(self, max_time=None, n_iter_no_change=None, tol=0.0):
+        self.deadline = None if max_time is None else time.monotonic() + max_time
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.best = -math.inf
+        self.since_best = 0
+        self.reason = None
+
+    def out_of_time(self):
+        if self.reason is None and self.deadline is not None and time.monotonic() >= self.deadline:
+            self.reason = "max_time"
+        return self.reason is not None
+
+    def record(self, score):
+        """Account for one finished candidate's score (in candidate order)."""
+        if score > self.best + self.tol:
+            self.best, self.since_best = score, 0
+        else:
+            self.since_best += 1
+        if (
+            self.reason is None
+            and self.n_iter_no_change is not None
+            and self.since_best >= self.n_iter_no_change
+        ):
+            self.reason = "n_iter_no_change"
+
+
+class Evaluator:
+    """The ``evaluate_candidates`` of one ``fit``.
+
+    Parameters
+    ----------
+    search : BaseSearch
+        The search being fitted (its settings and ``_format_results``).
+    X, y : array-like
+        The data, already made indexable.
+    routed : Bunch
+        Routed metadata (``routed.estimator.fit``, ``routed.scorer.score``,
+        ``routed.splitter.split``).
+    scorers : callable or dict
+        From ``search._get_scorers()``.
+    cv : cross-validation generator
+        The search's splitter.
+    parallel : joblib.Parallel
+        Opened by the caller, with ``return_as="generator_unordered"``.
+    stop : StopRules
+        When to stop starting candidates.
+    store : CheckpointStore or None
+        Where finished candidates are recorded.
+    metric : str
+        Key of the refit metric within multi-metric test scores.
+    """
+
+    def __init__(self, search, X, y, routed, scorers, cv, parallel, stop, store, metric):
+        self.search = search
+        self.X, self.y = X, y
+        self.routed = routed
+        self.cv = cv
+        self.parallel = parallel
+        self.stop = stop
+        self.store = store
+        self.metric = metric
+        self.recorded = store.records() if store is not None else {}
+        self.n_reused = 0
+        self.n_finished = 0
+        self.base_estimator = clone(search.estimator)
+        self.fit_kwargs = dict(
+            scorer=scorers,
+            fit_params=routed.estimator.fit,
+            score_params=routed.scorer.score,
+            return_train_score=search.return_train_score,
+            return_n_test_samples=True,
+            return_times=True,
+            return_parameters=False,
+            error_score=search.error_score,
+            verbose=search.verbose,
+        )
+        self.all_params, self.all_out = [], []
+        self.all_more = defaultdict(list)
+        self.results = {}
+        self._seen = defaultdict(int)
+
+    def _key(self, params, tag):
+        ident = (tag, sorted(params.items()))
+        occurrence = self._seen[joblib.hash(ident)]
+        self._seen[joblib.hash(ident)] += 1
+        return joblib.hash((ident, occurrence))
+
+    def _tasks(self, params, pending, splits, contexts):
+        n_splits = len(splits)
+        for i in pending:
+            # No new candidate starts once a stop rule fired; started ones finish.
+            if self.stop.reason is not None or self.stop.out_of_time():
+                return
+            for s, (train, test) in enumerate(splits):
+                yield delayed(_indexed_fit_and_score)(
+                    i, s,
+                    estimator=clone(self.base_estimator),
+                    X=self.X, y=self.y, train=train, test=test,
+                    parameters=params[i],
+                    split_progress=(s, n_splits),
+                    candidate_progress=(i, len(params)),
+                    caller=self.search,
+                    callback_ctx=contexts[i * n_splits + s],
+                    **self.fit_kwargs,
+                )
+
+    def _record_in_order(self, outputs, next_in_order):
+        if self.stop.n_iter_no_change is None:
+            return next_in_order
+        while next_in_order in outputs:
+            self.stop.record(_mean_score(outputs[next_in_order], self.metric))
+            next_in_order += 1
+        return next_in_order
+
+    def evaluate_candidates(self, candidate_params, cv=None, more_results=None, callback_ctx=None):
+        """Evaluate candidates; return the cumulative results dict.
+
+        Same signature and return value as the ``evaluate_candidates`` that
+        scikit-learn passes to ``_run_search``.
+        """
+        search = self.search
+        params = list(candidate_params)
+        cv = cv or self.cv
+        n_splits = search.n_splits_
+        splits = list(cv.split(self.X, self.y, **self.routed.splitter.split))
+        if len(splits) != n_splits:
+            raise ValueError(
+                "cv.split and cv.get_n_splits return inconsistent results. "
+                f"Expected {n_splits} splits, got {len(splits)}"
+            )
+        if search.verbose > 0:
+            print(
+                f"Fitting {n_splits} folds for each of {len(params)} candidates,"
+                f" totalling {len(params) * n_splits} fits"
+            )
+        tag = "" if cv is self.cv else joblib.hash(cv)
+        keys = [self._key(p, tag) for p in params]
+        outputs = {i: self.recorded[k][1] for i, k in enumerate(keys) if k in self.recorded}
+        self.n_reused += len(outputs)
+        pending = [i for i in range(len(params)) if i not in outputs]
+
+        # Created up front, as scikit-learn does: creating them inside the
+        # parallel loop would pickle an estimator while it is being changed.
+        contexts = [None] * (len(params) * n_splits)
+        if callback_ctx is not None:
+            for i in pending:
+                for s in range(n_splits):
+                    contexts[i * n_splits + s] = callback_ctx.subcontext(
+                        task_name="candidate-split-evaluation", task_id=i * n_splits + s
+                    )
+
+        partial = defaultdict(dict)
+        next_in_order = 0
+        for i, s, out in self.parallel(self._tasks(params, pending, splits, contexts)):
+            partial[i][s] = out
+            if len(partial[i]) == n_splits:
+                outputs[i] = [partial[i].pop(k) for k in range(n_splits)]
+                self.n_finished += 1
+                if self.store is not None:
+                    self.store.add(keys[i], params[i], outputs[i])
+            # the no-change rule reads scores in candidate order, whatever
+            # order the workers finish in, so it stops at the same candidate
+            next_in_order = self._record_in_order(outputs, next_in_order)
+        self._record_in_order(outputs, next_in_order)
+
+        done = sorted(outputs)
+        out = [o for i in done for o in outputs[i]]
+        if not out:
+            if self.stop.reason is not None:
+                return self.results
+            raise ValueError(
+                "No fits were performed. Was the CV iterator empty? Were there no candidates?"
+            )
+        _warn_or_raise_about_fit_failures(out, search.error_score)
+        # a callable scorer's return type is known only now: fill in failures
+        if callable(search.scoring):
+            _insert_error_scores(out, search.error_score)
+        self.all_params.extend(params[i] for i in done)
+        self.all_out.extend(out)
+        for name, values in (more_results or {}).items():
+            self.all_more[name].extend(values[i] for i in done)
+        self.results = search._format_results(
+            self.all_params, n_splits, self.all_out, self.all_more
+        )
+        return self.results

@@ -1,0 +1,185 @@
+"""An SQLite file that records finished candidates as they finish.
+
+The store knows nothing of estimators or searches: it keeps a fingerprint (a
+dict of named hashes) and records (a key, the candidate's parameters and its
+per-split results, all pickled). The search layer decides what goes in.
+
+Durability: WAL journal, one transaction per candidate, ``synchronous=NORMAL``
+(a killed process loses nothing committed; only a power cut may lose the last
+transactions).
+"""
+
+import os
+import pickle
+import sqlite3
+import tempfile
+import time
+
+try:  # POSIX advisory locks; other platforms go without the one-writer guard
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None
+
+_SCHEMA_VERSION = "1"
+
+
+class CheckpointError(ValueError):
+    """A checkpoint file that cannot be used: corrupt, busy, foreign or unwritable."""
+
+
+def _check_writable(path):
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    if not os.path.isdir(folder):
+        raise CheckpointError(
+            f"The checkpoint {path!r} cannot be created: folder {folder!r} does not exist."
+        )
+    # Try for real (os.access says yes to root everywhere); WAL mode also
+    # writes -wal and -shm files beside the database.
+    try:
+        with open(path, "ab"):
+            pass
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as exc:
+        raise CheckpointError(
+            f"The checkpoint {path!r} is in a read-only location ({exc.strerror}); "
+            "choose a writable path."
+        ) from None
+
+
+class CheckpointStore:
+    """Open (or create) a checkpoint file for one writer.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The SQLite file.
+
+    Raises
+    ------
+    CheckpointError
+        If the file is not an sktune checkpoint, is corrupt, is in use by
+        another process, or cannot be written.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sktune.store import CheckpointStore
+    >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
+    >>> with CheckpointStore(path) as store:
+    ...     store.set_fingerprint({"data": "abc"})
+    ...     store.add("k1", {"C": 1.0}, [{"test_scores": 0.9}])
+    >>> with CheckpointStore(path) as store:
+    ...     store.records()["k1"][0]
+    {'C': 1.0}
+    """
+
+    def __init__(self, path):
+        self.path = os.fspath(path)
+        _check_writable(self.path)
+        self._lock_file = None
+        self._acquire_lock()
+        try:
+            self._conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
+            self._init_schema()
+        except sqlite3.DatabaseError as exc:
+            self._release_lock()
+            raise CheckpointError(
+                f"The checkpoint {self.path!r} is not a readable sktune checkpoint "
+                f"({exc}); it may be truncated or corrupt. Delete it or choose another path."
+            ) from None
+
+    def _acquire_lock(self):
+        if fcntl is None:
+            return
+        lock = open(self.path + ".lock", "a+")
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            raise CheckpointError(
+                f"The checkpoint {self.path!r} is being written by another process. "
+                "Wait for it to finish or use another path."
+            ) from None
+        self._lock_file = lock
+
+    def _release_lock(self):
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
+
+    def _init_schema(self):
+        c = self._conn
+        c.execute("PRAGMA journal_mode=WAL")
+        c.execute("PRAGMA synchronous=NORMAL")
+        if c.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("integrity check failed")
+        c.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)")
+        c.execute(
+            "CREATE TABLE IF NOT EXISTS candidates (seq INTEGER PRIMARY KEY, key TEXT UNIQUE,"
+            " params BLOB, outputs BLOB, finished REAL)"
+        )
+        version = self._meta("schema")
+        if version is None:
+            self._set_meta("schema", _SCHEMA_VERSION)
+        elif version != _SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(f"schema version {version!r}, expected {_SCHEMA_VERSION}")
+
+    def _meta(self, name):
+        row = self._conn.execute("SELECT value FROM meta WHERE name=?", (name,)).fetchone()
+        return None if row is None else pickle.loads(row[0])
+
+    def _set_meta(self, name, value):
+        self._conn.execute(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, pickle.dumps(value))
+        )
+
+    def fingerprint(self):
+        """The stored fingerprint dict, or ``None`` for a new file."""
+        return self._meta("fingerprint")
+
+    def set_fingerprint(self, fingerprint):
+        """Record ``fingerprint`` (a dict of name -> hash string)."""
+        self._set_meta("fingerprint", dict(fingerprint))
+
+    def add(self, key, params, outputs):
+        """Record one finished candidate in its own transaction.
+
+        Parameters
+        ----------
+        key : str
+            Identity of the candidate within the search.
+        params : dict
+            Its parameters.
+        outputs : list of dict
+            Its per-split results.
+        """
+        self._conn.execute(
+            "INSERT OR REPLACE INTO candidates (key, params, outputs, finished) VALUES (?,?,?,?)",
+            (key, pickle.dumps(params), pickle.dumps(outputs), time.time()),
+        )
+
+    def records(self):
+        """All records as ``{key: (params, outputs)}`` in the order they finished."""
+        rows = self._conn.execute("SELECT key, params, outputs FROM candidates ORDER BY seq")
+        try:
+            return {k: (pickle.loads(p), pickle.loads(o)) for k, p, o in rows}
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+            raise CheckpointError(
+                f"The checkpoint {self.path!r} holds a record that cannot be read ({exc})."
+            ) from None
+
+    def __len__(self):
+        return self._conn.execute("SELECT COUNT(*) FROM candidates").fetchone()[0]
+
+    def close(self):
+        """Close the database and release the writer lock."""
+        if getattr(self, "_conn", None) is not None:
+            self._conn.close()
+            self._conn = None
+        self._release_lock()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

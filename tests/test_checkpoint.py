@@ -1,0 +1,215 @@
+"""Checkpoint, resume and continue: nothing finished is ever lost or redone."""
+
+import os
+import pickle
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from checkpoint_job import SPACE, SlowCentroids
+from sklearn.datasets import load_iris
+
+from sktune import RandomSearch
+from sktune.store import CheckpointError, CheckpointStore
+
+JOB = Path(__file__).with_name("checkpoint_job.py")
+X, y = load_iris(return_X_y=True)
+
+RESUMABLE = ["random"]
+
+
+def _job(search, checkpoint, out, *extra, log=None):
+    env = dict(os.environ, SKTUNE_FIT_LOG=str(log) if log else "")
+    cmd = [sys.executable, str(JOB), search, str(checkpoint), str(out), *extra]
+    return subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+
+
+def _n_records(db):
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            return conn.execute("SELECT COUNT(*) FROM candidates").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def _wait_for_records(db, n, proc, timeout=120):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if _n_records(db) >= n:
+            return
+        if proc.poll() is not None:
+            pytest.fail(f"the search ended before writing {n} records: {proc.stderr.read()}")
+        time.sleep(0.05)
+    proc.kill()
+    pytest.fail(f"no {n} records after {timeout} s")
+
+
+def _finish(proc, timeout=300):
+    _, err = proc.communicate(timeout=timeout)
+    assert proc.returncode == 0, err
+    return err
+
+
+def _n_fits(log):
+    return len(Path(log).read_text().splitlines()) if Path(log).exists() else 0
+
+
+def _assert_same_results(a, b):
+    assert a["params"] == b["params"]
+    score_keys = [k for k in a if k.startswith(("mean_test", "split", "std_test", "rank"))]
+    assert score_keys
+    for key in score_keys:
+        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+    for key in set(a) - set(score_keys) - {"params"}:
+        assert key in b
+
+
+@pytest.mark.parametrize("search", RESUMABLE)
+def test_killed_search_resumes_to_the_uninterrupted_result(tmp_path, search):
+    ref_log, log = tmp_path / "ref.log", tmp_path / "fits.log"
+    db = tmp_path / "search.db"
+    _finish(_job(search, "-", tmp_path / "ref.pkl", "--delay", "0.02", log=ref_log))
+
+    first = _job(search, db, tmp_path / "never.pkl", "--delay", "0.15", "--n-jobs", "2")
+    _wait_for_records(db, 3, first)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    with CheckpointStore(db) as store:
+        n_stored = len(store)
+    assert 3 <= n_stored
+
+    _finish(_job(search, db, tmp_path / "resumed.pkl", "--delay", "0.02", log=log))
+    ref = pickle.loads((tmp_path / "ref.pkl").read_bytes())
+    resumed = pickle.loads((tmp_path / "resumed.pkl").read_bytes())
+    assert resumed["n_reused"] == n_stored
+    # every stored candidate was skipped: 3 folds each were not fitted again
+    assert _n_fits(log) == _n_fits(ref_log) - 3 * n_stored
+    _assert_same_results(resumed["results"], ref["results"])
+
+
+def test_ctrl_c_keeps_finished_candidates_and_says_how_to_resume(tmp_path):
+    db = tmp_path / "search.db"
+    proc = _job("random", db, tmp_path / "out.pkl", "--delay", "0.15")
+    _wait_for_records(db, 2, proc)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "resume" in err and str(db) in err
+    n_stored = _n_records(db)
+    assert n_stored >= 2
+    _finish(_job("random", db, tmp_path / "out.pkl"))
+    assert pickle.loads((tmp_path / "out.pkl").read_bytes())["n_reused"] == n_stored
+
+
+def _search(checkpoint, **kwargs):
+    params = dict(n_iter=4, cv=3, random_state=0, checkpoint=checkpoint)
+    params.update(kwargs)
+    return RandomSearch(SlowCentroids(), SPACE, **params)
+
+
+def test_continue_with_larger_n_iter_equals_one_long_run(tmp_path):
+    db = tmp_path / "s.db"
+    short = _search(db).fit(X, y)
+    assert short.n_reused_ == 0
+    longer = _search(db, n_iter=7).fit(X, y)
+    assert longer.n_reused_ == 4
+    reference = _search(None, n_iter=7).fit(X, y)
+    _assert_same_results(longer.cv_results_, reference.cv_results_)
+
+
+def test_refit_of_a_finished_search_fits_nothing_again(tmp_path, monkeypatch):
+    db = tmp_path / "s.db"
+    first = _search(db).fit(X, y)
+    log = tmp_path / "fits.log"
+    monkeypatch.setenv("SKTUNE_FIT_LOG", str(log))
+    again = _search(db).fit(X, y)
+    assert again.n_reused_ == 4
+    assert _n_fits(log) == 1  # the refit of the best candidate only
+    _assert_same_results(again.cv_results_, first.cv_results_)
+
+
+def test_random_state_none_is_remembered_by_the_checkpoint(tmp_path):
+    db = tmp_path / "s.db"
+    first = _search(db, random_state=None).fit(X, y)
+    again = _search(db, random_state=None).fit(X, y)
+    assert again.n_reused_ == 4
+    assert again.cv_results_["params"] == first.cv_results_["params"]
+
+
+@pytest.mark.parametrize(
+    "change, differs",
+    [
+        (dict(X=X + 1.0), "X"),
+        (dict(y=y[::-1]), "y"),
+        (dict(space={"shrink": [0.1, 1.0]}), "search space"),
+        (dict(cv=5), "cv splits"),
+        (dict(estimator=SlowCentroids(power=3.0)), "estimator"),
+        (dict(scoring="f1_macro"), "scoring"),
+    ],
+)
+def test_checkpoint_of_another_search_is_refused(tmp_path, change, differs):
+    db = tmp_path / "s.db"
+    _search(db).fit(X, y)
+    data = (change.pop("X", X), change.pop("y", y))
+    search = RandomSearch(
+        change.pop("estimator", SlowCentroids()), change.pop("space", SPACE),
+        n_iter=4, random_state=0, checkpoint=db, cv=change.pop("cv", 3), **change,
+    )
+    with pytest.raises(CheckpointError, match=f"different {differs}") as info:
+        search.fit(*data)
+    assert "another checkpoint path" in str(info.value)
+
+
+def test_corrupt_checkpoint_gives_a_clear_error(tmp_path):
+    db = tmp_path / "s.db"
+    db.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(CheckpointError, match="not a readable sktune checkpoint"):
+        _search(db).fit(X, y)
+
+
+def test_truncated_checkpoint_gives_a_clear_error(tmp_path):
+    db = tmp_path / "s.db"
+    _search(db, n_iter=30).fit(X, y)
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) // 2])
+    with pytest.raises(CheckpointError, match="truncated or corrupt"):
+        _search(db).fit(X, y)
+
+
+def test_checkpoint_in_use_by_another_writer_is_refused(tmp_path):
+    db = tmp_path / "s.db"
+    with CheckpointStore(db):
+        with pytest.raises(CheckpointError, match="another process"):
+            _search(db).fit(X, y)
+
+
+def test_read_only_location_fails_before_any_fit(tmp_path, monkeypatch):
+    target = "/sys/sktune-checkpoint.db"
+    try:
+        open(target, "ab").close()
+    except OSError:
+        pass
+    else:  # pragma: no cover - a machine where /sys is writable
+        os.remove(target)
+        pytest.skip("/sys is writable here")
+    log = tmp_path / "fits.log"
+    monkeypatch.setenv("SKTUNE_FIT_LOG", str(log))
+    with pytest.raises(CheckpointError, match="read-only location"):
+        _search(target).fit(X, y)
+    assert _n_fits(log) == 0
+
+
+def test_missing_folder_fails_before_any_fit(tmp_path):
+    with pytest.raises(CheckpointError, match="does not exist"):
+        _search(tmp_path / "nope" / "s.db").fit(X, y)
+
+
+def test_fitted_search_with_checkpoint_pickles(tmp_path):
+    search = _search(tmp_path / "s.db").fit(X, y)
+    clone = pickle.loads(pickle.dumps(search))
+    np.testing.assert_array_equal(clone.predict(X), search.predict(X))
