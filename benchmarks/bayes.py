@@ -1,0 +1,408 @@
+"""BayesSearch against random search, scikit-optimize and Optuna.
+
+Every searcher tunes the same estimators on the same built-in datasets with
+the same fixed 3-fold splits, for 30 evaluations, over several seeds. The
+table reports, per searcher:
+
+* the mean normalized score after 15 and 30 evaluations, where on each
+  problem 0 is the mean best score of random search after 15 evaluations
+  and 100 the best score any searcher ever saw on that problem;
+* the paired difference of BayesSearch against it (same problems and
+  seeds), with its standard error;
+* the optimizer's overhead per suggestion: the search's wall time minus the
+  time spent fitting and scoring, divided by the number of candidates
+  (``in-run``), and the time of one suggestion after 100 observations in 8
+  dimensions (``@100x8``, measured apart on a synthetic function).
+
+Run ``python benchmarks/bayes.py`` (``--quick`` for a smoke run, ``--seeds``
+and ``--jobs`` to change the defaults). The anchors need the ``bench`` extra:
+``pip install -e ".[bench]"`` and, for Optuna's GP sampler, torch.
+"""
+
+import argparse
+import json
+import os
+import time
+import warnings
+
+import numpy as np
+
+# One BLAS thread per process: the benchmark runs problems in parallel, and
+# threaded BLAS on tiny matrices only adds contention (for every searcher).
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+from joblib import Parallel, delayed  # noqa: E402
+from sklearn import datasets  # noqa: E402
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier  # noqa: E402
+from sklearn.linear_model import ElasticNet, LogisticRegression  # noqa: E402
+from sklearn.model_selection import KFold, StratifiedKFold  # noqa: E402
+from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
+from sklearn.neural_network import MLPClassifier  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import PolynomialFeatures, StandardScaler  # noqa: E402
+from sklearn.svm import SVC, SVR  # noqa: E402
+
+N_EVALS = 30
+CHECKPOINTS = (15, 30)
+
+# A neutral description of each space: name -> ("real", low, high, log),
+# ("int", low, high, log) or ("cat", choices). Converted per library below.
+
+
+def _problems():
+    return {
+        "svc/breast_cancer": (
+            make_pipeline(StandardScaler(), SVC()),
+            datasets.load_breast_cancer, "classification",
+            {"svc__C": ("real", 1e-3, 1e3, True), "svc__gamma": ("real", 1e-5, 1e1, True)},
+        ),
+        "rf/wine": (
+            RandomForestClassifier(random_state=0),
+            datasets.load_wine, "classification",
+            {"n_estimators": ("int", 5, 50, True), "max_depth": ("int", 1, 15, False),
+             "min_samples_leaf": ("int", 1, 20, False),
+             "max_features": ("real", 0.05, 1.0, False),
+             "criterion": ("cat", ["gini", "entropy"])},
+        ),
+        "hgb/breast_cancer": (
+            HistGradientBoostingClassifier(random_state=0, early_stopping=False),
+            datasets.load_breast_cancer, "classification",
+            {"learning_rate": ("real", 1e-3, 1.0, True), "max_iter": ("int", 5, 60, True),
+             "max_leaf_nodes": ("int", 2, 64, True), "min_samples_leaf": ("int", 1, 100, True),
+             "l2_regularization": ("real", 1e-6, 10.0, True)},
+        ),
+        "knn/digits": (
+            KNeighborsClassifier(),
+            datasets.load_digits, "classification",
+            {"n_neighbors": ("int", 1, 40, False), "weights": ("cat", ["uniform", "distance"]),
+             "metric": ("cat", ["euclidean", "manhattan", "chebyshev"])},
+        ),
+        "mlp/breast_cancer": (
+            make_pipeline(StandardScaler(), MLPClassifier(max_iter=50, random_state=0)),
+            datasets.load_breast_cancer, "classification",
+            {"mlpclassifier__hidden_layer_sizes": ("int", 2, 64, True),
+             "mlpclassifier__alpha": ("real", 1e-6, 10.0, True),
+             "mlpclassifier__learning_rate_init": ("real", 1e-4, 0.3, True),
+             "mlpclassifier__activation": ("cat", ["relu", "tanh", "logistic"])},
+        ),
+        "logistic/wine": (
+            make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)),
+            datasets.load_wine, "classification",
+            {"logisticregression__C": ("real", 1e-5, 1e3, True),
+             "logisticregression__class_weight": ("cat", [None, "balanced"]),
+             "logisticregression__fit_intercept": ("cat", [True, False])},
+        ),
+        "elasticnet/diabetes": (
+            make_pipeline(PolynomialFeatures(), StandardScaler(), ElasticNet(max_iter=2000)),
+            datasets.load_diabetes, "regression",
+            {"polynomialfeatures__degree": ("int", 1, 3, False),
+             "elasticnet__alpha": ("real", 1e-4, 10.0, True),
+             "elasticnet__l1_ratio": ("real", 0.0, 1.0, False)},
+        ),
+        "svr/diabetes": (
+            make_pipeline(StandardScaler(), SVR()),
+            datasets.load_diabetes, "regression",
+            {"svr__C": ("real", 1e-2, 1e4, True), "svr__epsilon": ("real", 1e-2, 1e2, True),
+             "svr__gamma": ("real", 1e-4, 1e1, True)},
+        ),
+        "svc/iris": (
+            SVC(),
+            datasets.load_iris, "classification",
+            {"C": ("real", 1e-3, 1e3, True), "gamma": ("real", 1e-4, 1e2, True),
+             "kernel": ("cat", ["rbf", "sigmoid", "linear"])},
+        ),
+    }
+
+
+def _sktune_space(spec):
+    from sktune.distributions import Categorical, Integer, LogUniform, Uniform
+
+    out = {}
+    for name, (kind, *args) in spec.items():
+        if kind == "real":
+            out[name] = (LogUniform if args[2] else Uniform)(args[0], args[1])
+        elif kind == "int":
+            out[name] = Integer(args[0], args[1], log=args[2])
+        else:
+            out[name] = Categorical(args[0])
+    return out
+
+
+def _skopt_space(spec):
+    from skopt.space import Categorical, Integer, Real
+
+    out = {}
+    for name, (kind, *args) in spec.items():
+        prior = "log-uniform" if kind != "cat" and args[2] else "uniform"
+        if kind == "real":
+            out[name] = Real(args[0], args[1], prior=prior)
+        elif kind == "int":
+            out[name] = Integer(args[0], args[1], prior=prior)
+        else:
+            out[name] = Categorical(args[0])
+    return out
+
+
+def _optuna_space(spec):
+    from optuna.distributions import (
+        CategoricalDistribution,
+        FloatDistribution,
+        IntDistribution,
+    )
+
+    out = {}
+    for name, (kind, *args) in spec.items():
+        if kind == "real":
+            out[name] = FloatDistribution(args[0], args[1], log=args[2])
+        elif kind == "int":
+            out[name] = IntDistribution(args[0], args[1], log=args[2])
+        else:
+            out[name] = CategoricalDistribution(args[0])
+    return out
+
+
+def _cv(task):
+    cls = StratifiedKFold if task == "classification" else KFold
+    return cls(3, shuffle=True, random_state=0)
+
+
+def run_one(problem, method, seed, n_evals=N_EVALS):
+    """Run one searcher once; return its scores in evaluation order and times."""
+    warnings.filterwarnings("ignore")
+    estimator, loader, task, spec = _problems()[problem]
+    X, y = loader(return_X_y=True)
+    cv = _cv(task)
+    common = {"cv": cv, "refit": False, "n_jobs": 1}
+    start = time.perf_counter()
+    if method in ("BayesSearch", "RandomSearch"):
+        from sktune import BayesSearch, RandomSearch
+
+        if method == "BayesSearch":
+            search = BayesSearch(estimator, _sktune_space(spec), n_iter=n_evals,
+                                 random_state=seed, **common)
+        else:
+            search = RandomSearch(estimator, _sktune_space(spec), n_iter=n_evals,
+                                  random_state=seed, **common)
+        search.fit(X, y)
+        res = search.cv_results_
+        scores = list(res["mean_test_score"])
+        work = float(np.sum(res["mean_fit_time"] + res["mean_score_time"]) * cv.n_splits)
+    elif method == "skopt":
+        from skopt import BayesSearchCV
+
+        search = BayesSearchCV(estimator, _skopt_space(spec), n_iter=n_evals,
+                               random_state=seed, **common)
+        search.fit(X, y)
+        res = search.cv_results_
+        scores = list(res["mean_test_score"])
+        work = float(np.sum(np.asarray(res["mean_fit_time"]) + res["mean_score_time"])
+                     * cv.n_splits)
+    else:
+        import optuna
+        from optuna_integration import OptunaSearchCV
+
+        optuna.logging.set_verbosity(optuna.logging.ERROR)
+        if method == "optuna-tpe":
+            sampler = optuna.samplers.TPESampler(seed=seed)
+        else:
+            sampler = optuna.samplers.GPSampler(seed=seed)
+        study = optuna.create_study(direction="maximize", sampler=sampler)
+        search = OptunaSearchCV(estimator, _optuna_space(spec), cv=cv, n_trials=n_evals,
+                                refit=False, n_jobs=1, study=study, verbose=0)
+        search.fit(X, y)
+        trials = search.study_.trials
+        scores = [t.value for t in trials]
+        work = float(sum(
+            (t.user_attrs["mean_fit_time"] + t.user_attrs["mean_score_time"]) * cv.n_splits
+            for t in trials
+        ))
+    wall = time.perf_counter() - start
+    scores = np.array([np.nan if s is None else s for s in scores], dtype=float)
+    return {"problem": problem, "method": method, "seed": seed, "scores": scores,
+            "overhead": max(wall - work, 0.0) / len(scores)}
+
+
+# overhead at 100 observations in 8 dimensions ----------------------------------
+def _synthetic(U):
+    return -np.sum((U - 0.37) ** 2, axis=1) + 0.1 * np.sin(7 * U[:, 0])
+
+
+def overhead_at_100(method, n_obs=100, n_dims=8, repeats=5):
+    """Seconds for one suggestion after ``n_obs`` observations (median of repeats)."""
+    warnings.filterwarnings("ignore")
+    rng = np.random.RandomState(0)
+    U = rng.uniform(size=(n_obs, n_dims))
+    y = _synthetic(U)
+    times = []
+    if method == "BayesSearch":
+        from sktune.optimizers import BayesOptimizer
+
+        opt = BayesOptimizer(n_dims, random_state=0)
+        opt.tell(U, y)
+        for _ in range(repeats):
+            t = time.perf_counter()
+            P = opt.ask(1)
+            times.append(time.perf_counter() - t)
+            opt.tell(P, _synthetic(P))
+    elif method == "RandomSearch":
+        from sktune.distributions import Uniform
+        from sktune.space import SearchSpace
+
+        space = SearchSpace({f"x{i}": Uniform(0, 1) for i in range(n_dims)})
+        for _ in range(repeats):
+            t = time.perf_counter()
+            space.sample_params(rng)
+            times.append(time.perf_counter() - t)
+    elif method == "skopt":
+        from skopt import Optimizer
+
+        opt = Optimizer([(0.0, 1.0)] * n_dims, base_estimator="GP", random_state=0)
+        opt.tell(U.tolist(), list(-y))  # skopt minimizes
+        for _ in range(repeats):
+            t = time.perf_counter()
+            p = opt.ask()
+            times.append(time.perf_counter() - t)
+            opt.tell(p, float(-_synthetic(np.array([p]))[0]))
+    else:
+        import optuna
+        from optuna.distributions import FloatDistribution
+        from optuna.trial import create_trial
+
+        optuna.logging.set_verbosity(optuna.logging.ERROR)
+        sampler = (optuna.samplers.TPESampler(seed=0) if method == "optuna-tpe"
+                   else optuna.samplers.GPSampler(seed=0))
+        study = optuna.create_study(direction="maximize", sampler=sampler)
+        dists = {f"x{i}": FloatDistribution(0.0, 1.0) for i in range(n_dims)}
+        for row, value in zip(U, y):
+            study.add_trial(create_trial(params={f"x{i}": v for i, v in enumerate(row)},
+                                         distributions=dists, value=float(value)))
+        for _ in range(repeats):
+            t = time.perf_counter()
+            trial = study.ask(dists)
+            row = np.array([[trial.params[f"x{i}"] for i in range(n_dims)]])
+            times.append(time.perf_counter() - t)
+            study.tell(trial, float(_synthetic(row)[0]))
+    return float(np.median(times))
+
+
+# report -------------------------------------------------------------------------
+def _best_so_far(scores):
+    filled = np.where(np.isnan(scores), -np.inf, scores)
+    return np.maximum.accumulate(filled)
+
+
+def summarize(runs, methods, overhead100, n_evals):
+    checkpoints = [c for c in CHECKPOINTS if c <= n_evals] or [n_evals]
+    problems = sorted({r["problem"] for r in runs})
+    seeds = sorted({r["seed"] for r in runs})
+    best = {}
+    for r in runs:
+        best[r["problem"]] = max(best.get(r["problem"], -np.inf), np.nanmax(r["scores"]))
+    zero = {}
+    for p in problems:
+        rnd = [_best_so_far(r["scores"])[checkpoints[0] - 1] for r in runs
+               if r["problem"] == p and r["method"] == "RandomSearch"]
+        zero[p] = float(np.mean(rnd))
+    norm = {}  # (method, problem, seed) -> array over checkpoints
+    for r in runs:
+        p = r["problem"]
+        span = best[p] - zero[p]
+        traj = _best_so_far(r["scores"])
+        vals = [traj[min(c, len(traj)) - 1] for c in checkpoints]
+        norm[r["method"], p, r["seed"]] = (
+            100.0 * (np.array(vals) - zero[p]) / span if span > 0 else np.full(len(vals), 100.0)
+        )
+    over = {m: np.mean([r["overhead"] for r in runs if r["method"] == m]) for m in methods}
+    head = "| searcher |" + "".join(f" score@{c} |" for c in checkpoints)
+    head += "".join(f" BayesSearch - it @{c} (± SE) |" for c in checkpoints)
+    head += " overhead in-run (ms) | overhead @100x8 (ms) |"
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for m in methods:
+        keys = [(m, p, s) for p in problems for s in seeds if (m, p, s) in norm]
+        mine = np.array([norm["BayesSearch", p, s] for _, p, s in keys])
+        theirs = np.array([norm[k] for k in keys])
+        row = f"| {m} |" + "".join(f" {v:.1f} |" for v in theirs.mean(0))
+        if m == "BayesSearch":
+            row += " |" * len(checkpoints)
+        else:
+            d = mine - theirs
+            se = d.std(0, ddof=1) / np.sqrt(len(d)) if len(d) > 1 else np.zeros(len(checkpoints))
+            row += "".join(f" {a:+.1f} ± {b:.1f} |" for a, b in zip(d.mean(0), se))
+        o100 = overhead100.get(m)
+        row += f" {1e3 * over[m]:.1f} | " + ("n/a" if o100 is None else f"{1e3 * o100:.1f}")
+        lines.append(row + " |")
+    lines.append("")
+    lines.append(f"{len(problems)} problems x {len(seeds)} seeds, {n_evals} evaluations, "
+                 "3-fold CV.")
+    per = ["", f"| problem | best seen | random@{checkpoints[0]} (0) |" + "".join(
+        f" {m}@{checkpoints[-1]} |" for m in methods), "|" + "---|" * (3 + len(methods))]
+    for p in problems:
+        cells = [np.mean([norm[m, p, s][-1] for s in seeds if (m, p, s) in norm])
+                 for m in methods]
+        per.append(f"| {p} | {best[p]:.4f} | {zero[p]:.4f} |"
+                   + "".join(f" {c:.1f} |" for c in cells))
+    return "\n".join(lines + per)
+
+
+def _save(path, runs, overhead100):
+    data = {"runs": [{**r, "scores": [None if np.isnan(v) else float(v) for v in r["scores"]]}
+                     for r in runs], "overhead100": overhead100}
+    with open(path + ".tmp", "w") as f:
+        json.dump(data, f)
+    os.replace(path + ".tmp", path)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=10, help="seeds per problem")
+    parser.add_argument("--jobs", type=int, default=2, help="problems run in parallel")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke run: 2 problems, 2 seeds, 10 evaluations")
+    parser.add_argument("--methods", default="BayesSearch,RandomSearch,skopt,optuna-gp,optuna-tpe")
+    parser.add_argument("--problems", default=None, help="comma-separated subset")
+    parser.add_argument("--save", default=None, help="write every run to this JSON file")
+    parser.add_argument("--load", default=None,
+                        help="summarize the runs saved in this JSON file instead of running")
+    args = parser.parse_args(argv)
+    methods = args.methods.split(",")
+    if "BayesSearch" not in methods or "RandomSearch" not in methods:
+        parser.error("--methods must include BayesSearch and RandomSearch")
+    problems = list(_problems())
+    if args.problems:
+        problems = args.problems.split(",")
+    n_evals, seeds = N_EVALS, args.seeds
+    if args.quick:
+        problems, n_evals, seeds = problems[:2], 10, min(seeds, 2)
+    start = time.perf_counter()
+    if args.load:
+        with open(args.load) as f:
+            saved = json.load(f)
+        runs = [{**r, "scores": np.array(r["scores"], dtype=float)} for r in saved["runs"]]
+        overhead100 = saved["overhead100"]
+        # only (problem, seed) pairs that every method finished
+        done = {}
+        for r in runs:
+            done.setdefault((r["problem"], r["seed"]), set()).add(r["method"])
+        runs = [r for r in runs if done[r["problem"], r["seed"]] >= set(methods)]
+        n_evals = max(len(r["scores"]) for r in runs)
+    else:
+        tasks = [(p, m, s) for s in range(seeds) for p in problems for m in methods]
+        runs, overhead100 = [], {}
+        out = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
+            delayed(run_one)(p, m, s, n_evals) for p, m, s in tasks
+        )
+        for r in out:
+            runs.append(r)
+            if args.save:
+                _save(args.save, runs, overhead100)
+        if not args.quick:
+            overhead100 = {m: overhead_at_100(m) for m in methods}
+        if args.save:
+            _save(args.save, runs, overhead100)
+    print(summarize(runs, methods, overhead100, n_evals))
+    print(f"\ntotal time {time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+"""Pure ask/tell optimizers in the unit cube; they never see an estimator or data."""
+
+from ._acquisition import log_expected_improvement, log_h
+from ._bayes import BayesOptimizer, warp_scores
+from ._gp import GaussianProcess
+from ._hyperband import Bracket, HyperbandSchedule, Rung, floor_log
+
+__all__ = [
+    "BayesOptimizer",
+    "Bracket",
+    "GaussianProcess",
+    "HyperbandSchedule",
+    "Rung",
+    "floor_log",
+    "log_expected_improvement",
+    "log_h",
+    "warp_scores",
+]

@@ -1,0 +1,229 @@
+"""BayesSearch: Bayesian optimization of cross-validated scores."""
+
+import math
+import numbers
+import warnings
+
+import numpy as np
+from joblib import effective_n_jobs
+
+from .._compat import Interval
+from ..optimizers import BayesOptimizer
+from ._base import BaseSearch, Batch
+
+# Extra cv_results_ columns, one value per candidate. ``iter`` is the name
+# scikit-learn's halving searches give the round a candidate was proposed in.
+_INFO_COLUMNS = {
+    "initial_design": "initial",
+    "surrogate_mean": "mean",
+    "surrogate_std": "std",
+    "acquisition_value": "acquisition",
+    "suggest_time": "time",
+}
+
+
+class _BayesProposer:
+    """Rounds of a BayesOptimizer: the initial design, then model batches."""
+
+    n_candidates = None
+
+    def __init__(self, space, optimizer, n_iter, batch_size):
+        self.space = space
+        self.optimizer = optimizer
+        self.n_iter = n_iter
+        self.batch_size = batch_size
+        self.n_asked = 0
+        self.round = 0
+        self._points = None
+
+    def ask(self):
+        remaining = self.n_iter - self.n_asked
+        if remaining <= 0:
+            return None
+        if self.round == 0:
+            # the whole initial design in one batch: it needs no model
+            wanted = min(self.optimizer.n_initial_points_, remaining)
+        else:
+            wanted = min(self.batch_size, remaining)
+        points, info = self.optimizer.ask(wanted, return_info=True)
+        if len(points) == 0:
+            return None
+        self._points = points
+        more = {"iter": [self.round] * len(points)}
+        for column, key in _INFO_COLUMNS.items():
+            more[column] = info[key].tolist()
+        self.n_asked += len(points)
+        self.round += 1
+        return Batch(self.space.decode(points), more)
+
+    def tell(self, batch, scores):
+        self.optimizer.tell(self._points, scores)
+
+
+class BayesSearch(BaseSearch):
+    """Bayesian optimization over hyperparameters, a drop-in for ``RandomizedSearchCV``.
+
+    The first ``n_initial_points`` candidates come from a scrambled Sobol
+    design over the distributions' quantiles. Then each round fits a Gaussian
+    process to the scores seen so far and proposes ``batch_size`` new
+    candidates that maximise log expected improvement; see
+    :class:`~sktune.optimizers.BayesOptimizer` for the maths. Each
+    distribution acts as the prior of its parameter (``LogUniform`` is
+    searched in log space, ``Normal`` densely near its mean), a list of dicts
+    gives conditional sub-spaces, and no candidate is evaluated twice.
+
+    For multi-metric scoring the refit metric is optimized (the first metric
+    when ``refit`` is not a metric name). A failed fit (with
+    ``error_score=np.nan``) counts as the worst score seen, not as an error.
+
+    For a given ``batch_size`` and ``random_state`` the candidates do not
+    depend on ``n_jobs`` or on the joblib backend.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The estimator to tune.
+    param_distributions : dict or list of dict
+        Parameter names -> sktune distributions, lists of values or scipy
+        frozen distributions. A list of dicts gives conditional sub-spaces.
+    n_iter : int, default=50
+        Number of candidates evaluated in all.
+    n_initial_points : int or None, default=None
+        Candidates of the quasi-random initial design, evaluated in one
+        batch; ``None`` uses ``min(max(n_dims + 1, 4), 10)``.
+    batch_size : int or None, default=None
+        Candidates proposed per model-based round. ``None`` uses
+        ``ceil(n_workers / n_splits)``, the fewest that keep every worker
+        busy (``n_workers`` is joblib's ``effective_n_jobs(n_jobs)``, so
+        ``n_jobs=-1`` depends on the machine; pass ``batch_size`` to make
+        results identical across machines). Smaller batches use the model
+        better, larger ones finish sooner.
+    scoring : str, callable, list, tuple or dict, default=None
+        As in ``RandomizedSearchCV``.
+    n_jobs : int, default=None
+        Number of jobs to run in parallel.
+    refit : bool, str or callable, default=True
+        Refit the best estimator on the whole data.
+    cv : int, cross-validation generator or iterable, default=None
+        Splitting strategy (5-fold by default).
+    verbose : int, default=0
+        Verbosity, as in ``RandomizedSearchCV``.
+    pre_dispatch : int or str, default="2*n_jobs"
+        Jobs dispatched ahead.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the design and of the acquisition maximisation.
+    error_score : "raise" or float, default=np.nan
+        Score given to a failed fit.
+    return_train_score : bool, default=False
+        Also record training scores.
+
+    Attributes
+    ----------
+    cv_results_ : dict of ndarray
+        One entry per candidate, as in ``RandomizedSearchCV``, plus
+        ``iter`` (the round that proposed the candidate, 0 for the initial
+        design), ``initial_design`` (bool), ``surrogate_mean`` and
+        ``surrogate_std`` (the surrogate's prediction at the candidate, in
+        its warped-score units; NaN in the initial design),
+        ``acquisition_value`` (log expected improvement; NaN in the initial
+        design) and ``suggest_time`` (seconds the optimizer spent per
+        candidate of its round).
+    best_estimator_ : estimator
+        Refitted on the whole data (when ``refit``).
+    best_score_ : float
+        Mean cross-validated score of the best candidate.
+    best_params_ : dict
+        Parameters of the best candidate.
+    best_index_ : int
+        Index of the best candidate in ``cv_results_``.
+    scorer_ : function or dict
+        Scorer(s) used.
+    n_splits_ : int
+        Number of cross-validation splits.
+    refit_time_ : float
+        Seconds spent refitting.
+    multimetric_ : bool
+        Whether several metrics were evaluated.
+    search_space_ : SearchSpace
+        The parsed search space.
+    optimizer_ : BayesOptimizer
+        The optimizer, holding every told point and score.
+    batch_size_ : int
+        Candidates per model-based round actually used.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from sktune import BayesSearch
+    >>> from sktune.distributions import LogUniform
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = BayesSearch(SVC(), {"C": LogUniform(1e-2, 1e2), "gamma": LogUniform(1e-3, 1e1)},
+    ...                      n_iter=10, cv=3, random_state=0)
+    >>> bool(search.fit(X, y).best_score_ > 0.95)
+    True
+    >>> [int(i) for i in search.cv_results_["iter"]]
+    [0, 0, 0, 0, 1, 2, 3, 4, 5, 6]
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSearch._parameter_constraints,
+        "param_distributions": [dict, list],
+        "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_initial_points": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        n_iter=50,
+        n_initial_points=None,
+        batch_size=None,
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+    ):
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+        self.param_distributions = param_distributions
+        self.n_iter = n_iter
+        self.n_initial_points = n_initial_points
+        self.batch_size = batch_size
+        self.random_state = random_state
+
+    def _make_proposer(self, space, random_state):
+        size = space.size
+        if size < self.n_iter:
+            warnings.warn(
+                f"The search space of {type(self).__name__} holds only {size} distinct "
+                f"candidates, fewer than n_iter={self.n_iter}; evaluating all {size} "
+                "of them.",
+                UserWarning,
+            )
+        if self.batch_size is None:
+            self.batch_size_ = max(1, math.ceil(effective_n_jobs(self.n_jobs) / self.n_splits_))
+        else:
+            self.batch_size_ = self.batch_size
+        self.optimizer_ = BayesOptimizer(
+            space, n_initial_points=self.n_initial_points, random_state=random_state
+        )
+        return _BayesProposer(space, self.optimizer_, self.n_iter, self.batch_size_)
