@@ -16,12 +16,13 @@ from .distributions import (
     Normal,
     Uniform,
 )
-from .search import GridSearch, ManualSearch, RandomSearch
+from .search import BayesSearch, GridSearch, ManualSearch, RandomSearch
 from .space import SearchSpace
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "BayesSearch",
     "Beta",
     "Categorical",
     "Exponential",

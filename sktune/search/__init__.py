@@ -1,6 +1,7 @@
 """The search meta-estimators: the only layer that sees estimators and data."""
 
 from ._base import BaseSearch, Batch, FixedProposer, check_param_names
+from ._bayes import BayesSearch
 from ._grid import GridSearch, expand_grid
 from ._manual import ManualSearch
 from ._random import RandomSearch, draw_unique
@@ -8,6 +9,7 @@ from ._random import RandomSearch, draw_unique
 __all__ = [
     "Batch",
     "BaseSearch",
+    "BayesSearch",
     "FixedProposer",
     "GridSearch",
     "ManualSearch",
