@@ -14,7 +14,9 @@ The results dict it returns is built by ``BaseSearchCV._format_results``,
 so ``cv_results_`` has exactly scikit-learn's layout.
 """
 
+import hashlib
 import math
+import pickle
 import time
 from collections import defaultdict
 
@@ -138,10 +140,11 @@ class Evaluator:
         self._seen = defaultdict(int)
 
     def _key(self, params, tag):
-        ident = (tag, sorted(params.items()))
-        occurrence = self._seen[joblib.hash(ident)]
-        self._seen[joblib.hash(ident)] += 1
-        return joblib.hash((ident, occurrence))
+        # the n-th evaluation of the same candidate at the same budget
+        ident = pickle.dumps((tag, sorted(params.items())), protocol=4)
+        occurrence = self._seen[ident]
+        self._seen[ident] += 1
+        return hashlib.sha1(ident + str(occurrence).encode()).hexdigest()
 
     def _tasks(self, params, pending, splits, contexts):
         n_splits = len(splits)
@@ -191,8 +194,10 @@ class Evaluator:
                 f"Fitting {n_splits} folds for each of {len(params)} candidates,"
                 f" totalling {len(params) * n_splits} fits"
             )
-        tag = "" if cv is self.cv else joblib.hash(cv)
-        keys = [self._key(p, tag) for p in params]
+        keys = [None] * len(params)
+        if self.store is not None:
+            tag = "" if cv is self.cv else joblib.hash(cv)
+            keys = [self._key(p, tag) for p in params]
         outputs = {i: self.recorded[k][1] for i, k in enumerate(keys) if k in self.recorded}
         self.n_reused += len(outputs)
         pending = [i for i in range(len(params)) if i not in outputs]
