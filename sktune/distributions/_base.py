@@ -82,6 +82,11 @@ class Distribution:
         d["_fhi"] = float(frozen.cdf(hi)) if np.isfinite(hi) else 1.0
         if self._scipy_discrete:
             d["_flo"], d["_fhi"] = 0.0, 1.0
+        # Values at quantiles _EDGE and 1 - _EDGE: see _ppf.
+        d["_xlo"], d["_xhi"] = self._lo, self._hi
+        if not self._scipy_discrete and self._fhi > self._flo:
+            q = self._flo + np.array([_EDGE, 1.0 - _EDGE]) * (self._fhi - self._flo)
+            d["_xlo"], d["_xhi"] = np.clip(frozen.ppf(q), self._lo, self._hi).tolist()
         if not self._fhi > self._flo:
             name = type(self).__name__
             raise ValueError(
@@ -184,7 +189,15 @@ class Distribution:
 
     def _cont_cdf(self, x):
         x = np.clip(x, self._lo, self._hi)
-        return np.clip((self._dist.cdf(x) - self._flo) / (self._fhi - self._flo), 0, 1)
+        u = np.clip((self._dist.cdf(x) - self._flo) / (self._fhi - self._flo), 0, 1)
+        # the inverse of the linear ends of _ppf
+        if np.isfinite(self._lo) and self._xlo > self._lo:
+            u = np.where(x < self._xlo, _EDGE * (x - self._lo) / (self._xlo - self._lo), u)
+        if np.isfinite(self._hi) and self._xhi < self._hi:
+            u = np.where(
+                x > self._xhi, 1.0 - _EDGE * (self._hi - x) / (self._hi - self._xhi), u
+            )
+        return u
 
     def _ppf(self, u):
         if self._scipy_discrete:
@@ -196,13 +209,16 @@ class Distribution:
         # _EDGE instead, 7 sigma for a Normal), and scipy's root finding gives
         # up on subnormal quantiles (beta(3, 3).ppf(1e-308) is NaN, with a
         # RuntimeWarning). Beyond _EDGE a finite end is reached linearly, so
-        # ppf(0) and ppf(1) are exactly the bounds.
+        # ppf(0) and ppf(1) are exactly the bounds; _cont_cdf inverts those
+        # segments, so that encoding and decoding stay inverse maps there too.
         q = np.clip(u, _EDGE, 1.0 - _EDGE)
         x = self._dist.ppf(self._flo + q * (self._fhi - self._flo))
         if np.isfinite(self._lo):
-            x = np.where(u < _EDGE, self._lo + (x - self._lo) * (u / _EDGE), x)
+            x = np.where(u < _EDGE, self._lo + (self._xlo - self._lo) * (u / _EDGE), x)
         if np.isfinite(self._hi):
-            x = np.where(u > 1.0 - _EDGE, self._hi - (self._hi - x) * ((1.0 - u) / _EDGE), x)
+            x = np.where(
+                u > 1.0 - _EDGE, self._hi - (self._hi - self._xhi) * ((1.0 - u) / _EDGE), x
+            )
         x = np.clip(x, self._lo, self._hi)
         if self._rounded:
             low, high = self._lo + 0.5, self._hi - 0.5

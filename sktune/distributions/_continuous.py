@@ -97,7 +97,15 @@ class Normal(Distribution):
         if low is not None and high is not None:
             check_bounds("Normal", low, high)
         _set_fields(self, mu=mu, sigma=sigma, low=low, high=high)
-        self._setup(stats.norm(mu, sigma), low=low, high=high)
+        if low is None and high is None:
+            self._setup(stats.norm(mu, sigma))
+            return
+        # scipy's truncnorm keeps its precision in the tails, where
+        # renormalising norm.cdf loses it: at low = mu + 6 sigma only seven
+        # digits of cdf(ppf(u)) == u survive that way.
+        a = -math.inf if low is None else (low - mu) / sigma
+        b = math.inf if high is None else (high - mu) / sigma
+        self._setup(stats.truncnorm(a, b, loc=mu, scale=sigma), low=low, high=high)
 
 
 class LogNormal(Distribution):

@@ -129,10 +129,14 @@ class Categorical(Distribution):
                 )
             weights = tuple(float(x) for x in w / w.sum())
         self.__dict__.update(choices=choices, weights=weights)
-        p = np.full(len(choices), 1.0 / len(choices)) if weights is None else np.array(weights)
-        edges = np.concatenate([[0.0], np.cumsum(p)])
-        edges[-1] = 1.0
-        self.__dict__.update(_edges=edges, _scipy_discrete=False, _rounded=False)
+        self.__dict__.update(
+            _edges=_edges(len(choices), weights), _scipy_discrete=False, _rounded=False
+        )
+
+    def __reduce__(self):
+        # Not through the constructor: normalising weights that already sum
+        # to one can move their last digit, and a copy must equal the original.
+        return (_rebuild_categorical, (self.choices, self.weights))
 
     def _key(self):
         return (len(self.choices), self.weights)
@@ -154,7 +158,13 @@ class Categorical(Distribution):
 
     @property
     def n_values(self):
-        return len(self.choices)
+        """Number of choices that can be drawn (a zero weight excludes one)."""
+        return len(self._drawable())
+
+    def _drawable(self):
+        # By the edges, not the weights: a weight of 1e-300 leaves its slice
+        # of the unit interval empty, so ppf never returns that choice.
+        return np.flatnonzero(np.diff(self._edges) > 0).tolist()
 
     @property
     def is_bounded(self):
@@ -179,7 +189,9 @@ class Categorical(Distribution):
 
     def _indices(self, u):
         idx = np.searchsorted(self._edges, u, side="right") - 1
-        return np.clip(idx, 0, len(self.choices) - 1)
+        # u == 1 falls past the last edge: it belongs to the last choice that
+        # can be drawn, not to a zero-weight one after it.
+        return np.clip(idx, 0, self._drawable()[-1])
 
     def ppf(self, u):
         u = np.asarray(u, dtype=float)
@@ -211,10 +223,30 @@ class Categorical(Distribution):
 
     def grid(self, n):
         n = _check_n(n)
-        if n >= len(self.choices) and self.weights is None:
-            return list(self.choices)
+        drawable = self._drawable()
+        if n >= len(drawable):
+            # Every choice that can be drawn, however small its weight: a
+            # grid of quantile centres would drop the rare ones.
+            return [self.choices[i] for i in drawable]
         picked = sorted(set(self._indices(_grid_quantiles(n, False)).tolist()))
         return [self.choices[i] for i in picked]
+
+
+def _edges(n, weights):
+    """Cumulative slice edges of the unit interval, from 0 to exactly 1."""
+    p = np.full(n, 1.0) if weights is None else np.array(weights)
+    edges = np.concatenate([[0.0], np.cumsum(p)])
+    # Dividing by the total makes the last edge exactly 1, and so every edge
+    # after the last positive weight: a zero weight at the end keeps an empty
+    # slice, where setting edges[-1] = 1.0 gave it a sliver of rounding error.
+    return edges / edges[-1]
+
+
+def _rebuild_categorical(choices, weights):
+    obj = Categorical(choices)
+    if weights is not None:
+        obj.__dict__.update(weights=weights, _edges=_edges(len(choices), weights))
+    return obj
 
 
 def _is_numeric_seq(x):

@@ -1,6 +1,7 @@
 """SearchSpace: parameter names -> distributions, and dicts <-> unit-cube rows."""
 
 import math
+import numbers
 from collections.abc import Mapping
 
 import numpy as np
@@ -196,10 +197,18 @@ class SearchSpace:
         return U
 
     def _find_subspace(self, p):
-        for k, sub in enumerate(self.subspaces):
-            if set(sub) == set(p):
-                return k
-        raise ValueError(f"{p!r} does not match the parameter names of any sub-space.")
+        # Sub-spaces may share their names and differ in values only
+        # ([{"C": [1, 2]}, {"C": [10, 20]}]), so the values decide too.
+        # An int is looked for in integer axes first, so that {"C": 3} from
+        # Integer(1, 5) does not come back as 3.0 from a LogUniform(1, 10).
+        named = [k for k, sub in enumerate(self.subspaces) if set(sub) == set(p)]
+        for strict in (True, False):
+            for k in named:
+                if all(_contains(d, p[n], strict) for n, d in self.subspaces[k].items()):
+                    return k
+        if not named:
+            raise ValueError(f"{p!r} does not match the parameter names of any sub-space.")
+        raise ValueError(f"{p!r} is outside the support of every sub-space with its names.")
 
     def design(self, method, random_state):
         """A :class:`UnitDesign` stream over this space's cube.
@@ -248,6 +257,34 @@ class SearchSpace:
         if len(self.subspaces) == 1:
             return f"SearchSpace({self.subspaces[0]!r})"
         return f"SearchSpace({self.subspaces!r})"
+
+
+def _contains(dist, value, strict=False):
+    """Whether ``value`` is one of the values ``dist`` can take.
+
+    With ``strict``, the kind must match too: an integral value for an
+    integer distribution, a non-integral type for a continuous one.
+    """
+    if isinstance(dist, Categorical):
+        try:
+            dist.index(value)
+        except ValueError:
+            return False
+        return True
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    if strict and dist.is_integer != isinstance(value, numbers.Integral):
+        return False
+    low, high = dist.support()
+    if dist.is_integer:
+        # Far in a scipy tail (39 under poisson(2)) to_unit rounds to 1 and
+        # the value cannot come back; another sub-space may hold it.
+        return bool(
+            value == math.floor(value)
+            and low <= value <= high
+            and dist.ppf(dist.to_unit(value)) == value
+        )
+    return bool(low <= value <= high)
 
 
 def _freeze(value):

@@ -1,0 +1,282 @@
+"""The Hyperband schedule: brackets of successive halving, as plain data.
+
+Notation (Li et al., "Hyperband: A Novel Bandit-Based Approach to
+Hyperparameter Optimization", JMLR 18(185), 2018, Algorithm 1):
+
+* ``eta`` (η): the halving rate; each rung keeps the best ``1/eta``.
+* ``R``: the largest budget in units of the smallest, ``max_resources //
+  min_resources`` here.
+* ``s_max = floor(log_eta(R))``: the number of halvings of the most
+  aggressive bracket; there are ``s_max + 1`` brackets.
+* Bracket ``s`` starts ``n = ceil((s_max + 1) * eta**s / (s + 1))``
+  configurations at budget ``r = R * eta**-s``; its rung ``i`` evaluates
+  ``n_i = floor(n * eta**-i)`` configurations at ``r_i = r * eta**i``.
+
+Every quantity is computed with integers (DESIGN.md rule 7): ``s_max`` comes
+from an integer loop, never from ``floor(log(R, eta))``, which is 4 instead
+of 5 for ``R = 243, eta = 3`` because ``math.log(243, 3)`` is
+``4.999999999999999``.
+
+The schedule is known before any model is fitted (DESIGN.md rule 8); a
+search only follows it.
+"""
+
+from dataclasses import dataclass
+
+__all__ = ["Bracket", "HyperbandSchedule", "Rung", "floor_log"]
+
+
+def floor_log(x, base):
+    """Largest integer ``k`` with ``base**k <= x``, in exact integer arithmetic.
+
+    Parameters
+    ----------
+    x : int
+        A positive integer.
+    base : int
+        An integer >= 2.
+
+    Returns
+    -------
+    k : int
+
+    Examples
+    --------
+    >>> import math
+    >>> from sktune.optimizers import floor_log
+    >>> floor_log(243, 3), math.floor(math.log(243, 3))
+    (5, 4)
+    >>> floor_log(80, 3)
+    3
+    """
+    x, base = _as_int("x", x, 1, "floor_log"), _as_int("base", base, 2, "floor_log")
+    k, power = 0, base
+    while power <= x:
+        k, power = k + 1, power * base
+    return k
+
+
+def _as_int(name, value, minimum, owner):
+    message = (
+        f"The {name!r} argument of {owner} must be an int >= {minimum}. "
+        f"Got {value!r} instead."
+    )
+    if isinstance(value, bool) or not hasattr(value, "__index__"):
+        raise TypeError(message)
+    if int(value.__index__()) < minimum:
+        raise ValueError(message)
+    return int(value.__index__())
+
+
+@dataclass(frozen=True)
+class Rung:
+    """One round of successive halving.
+
+    Parameters
+    ----------
+    n_candidates : int
+        Configurations evaluated in this rung.
+    n_resources : int
+        Budget given to each of them.
+    n_promoted : int
+        How many of them go on to the next rung (the best
+        ``floor(n_candidates / eta)``); 0 in a bracket's last rung.
+    level : int
+        Index of ``n_resources`` in :attr:`HyperbandSchedule.budgets`.
+    """
+
+    n_candidates: int
+    n_resources: int
+    n_promoted: int
+    level: int
+
+
+@dataclass(frozen=True)
+class Bracket:
+    """One run of successive halving.
+
+    Parameters
+    ----------
+    s : int
+        The paper's bracket index: the number of halvings, ``s_max`` for the
+        most aggressive bracket, 0 for the one that is plain random search at
+        the full budget.
+    rungs : tuple of Rung
+        The rounds, from the smallest budget to the largest.
+    """
+
+    s: int
+    rungs: tuple
+
+    @property
+    def n_candidates(self):
+        """Configurations the bracket starts with."""
+        return self.rungs[0].n_candidates
+
+    @property
+    def total_resources(self):
+        """Sum of the budgets of every evaluation in the bracket."""
+        return sum(r.n_candidates * r.n_resources for r in self.rungs)
+
+
+@dataclass(frozen=True)
+class HyperbandSchedule:
+    """The brackets and rungs of one Hyperband iteration, known before fitting.
+
+    Budgets are anchored at ``max_resources``: rung level ``k`` (0 for the
+    smallest budget) gets ``max_resources // eta**(s_max - k)``. When
+    ``max_resources / min_resources`` is a power of ``eta`` this is exactly
+    the paper's ``min_resources * eta**k``; otherwise the smallest budget is
+    the smallest one above ``min_resources`` that keeps the ratio ``eta``
+    between levels and ends at ``max_resources``.
+
+    Use :meth:`from_resources` to build one; the fields are the result.
+
+    Parameters
+    ----------
+    min_resources : int
+        Smallest budget allowed.
+    max_resources : int
+        Largest budget.
+    eta : int
+        Halving rate.
+    brackets : tuple of Bracket
+        From the most aggressive (``s = s_max``) to plain random search
+        (``s = 0``), in the paper's order.
+
+    Examples
+    --------
+    The paper's Table 1 (Li et al. 2018), ``R = 81, eta = 3``:
+
+    >>> from sktune.optimizers import HyperbandSchedule
+    >>> schedule = HyperbandSchedule.from_resources(1, 81, eta=3)
+    >>> print(schedule)
+    HyperbandSchedule(min_resources=1, max_resources=81, eta=3): 5 brackets
+      s=4: 81@1 -> 27@3 -> 9@9 -> 3@27 -> 1@81
+      s=3: 34@3 -> 11@9 -> 3@27 -> 1@81
+      s=2: 15@9 -> 5@27 -> 1@81
+      s=1: 8@27 -> 2@81
+      s=0: 5@81
+    >>> schedule.budgets
+    (1, 3, 9, 27, 81)
+    >>> [len(wave) for wave in schedule.waves]
+    [1, 2, 3, 4, 5]
+    """
+
+    min_resources: int
+    max_resources: int
+    eta: int
+    brackets: tuple
+
+    @classmethod
+    def from_resources(cls, min_resources, max_resources, eta=3):
+        """Compute the schedule of Li et al. (2018), Algorithm 1.
+
+        Parameters
+        ----------
+        min_resources : int
+            Smallest budget allowed, >= 1.
+        max_resources : int
+            Largest budget, >= ``min_resources``.
+        eta : int, default=3
+            Halving rate, >= 2.
+
+        Returns
+        -------
+        schedule : HyperbandSchedule
+
+        Examples
+        --------
+        >>> from sktune.optimizers import HyperbandSchedule
+        >>> HyperbandSchedule.from_resources(1, 243, eta=3).n_brackets
+        6
+        >>> HyperbandSchedule.from_resources(10, 1000, eta=3).budgets
+        (12, 37, 111, 333, 1000)
+        """
+        owner = "HyperbandSchedule.from_resources"
+        lo = _as_int("min_resources", min_resources, 1, owner)
+        hi = _as_int("max_resources", max_resources, 1, owner)
+        eta = _as_int("eta", eta, 2, owner)
+        if lo > hi:
+            raise ValueError(
+                f"The 'min_resources' argument of {owner} must be at most max_resources "
+                f"({hi}). Got {lo!r} instead."
+            )
+        s_max = floor_log(hi // lo, eta)
+        budgets = [hi // eta ** (s_max - k) for k in range(s_max + 1)]
+        brackets = []
+        for s in range(s_max, -1, -1):
+            # n = ceil(B / R * eta^s / (s + 1)) with B = (s_max + 1) R, as an
+            # integer ceiling division.
+            n = -(-((s_max + 1) * eta**s) // (s + 1))
+            sizes = [n // eta**i for i in range(s + 1)]
+            rungs = tuple(
+                Rung(
+                    n_candidates=size,
+                    n_resources=budgets[s_max - s + i],
+                    n_promoted=sizes[i + 1] if i < s else 0,
+                    level=s_max - s + i,
+                )
+                for i, size in enumerate(sizes)
+            )
+            brackets.append(Bracket(s=s, rungs=rungs))
+        return cls(lo, hi, eta, tuple(brackets))
+
+    @property
+    def s_max(self):
+        """Halvings in the most aggressive bracket."""
+        return self.brackets[0].s
+
+    @property
+    def n_brackets(self):
+        """Number of brackets, ``s_max + 1``."""
+        return len(self.brackets)
+
+    @property
+    def budgets(self):
+        """The distinct budgets, smallest first; ``budgets[-1] == max_resources``."""
+        return tuple(r.n_resources for r in self.brackets[0].rungs)
+
+    @property
+    def n_candidates(self):
+        """Configurations drawn in one iteration (all brackets)."""
+        return sum(b.n_candidates for b in self.brackets)
+
+    @property
+    def n_evaluations(self):
+        """Evaluations (configuration x budget) in one iteration."""
+        return sum(r.n_candidates for b in self.brackets for r in b.rungs)
+
+    @property
+    def total_resources(self):
+        """Sum of all budgets spent in one iteration."""
+        return sum(b.total_resources for b in self.brackets)
+
+    @property
+    def waves(self):
+        """Rungs that can run together, grouped by budget.
+
+        Bracket ``s`` reaches budget level ``k`` in its rung ``k - (s_max -
+        s)``, one level after its previous rung, so all rungs at level ``k``
+        only wait for rungs at lower levels: ``waves[k]`` lists them as
+        ``(bracket index, rung index)`` pairs. Running the waves in order
+        keeps every bracket's own order, takes ``s_max + 1`` rounds (the
+        length of the longest bracket, so no schedule takes fewer), and
+        gives each round a single budget.
+        """
+        out = [[] for _ in self.budgets]
+        for b, bracket in enumerate(self.brackets):
+            for i, rung in enumerate(bracket.rungs):
+                out[rung.level].append((b, i))
+        return tuple(tuple(w) for w in out)
+
+    def __str__(self):
+        lines = [
+            f"HyperbandSchedule(min_resources={self.min_resources}, "
+            f"max_resources={self.max_resources}, eta={self.eta}): "
+            f"{self.n_brackets} bracket{'s' if self.n_brackets > 1 else ''}"
+        ]
+        for b in self.brackets:
+            rungs = " -> ".join(f"{r.n_candidates}@{r.n_resources}" for r in b.rungs)
+            lines.append(f"  s={b.s}: {rungs}")
+        return "\n".join(lines)
