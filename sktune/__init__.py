@@ -16,7 +16,7 @@ from .distributions import (
     Normal,
     Uniform,
 )
-from .search import BayesSearch, GridSearch, ManualSearch, RandomSearch
+from .search import BayesSearch, GridSearch, HyperbandSearch, ManualSearch, RandomSearch
 from .space import SearchSpace
 
 __version__ = "0.1.0.dev0"
@@ -28,6 +28,7 @@ __all__ = [
     "Exponential",
     "Gamma",
     "GridSearch",
+    "HyperbandSearch",
     "Integer",
     "LogNormal",
     "LogUniform",

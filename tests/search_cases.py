@@ -10,7 +10,7 @@ import warnings
 
 from sklearn.utils import check_random_state
 
-from sktune import GridSearch, ManualSearch, RandomSearch
+from sktune import GridSearch, HyperbandSearch, ManualSearch, RandomSearch
 from sktune.search import draw_unique
 from sktune.space import SearchSpace
 
@@ -44,3 +44,11 @@ def _manual(estimator, space, random_state=0, **kwargs):
         warnings.simplefilter("ignore", UserWarning)
         candidates = draw_unique(SearchSpace(space), 4, "random", rng, "ManualSearch")
     return ManualSearch(estimator, candidates, **kwargs)
+
+
+@register("HyperbandSearch")
+def _hyperband(estimator, space, random_state=0, **kwargs):
+    # The default resource, n_samples, works with any estimator. On the
+    # contract tests' data (about 100 samples) the default budgets give two
+    # brackets: 3 candidates -> 1, and 2 at the full training folds.
+    return HyperbandSearch(estimator, space, random_state=random_state, **kwargs)

@@ -3,6 +3,7 @@
 from ._base import BaseSearch, Batch, FixedProposer, check_param_names
 from ._bayes import BayesSearch
 from ._grid import GridSearch, expand_grid
+from ._hyperband import HyperbandProposer, HyperbandSearch
 from ._manual import ManualSearch
 from ._random import RandomSearch, draw_unique
 
@@ -12,6 +13,8 @@ __all__ = [
     "BayesSearch",
     "FixedProposer",
     "GridSearch",
+    "HyperbandProposer",
+    "HyperbandSearch",
     "ManualSearch",
     "RandomSearch",
     "check_param_names",

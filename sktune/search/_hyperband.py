@@ -1,0 +1,872 @@
+"""HyperbandSearch: brackets of successive halving over a budget (Li et al. 2018).
+
+The schedule (:class:`~sktune.optimizers.HyperbandSchedule`) is computed
+before any model is fitted. The proposer here follows it round by round: a
+round is one *wave* of the schedule, every rung of every bracket that runs at
+one budget, so a single ``evaluate_candidates`` call (one cross-validation
+splitter, one budget) keeps the joblib workers busy across brackets.
+
+Three kinds of budget ("resource") are supported:
+
+* ``"n_samples"``: each training fold is subsampled to the budget; the test
+  folds are untouched, so every score is a real cross-validation score;
+* the name of an integer estimator parameter (``"max_iter"``,
+  ``"clf__n_estimators"``), set to the budget in every candidate;
+* ``"partial_fit"``: the estimator is trained by that many passes of
+  ``partial_fit`` over each training fold.
+"""
+
+import inspect
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, clone, is_classifier
+from sklearn.model_selection import check_cv
+from sklearn.utils import get_tags
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+
+from .._compat import Interval, StrOptions
+from ..optimizers import HyperbandSchedule
+from ..space import candidate_key
+from ._base import BaseSearch, Batch
+from ._random import draw_unique
+
+_SAMPLERS = ("random", "bayes")
+_SPECIAL_RESOURCES = ("n_samples", "partial_fit")
+
+# Key of the number of partial_fit passes in the candidates evaluated with
+# resource="partial_fit"; it is removed from cv_results_["params"] and
+# best_params_ after the search (the n_resources column keeps the value).
+_EPOCHS = "partial_fit_epochs"
+
+# The paper's running example (R = 81, eta = 3) has five brackets. Default
+# budgets give at most that many: with more, the most aggressive bracket
+# draws eta**s_max configurations and ranks them on budgets too small to
+# tell them apart (the paper's section 5 discusses this trade-off).
+_DEFAULT_MAX_HALVINGS = 4
+
+# BOHB (Falkner et al. 2018, section 4): the model is fitted at the largest
+# budget with at least d + 1 + 2 finite observations...
+_BOHB_EXTRA_OBSERVATIONS = 3
+# ...and a fraction 1/3 of the configurations stays random, which keeps
+# Hyperband's guarantees (rho = 1/3 in the paper's experiments).
+_BOHB_RANDOM_FRACTION_DENOMINATOR = 3
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _subsample_positions(n_total, n_keep, seed, labels=None):
+    """Positions of a deterministic subsample of ``n_keep`` out of ``n_total``.
+
+    The positions are the first ``n_keep`` of a fixed random order, so the
+    subsample at a larger budget contains the one at a smaller budget (the
+    same seed, the same order). With ``labels``, the order starts with one
+    member of each class and then interleaves the classes in proportion to
+    their frequencies, so every prefix is stratified and holds every class
+    once it has at least as many samples as there are classes.
+    """
+    rng = np.random.RandomState(seed)
+    if labels is None:
+        order = rng.permutation(n_total)
+    else:
+        keys = np.empty(n_total)
+        for cls in np.unique(labels):
+            members = rng.permutation(np.flatnonzero(labels == cls))
+            offset = rng.uniform()
+            # member j of a class of size m sits at (j + offset) / m in [0, 1):
+            # evenly spread, so a prefix holds each class in proportion.
+            keys[members] = (np.arange(len(members)) + offset) / len(members)
+            keys[members[0]] = offset - 1.0  # one of each class first
+        order = np.argsort(keys, kind="stable")
+    return np.sort(order[:n_keep])
+
+
+class _SubsampledTrainCV:
+    """A splitter whose training folds are subsampled to ``n_samples``.
+
+    Test folds are the base splitter's, untouched. Each fold gets its own
+    seed (``seed + fold``), fixed across budgets, so the subsample at a
+    larger budget contains the one at a smaller budget whenever the base
+    splitter yields the same folds at each call.
+
+    Parameters
+    ----------
+    cv : cross-validation generator
+        The search's checked splitter.
+    n_samples : int
+        Training samples kept per fold (all of them if the fold is smaller).
+    seed : int
+        Seed of the subsampling.
+    stratify : bool
+        Keep class proportions (classifiers with a binary or multiclass
+        target).
+    """
+
+    def __init__(self, cv, n_samples, seed, stratify):
+        self.cv = cv
+        self.n_samples = n_samples
+        self.seed = seed
+        self.stratify = stratify
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        return self.cv.get_n_splits(X, y, groups)
+
+    def split(self, X, y=None, groups=None, **params):
+        labels = None
+        if self.stratify and y is not None:
+            y_arr = np.asarray(y)
+            if type_of_target(y_arr) in ("binary", "multiclass"):
+                labels = y_arr
+        for fold, (train, test) in enumerate(self.cv.split(X, y, groups, **params)):
+            train = np.asarray(train)
+            if len(train) > self.n_samples:
+                fold_labels = None if labels is None else labels[train]
+                keep = _subsample_positions(
+                    len(train), self.n_samples, self.seed + fold, fold_labels
+                )
+                train = train[keep]
+            yield train, test
+
+    def __repr__(self):
+        return f"_SubsampledTrainCV({self.cv!r}, n_samples={self.n_samples})"
+
+
+def _delegates(method):
+    def check(self):
+        return hasattr(self.estimator_ if hasattr(self, "estimator_") else self.estimator, method)
+
+    return check
+
+
+class _PartialFitEpochs(BaseEstimator):
+    """Fit ``estimator`` by ``partial_fit_epochs`` passes of ``partial_fit``.
+
+    Used by HyperbandSearch with ``resource="partial_fit"`` in place of the
+    user's estimator while the search runs. ``set_params`` sends every name
+    but ``partial_fit_epochs`` to the inner estimator, so candidates use the
+    user's parameter names. Each fit starts from a fresh clone: a rung does
+    not continue the training of the rung before.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        Implements ``partial_fit``.
+    partial_fit_epochs : int, default=1
+        Passes over the training data.
+    classes : ndarray or None, default=None
+        All classes of the target, given to the first ``partial_fit`` call of
+        a classifier (a training fold may miss some).
+    """
+
+    def __init__(self, estimator, partial_fit_epochs=1, classes=None):
+        self.estimator = estimator
+        self.partial_fit_epochs = partial_fit_epochs
+        self.classes = classes
+
+    def get_params(self, deep=True):
+        params = {
+            "estimator": self.estimator,
+            "partial_fit_epochs": self.partial_fit_epochs,
+            "classes": self.classes,
+        }
+        if deep:
+            # The search checks its parameter names against these: the
+            # user's names, unprefixed.
+            params = {**self.estimator.get_params(deep=True), **params}
+        return params
+
+    def set_params(self, **params):
+        if _EPOCHS in params:
+            self.partial_fit_epochs = params.pop(_EPOCHS)
+        if params:
+            self.estimator.set_params(**params)
+        return self
+
+    def __sklearn_tags__(self):
+        return get_tags(self.estimator)
+
+    def fit(self, X, y=None, **fit_params):
+        est = clone(self.estimator)
+        first = {}
+        if self.classes is not None and "classes" in inspect.signature(est.partial_fit).parameters:
+            first = {"classes": self.classes}
+        args = (X,) if y is None else (X, y)
+        for _ in range(self.partial_fit_epochs):
+            est.partial_fit(*args, **fit_params, **first)
+            first = {}
+        self.estimator_ = est
+        return self
+
+    @available_if(_delegates("predict"))
+    def predict(self, X, **params):
+        return self.estimator_.predict(X, **params)
+
+    @available_if(_delegates("predict_proba"))
+    def predict_proba(self, X, **params):
+        return self.estimator_.predict_proba(X, **params)
+
+    @available_if(_delegates("predict_log_proba"))
+    def predict_log_proba(self, X, **params):
+        return self.estimator_.predict_log_proba(X, **params)
+
+    @available_if(_delegates("decision_function"))
+    def decision_function(self, X, **params):
+        return self.estimator_.decision_function(X, **params)
+
+    @available_if(_delegates("transform"))
+    def transform(self, X, **params):
+        return self.estimator_.transform(X, **params)
+
+    @available_if(_delegates("score"))
+    def score(self, X, y=None, **params):
+        return self.estimator_.score(X, y, **params)
+
+    @property
+    def classes_(self):
+        return self.estimator_.classes_
+
+    @property
+    def n_features_in_(self):
+        return self.estimator_.n_features_in_
+
+    @property
+    def feature_names_in_(self):
+        return self.estimator_.feature_names_in_
+
+
+class _Run:
+    """One bracket of one Hyperband iteration, as it runs."""
+
+    def __init__(self, index, iteration, bracket):
+        self.index = index
+        self.iteration = iteration
+        self.bracket = bracket
+        self.candidates = None  # of the rung to evaluate next
+        self.n_candidates = []  # per evaluated rung
+        self.n_resources = []
+
+
+class HyperbandProposer:
+    """Asks the rounds of a Hyperband schedule as batches; keeps the best 1/eta.
+
+    A round is one wave of :attr:`HyperbandSchedule.waves`: every rung that
+    runs at one budget. With ``sampler="random"`` the iterations run side by
+    side (round ``k`` holds wave ``k`` of every iteration); with
+    ``sampler="bayes"`` they run one after the other, so each iteration
+    learns from all the scores before it.
+
+    Parameters
+    ----------
+    space : SearchSpace
+        Where configurations are drawn.
+    schedule : HyperbandSchedule
+        Brackets and rungs of one iteration.
+    resource : str
+        ``"n_samples"``, ``"partial_fit"`` or an estimator parameter name.
+    random_state : numpy.random.RandomState
+        The search's single source of randomness.
+    n_iterations : int, default=1
+        Times the whole schedule runs.
+    sampler : {"random", "bayes"}, default="random"
+        How the configurations of a bracket are drawn.
+    cv : cross-validation generator or None, default=None
+        The search's splitter, subsampled for ``resource="n_samples"``.
+    stratify : bool, default=False
+        Stratify the training subsamples.
+    search : str, default="HyperbandSearch"
+        Name used in messages.
+    verbose : int, default=0
+        Print one line per round when > 0.
+
+    Attributes
+    ----------
+    runs : list of _Run
+        Every bracket, in bracket-id order; ``runs[j].n_candidates`` and
+        ``runs[j].n_resources`` list its evaluated rungs.
+    """
+
+    n_candidates = None
+
+    def __init__(
+        self,
+        space,
+        schedule,
+        resource,
+        random_state,
+        *,
+        n_iterations=1,
+        sampler="random",
+        cv=None,
+        stratify=False,
+        search="HyperbandSearch",
+        verbose=0,
+    ):
+        self.space = space
+        self.schedule = schedule
+        self.resource = resource
+        self.sampler = sampler
+        self.cv = cv
+        self.stratify = stratify
+        self.search = search
+        self.verbose = verbose
+        self._rng = random_state
+        # drawn first, so the candidates do not depend on the resource kind
+        self._seed = int(random_state.randint(0, 2**31 - 2**16))
+        n_b = schedule.n_brackets
+        self.runs = [
+            _Run(m * n_b + b, m, schedule.brackets[b])
+            for m in range(n_iterations)
+            for b in range(n_b)
+        ]
+        waves = schedule.waves
+        if sampler == "random":
+            self._rounds = [
+                [(m * n_b + b, i) for m in range(n_iterations) for b, i in wave]
+                for wave in waves
+            ]
+        else:
+            self._rounds = [
+                [(m * n_b + b, i) for b, i in wave]
+                for m in range(n_iterations)
+                for wave in waves
+            ]
+        self._round = 0
+        self._pending = None
+        # budget level -> list of (candidate, score), for the Bayesian sampler
+        self._observed = {}
+        self._warned_small_space = False
+
+    # drawing configurations ---------------------------------------------------
+    def _draw_random(self, n):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = draw_unique(self.space, n, "random", self._rng, self.search)
+        if caught and not self._warned_small_space:
+            self._warned_small_space = True
+            warnings.warn(
+                f"The search space of {self.search} holds only {len(out)} distinct "
+                f"candidates (or gave no more in many draws); brackets that start with "
+                f"more configurations evaluate these only.",
+                UserWarning,
+            )
+        return out
+
+    def _model_level(self):
+        """Largest budget level with enough finite scores to fit a model."""
+        needed = self.space.n_dims + _BOHB_EXTRA_OBSERVATIONS
+        for level in sorted(self._observed, reverse=True):
+            scores = np.array([s for _, s in self._observed[level]], dtype=float)
+            if np.isfinite(scores).sum() >= needed:
+                return level
+        return None
+
+    def _draw_bayes(self, n):
+        level = self._model_level()
+        if level is None or self.space.n_dims == 0:
+            return self._draw_random(n)
+        from ..optimizers import BayesOptimizer
+
+        observed = self._observed[level]
+        optimizer = BayesOptimizer(self.space, random_state=self._rng.randint(0, 2**31 - 1))
+        optimizer.tell(
+            self.space.encode([c for c, _ in observed]),
+            np.array([s for _, s in observed], dtype=float),
+        )
+        n_model = n - n // _BOHB_RANDOM_FRACTION_DENOMINATOR
+        out, seen = [], set()
+        for params in self.space.decode(optimizer.ask(n_model)):
+            key = candidate_key(params)
+            if key not in seen:
+                seen.add(key)
+                out.append(params)
+        for params in self._draw_random(n):
+            if len(out) == n:
+                break
+            key = candidate_key(params)
+            if key not in seen:
+                seen.add(key)
+                out.append(params)
+        return out
+
+    def _draw(self, n):
+        return self._draw_bayes(n) if self.sampler == "bayes" else self._draw_random(n)
+
+    # the ask/tell protocol ----------------------------------------------------
+    def _with_budget(self, candidate, budget):
+        if self.resource == "n_samples":
+            return dict(candidate)
+        key = _EPOCHS if self.resource == "partial_fit" else self.resource
+        return {**candidate, key: int(budget)}
+
+    def ask(self):
+        """The next round as a :class:`~sktune.search.Batch`, or None when done."""
+        if self._round == len(self._rounds):
+            return None
+        params, columns = [], {"iter": [], "bracket": [], "rung": [], "n_resources": []}
+        budget = None
+        for run_id, i in self._rounds[self._round]:
+            run = self.runs[run_id]
+            rung = run.bracket.rungs[i]
+            budget = rung.n_resources
+            if i == 0:
+                run.candidates = self._draw(rung.n_candidates)
+            run.n_candidates.append(len(run.candidates))
+            run.n_resources.append(budget)
+            for cand in run.candidates:
+                params.append(self._with_budget(cand, budget))
+                columns["iter"].append(self._round)
+                columns["bracket"].append(run.index)
+                columns["rung"].append(i)
+                columns["n_resources"].append(budget)
+        cv = None
+        if self.resource == "n_samples":
+            cv = _SubsampledTrainCV(self.cv, budget, self._seed, self.stratify)
+        if self.verbose > 0:
+            print(
+                f"{self.search} round {self._round}: {len(params)} candidates at "
+                f"n_resources={budget}"
+            )
+        self._pending = self._rounds[self._round]
+        self._round += 1
+        return Batch(params, columns, cv)
+
+    def tell(self, batch, scores):
+        """Promote the best ``1/eta`` of each rung of the last round.
+
+        Parameters
+        ----------
+        batch : Batch
+            The batch from the last :meth:`ask`.
+        scores : array-like of shape (n_candidates,)
+            Mean test score of the refit metric; NaN (a failed fit) ranks last.
+        """
+        scores = np.asarray(scores, dtype=float)
+        start = 0
+        for run_id, i in self._pending:
+            run = self.runs[run_id]
+            rung = run.bracket.rungs[i]
+            n = len(run.candidates)
+            rung_scores = scores[start : start + n]
+            start += n
+            self._observed.setdefault(rung.level, []).extend(
+                zip(run.candidates, rung_scores.tolist())
+            )
+            if rung.n_promoted == 0:
+                run.candidates = []
+                continue
+            # Fewer candidates than planned (a small finite space) still
+            # lose all but 1/eta of them.
+            n_keep = min(rung.n_promoted, max(1, n // self.schedule.eta))
+            ranked = np.argsort(-np.nan_to_num(rung_scores, nan=-np.inf), kind="stable")
+            run.candidates = [run.candidates[j] for j in ranked[:n_keep]]
+        self._pending = None
+
+
+class HyperbandSearch(BaseSearch):
+    """Hyperband: random search that stops the poor candidates early.
+
+    Follows Li et al., "Hyperband: A Novel Bandit-Based Approach to
+    Hyperparameter Optimization" (JMLR 2018). Candidates are evaluated by
+    cross-validation in brackets of successive halving: a bracket starts many
+    candidates on a small budget, keeps the best ``1/eta`` of them by the
+    refit metric, gives those ``eta`` times the budget, and so on up to
+    ``max_resources``. Brackets differ in how many candidates they start
+    with and how small their first budget is, from ``eta**s_max`` candidates
+    at ``min_resources`` to a few at the full budget (plain random search).
+    The schedule is known before fitting: ``schedule_`` holds it, and printing
+    it shows each bracket's ``n_candidates@n_resources`` per rung.
+
+    All rungs that run at the same budget, across brackets (and across
+    iterations with ``sampler="random"``), are evaluated in one call, so
+    ``n_jobs`` workers are busy with several brackets at once; the search
+    takes ``s_max + 1`` rounds per iteration.
+
+    The budget (``resource``) is either:
+
+    * ``"n_samples"``: each cross-validation training fold is subsampled to
+      ``n_resources`` samples (stratified for classifiers, the same
+      subsample for every candidate, nested across budgets); test folds are
+      never subsampled;
+    * the name of an integer parameter of the estimator (``"max_iter"``,
+      ``"n_estimators"``, ``"clf__max_iter"`` in a pipeline), set to
+      ``n_resources`` in each candidate; it appears in ``cv_results_["params"]``
+      and ``best_params_`` (at ``max_resources``), like in scikit-learn's
+      halving searches;
+    * ``"partial_fit"``: each cross-validation fit calls ``partial_fit``
+      ``n_resources`` times over the whole training fold. Each rung trains
+      from scratch (it does not continue the previous rung's models), which
+      costs at most ``eta / (eta - 1)`` times continued training.
+
+    **How the best candidate is chosen.** ``best_index_``, ``best_params_``
+    and ``best_score_`` come from the candidates evaluated at the largest
+    budget (``n_resources == max_resources_``) only: a score at a small
+    budget is not comparable. A callable ``refit`` is applied to the whole
+    ``cv_results_`` as usual. ``rank_test_*`` ranks all rows together.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The estimator to tune.
+    param_distributions : dict or list of dict
+        Parameter names -> sktune distributions, lists of values or scipy
+        frozen distributions. A list of dicts gives conditional sub-spaces.
+        The resource parameter must not be in it.
+    resource : str, default="n_samples"
+        ``"n_samples"``, ``"partial_fit"`` or the name of an integer estimator
+        parameter.
+    min_resources : int or None, default=None
+        Smallest budget. ``None`` takes the larger of ``max_resources //
+        eta**4`` (at most 5 brackets, as in the paper's example) and, for
+        ``"n_samples"``, scikit-learn's smallest sensible sample count
+        (``2 * n_splits``, times the number of classes for a classifier), or
+        1 for other resources.
+    max_resources : int or None, default=None
+        Largest budget. ``None`` takes the size of the largest training fold
+        for ``"n_samples"`` and the estimator's current value of the
+        parameter for a parameter resource; it must be given for
+        ``"partial_fit"``.
+    eta : int, default=3
+        Halving rate: each rung keeps the best ``1/eta`` of its candidates
+        and gives them ``eta`` times the budget.
+    n_iterations : int, default=1
+        Times the whole schedule runs, with new candidates.
+    sampler : {"random", "bayes"}, default="random"
+        How a bracket's candidates are drawn. ``"bayes"`` proposes them with
+        :class:`~sktune.optimizers.BayesOptimizer` fitted on the scores at
+        the largest budget that has at least ``d + 3`` finite scores
+        (``d`` = number of axes), keeping one third of random candidates, as
+        BOHB does (Falkner et al. 2018); until such a budget exists, and for
+        the first bracket, candidates are random. Iterations then run one
+        after the other.
+    scoring : str, callable, list, tuple or dict, default=None
+        As in ``RandomizedSearchCV``.
+    n_jobs : int, default=None
+        Number of jobs to run in parallel.
+    refit : bool, str or callable, default=True
+        Refit the best estimator on the whole data (at the full budget).
+    cv : int, cross-validation generator or iterable, default=None
+        Splitting strategy (5-fold by default).
+    verbose : int, default=0
+        Verbosity; > 0 prints one line per round.
+    pre_dispatch : int or str, default="2*n_jobs"
+        Jobs dispatched ahead.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the candidates and the training subsamples.
+    error_score : "raise" or float, default=np.nan
+        Score given to a failed fit; a NaN score ranks last in its rung.
+    return_train_score : bool, default=False
+        Also record training scores (on the subsampled folds for
+        ``"n_samples"``).
+
+    Attributes
+    ----------
+    cv_results_ : dict of ndarray
+        One entry per evaluation (a candidate at one budget), with the
+        columns of ``RandomizedSearchCV`` plus ``iter`` (the round),
+        ``bracket`` (index into ``n_candidates_``), ``rung`` (index within the
+        bracket) and ``n_resources``.
+    best_estimator_ : estimator
+        Refitted on the whole data (when ``refit``).
+    best_score_ : float
+        Mean cross-validated score of the best candidate at the largest budget.
+    best_params_ : dict
+        Parameters of that candidate.
+    best_index_ : int
+        Its index in ``cv_results_``.
+    scorer_ : function or dict
+        Scorer(s) used.
+    n_splits_ : int
+        Number of cross-validation splits.
+    refit_time_ : float
+        Seconds spent refitting.
+    multimetric_ : bool
+        Whether several metrics were evaluated.
+    search_space_ : SearchSpace
+        The parsed search space.
+    schedule_ : HyperbandSchedule
+        Brackets and rungs of one iteration.
+    min_resources_ : int
+        Smallest budget allowed.
+    max_resources_ : int
+        Largest budget.
+    n_candidates_ : list of list of int
+        Per bracket (all iterations, in bracket-id order), the number of
+        candidates evaluated in each rung.
+    n_resources_ : list of list of int
+        Per bracket, the budget of each rung.
+
+    See Also
+    --------
+    sklearn.model_selection.HalvingRandomSearchCV : one bracket of successive
+        halving.
+    RandomSearch : every candidate at the full budget.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from sktune import HyperbandSearch
+    >>> from sktune.distributions import LogUniform
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = HyperbandSearch(SVC(), {"C": LogUniform(0.01, 100)},
+    ...                          max_resources=120, min_resources=4, random_state=0)
+    >>> print(search.fit(X, y).schedule_)
+    HyperbandSchedule(min_resources=4, max_resources=120, eta=3): 4 brackets
+      s=3: 27@4 -> 9@13 -> 3@40 -> 1@120
+      s=2: 12@13 -> 4@40 -> 1@120
+      s=1: 6@40 -> 2@120
+      s=0: 4@120
+    >>> search.n_candidates_
+    [[27, 9, 3, 1], [12, 4, 1], [6, 2], [4]]
+    >>> bool(search.best_score_ > 0.9), int(search.cv_results_["n_resources"][search.best_index_])
+    (True, 120)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSearch._parameter_constraints,
+        "param_distributions": [dict, list],
+        "resource": [str],
+        "min_resources": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "max_resources": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "eta": [Interval(numbers.Integral, 2, None, closed="left")],
+        "n_iterations": [Interval(numbers.Integral, 1, None, closed="left")],
+        "sampler": [StrOptions(set(_SAMPLERS))],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        resource="n_samples",
+        min_resources=None,
+        max_resources=None,
+        eta=3,
+        n_iterations=1,
+        sampler="random",
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+    ):
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+        self.param_distributions = param_distributions
+        self.resource = resource
+        self.min_resources = min_resources
+        self.max_resources = max_resources
+        self.eta = eta
+        self.n_iterations = n_iterations
+        self.sampler = sampler
+        self.random_state = random_state
+
+    # validation ---------------------------------------------------------------
+    def _resource_kind(self):
+        if self.resource in _SPECIAL_RESOURCES:
+            return self.resource
+        return "parameter"
+
+    def _check_resource(self, estimator):
+        """Raise unless the resource fits ``estimator`` (the user's)."""
+        name = type(self).__name__
+        if self.resource == "partial_fit":
+            if not hasattr(estimator, "partial_fit"):
+                raise ValueError(
+                    f"The 'resource' parameter of {name} can be 'partial_fit' only for an "
+                    f"estimator with a partial_fit method; {type(estimator).__name__} has "
+                    f"none. Use resource='n_samples' or an iteration parameter such as "
+                    f"'max_iter' instead."
+                )
+            if self.max_resources is None:
+                raise ValueError(
+                    f"The 'max_resources' parameter of {name} must be set with "
+                    f"resource='partial_fit': the number of partial_fit passes of the "
+                    f"largest budget cannot be guessed. Got None instead; try "
+                    f"max_resources=27."
+                )
+            return
+        if self.resource == "n_samples":
+            return
+        valid = estimator.get_params(deep=True) if hasattr(estimator, "get_params") else {}
+        if self.resource not in valid:
+            raise ValueError(
+                f"The 'resource' parameter of {name} must be 'n_samples', 'partial_fit' "
+                f"or the name of a parameter of {type(estimator).__name__}. Got "
+                f"{self.resource!r} instead. Valid parameters are: {sorted(valid)!r}."
+            )
+
+    def _check_input_parameters(self, X, y, split_params):
+        # Called by BaseSearchCV.fit with the data, before any model is fitted:
+        # the budgets and the schedule are settled here.
+        name = type(self).__name__
+        kind = self._resource_kind()
+        estimator = self.estimator
+        if kind == "partial_fit":
+            estimator = estimator.estimator  # inside the _PartialFitEpochs wrapper
+        self._check_resource(estimator)
+
+        # the splitter BaseSearchCV.fit builds, rebuilt here: the base keeps
+        # its own private, and the subsampled splitters wrap this one
+        cv = check_cv(self.cv, y, classifier=is_classifier(estimator))
+        self._base_cv = cv
+        floor = 1
+        if kind == "n_samples":
+            n_splits = cv.get_n_splits(X, y, **split_params)
+            largest = max(len(train) for train, _ in cv.split(X, y, **split_params))
+            if self.max_resources is not None and self.max_resources > largest:
+                raise ValueError(
+                    f"The 'max_resources' parameter of {name} must be at most the number "
+                    f"of samples in the largest training fold ({largest}) with "
+                    f"resource='n_samples'. Got {self.max_resources!r} instead."
+                )
+            max_resources = largest if self.max_resources is None else self.max_resources
+            # scikit-learn's min_resources="smallest" of the halving searches
+            floor = 2 * n_splits
+            if is_classifier(estimator) and y is not None:
+                y_arr = np.asarray(y)
+                if type_of_target(y_arr) in ("binary", "multiclass"):
+                    floor *= len(np.unique(y_arr))
+        elif kind == "parameter":
+            max_resources = self.max_resources
+            if max_resources is None:
+                current = estimator.get_params(deep=True)[self.resource]
+                if not _is_int(current) or current < 1:
+                    raise ValueError(
+                        f"The 'max_resources' parameter of {name} must be set when the "
+                        f"current value of {self.resource!r} is not an int >= 1. Got None "
+                        f"instead, and {type(estimator).__name__} has "
+                        f"{self.resource}={current!r}."
+                    )
+                max_resources = int(current)
+        else:
+            max_resources = self.max_resources
+
+        if self.min_resources is None:
+            min_resources = max(floor, max_resources // self.eta**_DEFAULT_MAX_HALVINGS)
+            min_resources = min(min_resources, max_resources)
+        else:
+            min_resources = self.min_resources
+            if min_resources > max_resources:
+                raise ValueError(
+                    f"The 'min_resources' parameter of {name} must be at most "
+                    f"max_resources ({max_resources}). Got {min_resources!r} instead."
+                )
+        self.min_resources_ = int(min_resources)
+        self.max_resources_ = int(max_resources)
+        self.schedule_ = HyperbandSchedule.from_resources(
+            self.min_resources_, self.max_resources_, self.eta
+        )
+
+    # the search ---------------------------------------------------------------
+    def _make_proposer(self, space, random_state):
+        name = type(self).__name__
+        if self._resource_kind() == "parameter" and self.resource in space.names:
+            raise ValueError(
+                f"The 'resource' parameter of {name} is {self.resource!r}, which is also "
+                f"searched in param_distributions. The resource is set by the schedule; "
+                f"remove {self.resource!r} from param_distributions."
+            )
+        proposer = HyperbandProposer(
+            space,
+            self.schedule_,
+            self.resource,
+            random_state,
+            n_iterations=self.n_iterations,
+            sampler=self.sampler,
+            cv=self._base_cv,
+            stratify=is_classifier(self.estimator),
+            search=name,
+            verbose=self.verbose,
+        )
+        # filled in as the search runs
+        self.n_candidates_ = [run.n_candidates for run in proposer.runs]
+        self.n_resources_ = [run.n_resources for run in proposer.runs]
+        return proposer
+
+    @staticmethod
+    def _select_best_index(refit, refit_metric, results):
+        """The best candidate among those evaluated at the largest budget.
+
+        A score at a small budget is not comparable with one at the full
+        budget, so, like scikit-learn's halving searches, the choice is
+        restricted to the rows with the largest ``n_resources``; a callable
+        ``refit`` still sees every row.
+        """
+        if callable(refit):
+            return BaseSearch._select_best_index(refit, refit_metric, results)
+        n_resources = np.asarray(results["n_resources"])
+        top = np.flatnonzero(n_resources == n_resources.max())
+        scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)[top]
+        if np.all(np.isnan(scores)):
+            return int(top[0])
+        return int(top[np.nanargmax(scores)])
+
+    def fit(self, X, y=None, **params):
+        """Run the Hyperband schedule, then refit the best candidate.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Target.
+        **params : dict of str -> object
+            Parameters passed to the estimator's ``fit`` (or ``partial_fit``),
+            the scorer and the splitter.
+
+        Returns
+        -------
+        self : HyperbandSearch
+        """
+        if self.resource != "partial_fit":
+            return super().fit(X, y, **params)
+        original = self.estimator
+        if not hasattr(original, "partial_fit"):
+            self._check_resource(original)
+        classes = None
+        if y is not None and is_classifier(original):
+            # partial_fit needs every class on its first call; a training fold
+            # may miss some. A bad target gets scikit-learn's own message.
+            check_classification_targets(y)
+            y_arr = np.asarray(y)
+            if type_of_target(y_arr) in ("binary", "multiclass"):
+                classes = np.unique(y_arr)
+        # BaseSearchCV.fit clones, evaluates and refits self.estimator; for the
+        # time of the search it is a wrapper that trains by partial_fit passes.
+        self.estimator = _PartialFitEpochs(original, classes=classes)
+        try:
+            super().fit(X, y, **params)
+        finally:
+            self.estimator = original
+        self._unwrap_partial_fit()
+        return self
+
+    def _unwrap_partial_fit(self):
+        results = self.cv_results_
+        results["params"] = [
+            {k: v for k, v in p.items() if k != _EPOCHS} for p in results["params"]
+        ]
+        results.pop(f"param_{_EPOCHS}", None)
+        if hasattr(self, "best_params_"):
+            self.best_params_ = {k: v for k, v in self.best_params_.items() if k != _EPOCHS}
+        if hasattr(self, "best_estimator_"):
+            self.best_estimator_ = self.best_estimator_.estimator_

@@ -1,0 +1,521 @@
+"""HyperbandSearch: schedule followed, promotions, resources, best at full budget."""
+
+import warnings
+from collections import Counter
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.datasets import load_iris, make_classification
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.naive_bayes import GaussianNB
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sktune import HyperbandSearch
+from sktune.distributions import LogUniform, Uniform
+from sktune.optimizers import HyperbandSchedule
+from sktune.search._hyperband import _subsample_positions, _SubsampledTrainCV
+
+
+def _target(budget):
+    # The best x moves with the budget, so the ranking at a small budget
+    # differs from the one at the full budget.
+    return 0.3 + 0.5 / budget
+
+
+class Toy(ClassifierMixin, BaseEstimator):
+    """Fits instantly; its score is a known function of (x, max_iter)."""
+
+    def __init__(self, x=0.5, max_iter=1, fail_below=-1.0):
+        self.x = x
+        self.max_iter = max_iter
+        self.fail_below = fail_below
+
+    def fit(self, X, y):
+        if self.x < self.fail_below:
+            raise ValueError("toy failure")
+        self.classes_ = np.unique(y)
+        self.n_train_ = len(X)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y=None):
+        return -((self.x - _target(self.max_iter)) ** 2)
+
+
+class TrainSize(ClassifierMixin, BaseEstimator):
+    """Scores the number of samples it was fitted on."""
+
+    def __init__(self, x=0.5):
+        self.x = x
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        self.n_train_ = len(X)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y=None):
+        return float(self.n_train_)
+
+
+class Incremental(ClassifierMixin, BaseEstimator):
+    """Counts partial_fit calls; its score is 1000 * n_classes_seen + calls."""
+
+    def __init__(self, x=0.5):
+        self.x = x
+
+    def partial_fit(self, X, y, classes=None):
+        if not hasattr(self, "n_calls_"):
+            self.n_calls_ = 0
+            self.classes_ = np.asarray(classes)
+        self.n_calls_ += 1
+        return self
+
+    def fit(self, X, y):
+        raise AssertionError("resource='partial_fit' must not call fit")
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y=None):
+        return 1000.0 * len(self.classes_) + self.n_calls_
+
+
+X_SMALL, Y_SMALL = make_classification(40, 4, random_state=0)
+X_IRIS, Y_IRIS = load_iris(return_X_y=True)
+X_IRIS_STD = StandardScaler().fit_transform(X_IRIS)
+
+
+def _toy_search(**kwargs):
+    params = dict(resource="max_iter", min_resources=1, max_resources=81, cv=2, random_state=0)
+    params.update(kwargs)
+    return HyperbandSearch(Toy(), {"x": Uniform(0, 1)}, **params)
+
+
+def _rows(search, **where):
+    res = search.cv_results_
+    mask = np.ones(len(res["params"]), dtype=bool)
+    for key, value in where.items():
+        mask &= np.asarray(res[key]) == value
+    return np.flatnonzero(mask)
+
+
+@pytest.fixture(scope="module")
+def toy81():
+    return _toy_search().fit(X_SMALL, Y_SMALL)
+
+
+# the schedule ---------------------------------------------------------------------
+def test_rung_sizes_follow_the_paper_table(toy81):
+    schedule = HyperbandSchedule.from_resources(1, 81, 3)
+    assert toy81.schedule_ == schedule
+    assert toy81.n_candidates_ == [
+        [81, 27, 9, 3, 1], [34, 11, 3, 1], [15, 5, 1], [8, 2], [5],
+    ]
+    assert toy81.n_resources_ == [
+        [1, 3, 9, 27, 81], [3, 9, 27, 81], [9, 27, 81], [27, 81], [81],
+    ]
+    res = toy81.cv_results_
+    counts = Counter(zip(res["bracket"], res["rung"], res["n_resources"]))
+    expected = {
+        (b, i, rung.n_resources): rung.n_candidates
+        for b, bracket in enumerate(schedule.brackets)
+        for i, rung in enumerate(bracket.rungs)
+    }
+    assert counts == expected
+    # the parameter resource is set in every candidate
+    assert all(p["max_iter"] == r for p, r in zip(res["params"], res["n_resources"]))
+
+
+def test_r243_search_runs_six_brackets():
+    search = _toy_search(max_resources=243).fit(X_SMALL, Y_SMALL)
+    assert search.schedule_.n_brackets == 6
+    assert len(search.n_candidates_) == 6
+    assert search.n_candidates_[0] == [243, 81, 27, 9, 3, 1]
+
+
+def test_promotion_keeps_exactly_the_best_1_over_eta(toy81):
+    res = toy81.cv_results_
+    keys = [p["x"] for p in res["params"]]
+    scores = res["mean_test_score"]
+    for b, bracket in enumerate(toy81.schedule_.brackets):
+        for i in range(len(bracket.rungs) - 1):
+            here = _rows(toy81, bracket=b, rung=i)
+            nxt = _rows(toy81, bracket=b, rung=i + 1)
+            best = here[np.argsort(-scores[here], kind="stable")[: len(here) // 3]]
+            assert len(nxt) == len(here) // 3
+            assert sorted(keys[j] for j in nxt) == sorted(keys[j] for j in best)
+
+
+def test_failed_candidates_rank_last():
+    # x < 0.2 fails: those candidates score NaN and are never promoted
+    search = HyperbandSearch(
+        Toy(fail_below=0.2), {"x": Uniform(0, 1)}, resource="max_iter", min_resources=1,
+        max_resources=27, cv=2, random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X_SMALL, Y_SMALL)
+    res = search.cv_results_
+    failed = np.isnan(res["mean_test_score"])
+    assert failed[res["rung"] == 0].any()
+    assert not failed[res["rung"] > 0].any()
+
+
+def test_best_comes_from_the_largest_budget(toy81):
+    res = toy81.cv_results_
+    assert res["n_resources"][toy81.best_index_] == 81
+    top = _rows(toy81, n_resources=81)
+    assert toy81.best_score_ == res["mean_test_score"][top].max()
+    # a smaller budget scored higher: the rule matters here
+    assert res["mean_test_score"].max() > toy81.best_score_
+    assert toy81.best_params_["max_iter"] == 81
+    assert toy81.best_estimator_.max_iter == 81
+
+
+def test_callable_refit_sees_every_row():
+    search = _toy_search(max_resources=9, refit=lambda results: 0).fit(X_SMALL, Y_SMALL)
+    assert search.best_index_ == 0
+    assert search.cv_results_["n_resources"][0] == 1
+
+
+def test_multimetric_refit_by_name():
+    search = HyperbandSearch(
+        LogisticRegression(), {"C": LogUniform(0.01, 10)}, scoring=["accuracy", "f1_macro"],
+        refit="f1_macro", resource="max_iter", min_resources=3, max_resources=9, cv=3,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X_IRIS, Y_IRIS)
+    res = search.cv_results_
+    top = _rows(search, n_resources=9)
+    assert search.best_index_ in top
+    assert search.best_score_ == res["mean_test_f1_macro"][top].max()
+
+
+# rounds and parallelism --------------------------------------------------------------
+def test_rungs_at_one_budget_run_in_one_round(toy81):
+    res = toy81.cv_results_
+    assert sorted(set(res["iter"])) == [0, 1, 2, 3, 4]
+    for k in range(5):
+        rows = _rows(toy81, iter=k)
+        assert set(res["n_resources"][rows]) == {toy81.schedule_.budgets[k]}
+        # round k holds rung k - b of every bracket b <= k
+        assert sorted(set(zip(res["bracket"][rows], res["rung"][rows]))) == [
+            (b, k - b) for b in range(k + 1)
+        ]
+
+
+def test_random_iterations_share_rounds_bayes_iterations_do_not():
+    random = _toy_search(max_resources=9, n_iterations=2).fit(X_SMALL, Y_SMALL)
+    assert max(random.cv_results_["iter"]) == 2  # 3 rounds for 2 x 3 brackets
+    assert len(random.n_candidates_) == 6
+    assert set(random.cv_results_["bracket"][_rows(random, iter=0)]) == {0, 3}
+    bayes = _toy_search(max_resources=9, n_iterations=2, sampler="bayes").fit(
+        X_SMALL, Y_SMALL
+    )
+    assert max(bayes.cv_results_["iter"]) == 5
+
+
+def _count_calls(search, X, y):
+    calls = []
+    original = search._make_proposer
+
+    def spy(space, rng):
+        proposer = original(space, rng)
+        ask = proposer.ask
+
+        def counted():
+            batch = ask()
+            if batch is not None:
+                calls.append(len(batch.params))
+            return batch
+
+        proposer.ask = counted
+        return proposer
+
+    search._make_proposer = spy
+    search.fit(X, y)
+    return calls
+
+
+def test_one_evaluate_call_per_round():
+    calls = _count_calls(_toy_search(max_resources=27), X_SMALL, Y_SMALL)
+    assert calls == [27, 9 + 12, 3 + 4 + 6, 1 + 1 + 2 + 4]
+
+
+def test_parallel_run_matches_sequential():
+    kwargs = dict(cv=3, random_state=0, min_resources=30, max_resources=100)
+    space = {"C": LogUniform(0.1, 100), "gamma": LogUniform(1e-3, 1)}
+    one = HyperbandSearch(SVC(), space, n_jobs=1, **kwargs).fit(X_IRIS, Y_IRIS)
+    two = HyperbandSearch(SVC(), space, n_jobs=2, **kwargs).fit(X_IRIS, Y_IRIS)
+    assert one.cv_results_["params"] == two.cv_results_["params"]
+    np.testing.assert_allclose(
+        one.cv_results_["mean_test_score"], two.cv_results_["mean_test_score"]
+    )
+
+
+# n_samples resource --------------------------------------------------------------------
+def test_n_samples_subsamples_training_folds_only():
+    search = HyperbandSearch(
+        TrainSize(), {"x": Uniform(0, 1)}, min_resources=10, max_resources=90,
+        cv=StratifiedKFold(3), random_state=0,
+    ).fit(X_IRIS, Y_IRIS)
+    res = search.cv_results_
+    # the estimator saw exactly n_resources training samples
+    np.testing.assert_array_equal(res["mean_test_score"], res["n_resources"])
+    assert search.max_resources_ == 90 and search.schedule_.budgets == (10, 30, 90)
+
+
+def test_subsampled_splitter():
+    y = np.array([0] * 60 + [1] * 30 + [2] * 10)
+    X = np.zeros((100, 1))
+    base = StratifiedKFold(5)
+    small = list(_SubsampledTrainCV(base, 20, 7, True).split(X, y))
+    large = list(_SubsampledTrainCV(base, 50, 7, True).split(X, y))
+    again = list(_SubsampledTrainCV(base, 20, 7, True).split(X, y))
+    for (tr_s, te_s), (tr_l, te_l), (tr_a, _), (tr, te) in zip(
+        small, large, again, base.split(X, y)
+    ):
+        np.testing.assert_array_equal(te_s, te)  # test folds untouched
+        np.testing.assert_array_equal(te_l, te)
+        assert len(tr_s) == 20 and len(tr_l) == 50
+        assert set(tr_s) <= set(tr_l) <= set(tr)  # nested subsamples of the fold
+        np.testing.assert_array_equal(tr_s, tr_a)  # deterministic
+    # stratified: class proportions 60/30/10 within two samples, for every
+    # fold and seed (a plain random subsample misses this about a third of
+    # the time per fold)
+    for seed in range(10):
+        for tr, _ in _SubsampledTrainCV(base, 40, seed, True).split(X, y):
+            counts = np.bincount(y[tr], minlength=3)
+            assert np.all(np.abs(counts - 40 * np.array([0.6, 0.3, 0.1])) <= 2), counts
+    # a budget above the fold size keeps the whole fold
+    for (tr_big, _), (tr, _) in zip(_SubsampledTrainCV(base, 500, 7, True).split(X, y),
+                                    base.split(X, y)):
+        np.testing.assert_array_equal(tr_big, tr)
+
+
+def test_subsample_holds_every_class_once_it_can():
+    labels = np.array([0] * 97 + [1, 2, 3])
+    for seed in range(20):
+        picked = _subsample_positions(100, 4, seed, labels)
+        assert sorted(labels[picked]) == [0, 1, 2, 3]
+    unstratified = _subsample_positions(100, 10, 0)
+    assert len(set(unstratified)) == 10
+
+
+def test_n_samples_defaults():
+    search = HyperbandSearch(
+        TrainSize(), {"x": Uniform(0, 1)}, cv=KFold(5), random_state=0
+    ).fit(X_IRIS, Y_IRIS)
+    assert search.max_resources_ == 120  # the largest training fold
+    assert search.min_resources_ == 2 * 5 * 3  # scikit-learn's "smallest"
+    big_X = np.zeros((5000, 1))
+    big_y = np.arange(5000) % 2
+    search = HyperbandSearch(TrainSize(), {"x": Uniform(0, 1)}, cv=KFold(2), random_state=0)
+    search.fit(big_X, big_y)
+    assert search.max_resources_ == 2500
+    assert search.min_resources_ == 2500 // 81  # at most five brackets
+    assert search.schedule_.n_brackets == 5
+
+
+def test_n_samples_in_a_pipeline():
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression())])
+    search = HyperbandSearch(
+        pipe, {"clf__C": LogUniform(0.01, 100)}, cv=3, random_state=0
+    ).fit(X_IRIS, Y_IRIS)
+    assert isinstance(search.best_estimator_, Pipeline)
+    assert search.best_score_ > 0.9
+    assert search.cv_results_["n_resources"][search.best_index_] == search.max_resources_
+
+
+# parameter resource --------------------------------------------------------------------
+def test_parameter_resource_in_a_pipeline():
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", SGDClassifier(random_state=0))])
+    search = HyperbandSearch(
+        pipe, {"clf__alpha": LogUniform(1e-5, 1e-1)}, resource="clf__max_iter",
+        min_resources=1, max_resources=9, cv=3, random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X_IRIS, Y_IRIS)
+    assert search.best_params_["clf__max_iter"] == 9
+    assert search.best_estimator_.named_steps["clf"].max_iter == 9
+    assert [p["clf__max_iter"] for p in search.cv_results_["params"]] == list(
+        search.cv_results_["n_resources"]
+    )
+
+
+def test_parameter_resource_default_max_is_current_value():
+    search = HyperbandSearch(
+        Toy(max_iter=27), {"x": Uniform(0, 1)}, resource="max_iter", cv=2, random_state=0
+    ).fit(X_SMALL, Y_SMALL)
+    assert search.max_resources_ == 27 and search.min_resources_ == 1
+    assert search.schedule_.n_brackets == 4
+
+
+# partial_fit resource --------------------------------------------------------------------
+def test_partial_fit_resource_counts_passes_with_all_classes():
+    y = np.repeat([0, 1, 2], 10)
+    X = np.zeros((30, 2))
+    search = HyperbandSearch(
+        Incremental(), {"x": Uniform(0, 1)}, resource="partial_fit", max_resources=9,
+        cv=KFold(3), random_state=0,  # unshuffled: each training fold misses a class
+    ).fit(X, y)
+    res = search.cv_results_
+    np.testing.assert_array_equal(res["mean_test_score"], 3000 + res["n_resources"])
+    # the pass count is not a parameter of the user's estimator
+    assert all(set(p) == {"x"} for p in res["params"])
+    assert "param_partial_fit_epochs" not in res
+    assert set(search.best_params_) == {"x"}
+    assert type(search.best_estimator_) is Incremental
+    assert search.best_estimator_.n_calls_ == 9
+    assert search.predict(X[:2]).shape == (2,)
+    assert isinstance(search.estimator, Incremental)  # the parameter is restored
+
+
+def test_partial_fit_with_sgd():
+    search = HyperbandSearch(
+        SGDClassifier(random_state=0), {"alpha": LogUniform(1e-5, 1e-1)},
+        resource="partial_fit", max_resources=9, cv=3, random_state=0,
+    ).fit(X_IRIS_STD, Y_IRIS)
+    # 9 passes over 150 samples, counted by SGD's own t_
+    assert search.best_estimator_.t_ == 9 * 150 + 1
+    assert search.best_score_ > 0.8
+    assert search.score(X_IRIS_STD, Y_IRIS) > 0.8
+
+
+# the Bayesian sampler ---------------------------------------------------------------------
+def test_bayes_sampler_learns_from_earlier_brackets():
+    # The best x at the full budget is 0.3 + 0.5 / 27. The second iteration's
+    # most aggressive bracket is proposed from the first iteration's scores.
+    def second_iteration_error(sampler):
+        search = _toy_search(max_resources=27, n_iterations=2, sampler=sampler).fit(
+            X_SMALL, Y_SMALL
+        )
+        res = search.cv_results_
+        rows = _rows(search, bracket=4, rung=0)  # iteration 2, s=3
+        xs = np.array([res["params"][j]["x"] for j in rows])
+        return np.median(np.abs(xs - _target(27)))
+
+    assert second_iteration_error("bayes") < 0.5 * second_iteration_error("random")
+
+
+def test_bayes_first_bracket_is_random():
+    random = _toy_search(max_resources=9).fit(X_SMALL, Y_SMALL)
+    bayes = _toy_search(max_resources=9, sampler="bayes").fit(X_SMALL, Y_SMALL)
+    first = _rows(random, bracket=0, rung=0)
+    assert [random.cv_results_["params"][j] for j in first] == [
+        bayes.cv_results_["params"][j] for j in _rows(bayes, bracket=0, rung=0)
+    ]
+
+
+# reproducibility, verbosity, small spaces -------------------------------------------------
+def test_same_seed_same_search():
+    a = _toy_search(max_resources=27).fit(X_SMALL, Y_SMALL)
+    b = _toy_search(max_resources=27).fit(X_SMALL, Y_SMALL)
+    assert a.cv_results_["params"] == b.cv_results_["params"]
+    c = _toy_search(max_resources=27, random_state=1).fit(X_SMALL, Y_SMALL)
+    assert a.cv_results_["params"] != c.cv_results_["params"]
+
+
+def test_verbose_prints_rounds(capsys):
+    _toy_search(max_resources=9, verbose=1).fit(X_SMALL, Y_SMALL)
+    out = capsys.readouterr().out
+    assert "HyperbandSearch round 0: 9 candidates at n_resources=1" in out
+    assert "HyperbandSearch round 2" in out
+
+
+def test_small_finite_space_warns_once_and_still_halves():
+    search = HyperbandSearch(
+        Toy(), {"x": [0.1, 0.35, 0.9]}, resource="max_iter", min_resources=1,
+        max_resources=27, cv=2, random_state=0,
+    )
+    with pytest.warns(UserWarning, match="holds only 3 distinct candidates") as record:
+        search.fit(X_SMALL, Y_SMALL)
+    assert sum("distinct candidates" in str(w.message) for w in record) == 1
+    assert search.n_candidates_[0] == [3, 1, 1, 1]
+
+
+# errors -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"eta": 1}, ValueError, r"The 'eta' parameter of HyperbandSearch must be an int in "
+         r"the range \[2, inf\)\. Got 1 instead"),
+        ({"eta": True}, TypeError, r"The 'eta' parameter of HyperbandSearch must be an int in "
+         r"the range \[2, inf\)\. Got True instead"),
+        ({"n_iterations": 0}, ValueError, r"The 'n_iterations' parameter of HyperbandSearch "
+         r"must be an int in the range \[1, inf\)"),
+        ({"sampler": "tpe"}, ValueError, r"The 'sampler' parameter of HyperbandSearch must be "
+         r"a str among"),
+        ({"min_resources": 0}, ValueError, r"The 'min_resources' parameter of HyperbandSearch "
+         r"must be an int in the range \[1, inf\) or None"),
+        ({"max_resources": False}, TypeError, r"The 'max_resources' parameter of "
+         r"HyperbandSearch must be an int in the range \[1, inf\) or None\. Got False"),
+        ({"resource": 3}, ValueError, r"The 'resource' parameter of HyperbandSearch must be "
+         r"an instance of 'str'"),
+        ({"resource": "max_iter", "min_resources": 10, "max_resources": 5}, ValueError,
+         r"The 'min_resources' parameter of HyperbandSearch must be at most max_resources "
+         r"\(5\)\. Got 10 instead"),
+        ({"resource": "n_iter"}, ValueError, r"The 'resource' parameter of HyperbandSearch "
+         r"must be 'n_samples', 'partial_fit' or the name of a parameter of Toy\. Got "
+         r"'n_iter' instead"),
+        ({"resource": "x", "max_resources": 9}, ValueError, r"The 'resource' parameter of "
+         r"HyperbandSearch is 'x', which is also searched in param_distributions"),
+        ({"max_resources": 100, "cv": 2}, ValueError, r"The 'max_resources' parameter of "
+         r"HyperbandSearch must be at most the number of samples in the largest training "
+         r"fold \(20\) with resource='n_samples'\. Got 100 instead"),
+        ({"resource": "fail_below"}, ValueError, r"The 'max_resources' parameter of "
+         r"HyperbandSearch must be set when the current value of 'fail_below' is not an int "
+         r">= 1\. Got None instead, and Toy has fail_below=-1\.0"),
+        ({"resource": "partial_fit", "max_resources": 9}, ValueError, r"The 'resource' "
+         r"parameter of HyperbandSearch can be 'partial_fit' only for an estimator with a "
+         r"partial_fit method; Toy has none"),
+    ],
+)
+def test_invalid_settings(kwargs, error, match):
+    search = HyperbandSearch(Toy(), {"x": Uniform(0, 1)}, **kwargs)
+    with pytest.raises(error, match=match):
+        search.fit(X_SMALL, Y_SMALL)
+
+
+def test_partial_fit_needs_max_resources():
+    search = HyperbandSearch(Incremental(), {"x": Uniform(0, 1)}, resource="partial_fit")
+    with pytest.raises(ValueError, match=r"The 'max_resources' parameter of HyperbandSearch "
+                       r"must be set with resource='partial_fit'.*max_resources=27"):
+        search.fit(X_SMALL, Y_SMALL)
+
+
+# scikit-learn's estimator checks ----------------------------------------------------------
+@pytest.mark.slow
+@parametrize_with_checks(
+    [
+        HyperbandSearch(
+            SGDClassifier(random_state=0), {"alpha": LogUniform(1e-4, 1.0)}, cv=3,
+            random_state=0,
+        ),
+        HyperbandSearch(
+            SGDClassifier(random_state=0), {"alpha": LogUniform(1e-4, 1.0)},
+            resource="max_iter", min_resources=1, max_resources=3, cv=3, random_state=0,
+        ),
+        HyperbandSearch(
+            GaussianNB(), {"var_smoothing": LogUniform(1e-10, 1e-6)}, resource="partial_fit",
+            max_resources=3, cv=3, random_state=0,
+        ),
+    ]
+)
+def test_sklearn_estimator_checks(estimator, check):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check(estimator)
