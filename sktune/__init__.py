@@ -16,6 +16,13 @@ from .distributions import (
     Normal,
     Uniform,
 )
+
+# sktune.report is the function that writes the HTML report (it draws, so it
+# lives in plot/); it hides the subpackage of the same name, whose contents
+# stay importable with `from sktune.report import ...`. Neither import needs
+# matplotlib or pandas.
+from .plot import report
+from .report import format_leaderboard, leaderboard
 from .search import BayesSearch, GridSearch, HyperbandSearch, ManualSearch, RandomSearch
 from .space import SearchSpace
 
@@ -38,4 +45,7 @@ __all__ = [
     "SearchSpace",
     "Uniform",
     "distributions",
+    "format_leaderboard",
+    "leaderboard",
+    "report",
 ]

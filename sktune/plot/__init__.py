@@ -1,0 +1,25 @@
+"""Plots of search results, drawn with matplotlib (``pip install sktune[plot]``).
+
+Every plot reads a fitted search (sktune's or scikit-learn's, such as
+``GridSearchCV``) or a ``cv_results_`` dict through
+:class:`sktune.report.SearchResults`, takes ``ax=`` and returns what it drew.
+matplotlib is imported only when a plot is drawn, and no plot changes
+matplotlib's global style or backend.
+"""
+
+from ._convergence import plot_convergence
+from ._hyperband import plot_hyperband
+from ._importance import plot_importance
+from ._parallel import plot_parallel_coordinates
+from ._report import report, report_figures
+from ._slices import plot_param_slices
+
+__all__ = [
+    "plot_convergence",
+    "plot_hyperband",
+    "plot_importance",
+    "plot_parallel_coordinates",
+    "plot_param_slices",
+    "report",
+    "report_figures",
+]

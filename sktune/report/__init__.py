@@ -1,0 +1,42 @@
+"""Leaderboards, plot data and HTML reports from any search's ``cv_results_``.
+
+Everything here reads a fitted search (sktune's or scikit-learn's, such as
+``GridSearchCV``) or a bare ``cv_results_`` dict, and never imports
+matplotlib; pandas is imported only by :func:`leaderboard`. The drawings
+live in :mod:`sktune.plot`, which also writes the report with every plot
+(``sktune.report(search, "report.html")``).
+
+At the top level, ``sktune.report`` is that function; import from this
+package with ``from sktune.report import leaderboard_table, write_html``.
+"""
+
+from ._curves import Convergence, HyperbandPath, convergence, hyperband_paths
+from ._html import render_html, write_html
+from ._importance import param_importance
+from ._leaderboard import (
+    format_cells,
+    format_leaderboard,
+    leaderboard,
+    leaderboard_table,
+    ranks,
+)
+from ._results import MISSING, ParamAxis, SearchResults, label
+
+__all__ = [
+    "MISSING",
+    "Convergence",
+    "HyperbandPath",
+    "ParamAxis",
+    "SearchResults",
+    "convergence",
+    "format_cells",
+    "format_leaderboard",
+    "hyperband_paths",
+    "label",
+    "leaderboard",
+    "leaderboard_table",
+    "param_importance",
+    "ranks",
+    "render_html",
+    "write_html",
+]

@@ -1,0 +1,513 @@
+"""SearchResults: one read-only view of any search's ``cv_results_``.
+
+Every leaderboard, plot and report reads a search through this view, so a
+fitted sktune search, a fitted scikit-learn search (``GridSearchCV``,
+``HalvingRandomSearchCV``...) and a bare ``cv_results_`` dict all behave the
+same. Nothing here imports matplotlib or pandas.
+"""
+
+import numbers
+import re
+from collections.abc import Mapping
+
+import numpy as np
+from sklearn.exceptions import NotFittedError
+
+from ..space import candidate_key
+
+# Without a search space to say how values were drawn, a log axis needs
+# values spanning at least this ratio (two decades): [10, 50, 100] reads
+# better on a linear axis than on a log one.
+_LOG_RATIO = 100.0
+
+
+def _looks_log(values):
+    """Whether positive values spanning decades sit more evenly on a log axis.
+
+    Uniform draws on (0, 1) span decades too (their smallest is near 0), so
+    the ratio alone is not enough: the median must also be nearer the middle
+    of the range in log space than in linear space, as it is for log-spaced
+    grids ([0.01, 1, 100]) and log-uniform draws.
+    """
+    v = np.unique(np.asarray(values, dtype=float))
+    if len(v) < 2 or v[0] <= 0 or v[-1] / v[0] < _LOG_RATIO:
+        return False
+    if len(v) == 2:
+        return True
+    med = np.median(v)
+    lin = (med - v[0]) / (v[-1] - v[0])
+    log = (np.log(med) - np.log(v[0])) / (np.log(v[-1]) - np.log(v[0]))
+    return abs(log - 0.5) < abs(lin - 0.5)
+
+
+class _Missing:
+    """Marks a parameter a candidate does not set (conditional sub-spaces)."""
+
+    def __repr__(self):
+        return "MISSING"
+
+
+MISSING = _Missing()
+
+
+def _is_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def label(value, width=30):
+    """Short text for one parameter value: ``None``, ``'rbf'`` -> ``rbf``, 0.1.
+
+    Parameters
+    ----------
+    value : object
+        A parameter value.
+    width : int, default=30
+        Longer texts are cut and end with ``...``.
+
+    Returns
+    -------
+    text : str
+
+    Examples
+    --------
+    >>> from sktune.report import label
+    >>> label(0.000123456), label("rbf"), label(None), label(3)
+    ('0.0001235', 'rbf', 'None', '3')
+    """
+    if value is MISSING:
+        return "-"
+    if _is_number(value) and not isinstance(value, numbers.Integral):
+        text = f"{float(value):.4g}"
+    elif isinstance(value, str):
+        text = value
+    else:
+        text = repr(value) if not _is_number(value) else str(value)
+        text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+class ParamAxis:
+    """How one parameter is laid out on a plot axis.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name.
+    kind : {"log", "linear", "categorical"}
+        Axis type.
+    levels : list, default=()
+        The categories in axis order (``kind="categorical"`` only).
+    low, high : float, default=nan
+        Range of the finite values (numeric kinds only).
+
+    Attributes
+    ----------
+    labels : list of str
+        Text for each level.
+    """
+
+    def __init__(self, name, kind, levels=(), low=np.nan, high=np.nan):
+        self.name = name
+        self.kind = kind
+        self.levels = list(levels)
+        self.low = float(low)
+        self.high = float(high)
+        self._keys = [candidate_key({"v": v}) for v in self.levels]
+        self.labels = [label(v, width=20) for v in self.levels]
+
+    @property
+    def is_log(self):
+        """Whether values are shown on a log axis."""
+        return self.kind == "log"
+
+    @property
+    def is_categorical(self):
+        """Whether values are shown as labelled ticks."""
+        return self.kind == "categorical"
+
+    def coords(self, values):
+        """Data coordinates of ``values``: the value itself, or a level's index.
+
+        Parameters
+        ----------
+        values : sequence
+            Parameter values; :data:`MISSING` and non-finite numbers give NaN.
+
+        Returns
+        -------
+        x : ndarray of shape (n_values,)
+        """
+        out = np.full(len(values), np.nan)
+        for i, v in enumerate(values):
+            if v is MISSING:
+                continue
+            if self.is_categorical:
+                key = candidate_key({"v": v})
+                out[i] = self._keys.index(key) if key in self._keys else np.nan
+            elif _is_number(v):
+                out[i] = float(v)
+        if self.kind == "log":
+            out[~(out > 0)] = np.nan
+        return out
+
+    def unit(self, values):
+        """Positions of ``values`` in ``[0, 1]`` along the axis (NaN when absent).
+
+        Parameters
+        ----------
+        values : sequence
+            Parameter values.
+
+        Returns
+        -------
+        u : ndarray of shape (n_values,)
+        """
+        x = self.coords(values)
+        if self.is_categorical:
+            n = len(self.levels)
+            return x / (n - 1) if n > 1 else np.where(np.isnan(x), np.nan, 0.5)
+        lo, hi = self.low, self.high
+        if self.kind == "log":
+            x, lo, hi = np.log10(x), np.log10(lo), np.log10(hi)
+        if not hi > lo:
+            return np.where(np.isnan(x), np.nan, 0.5)
+        return (x - lo) / (hi - lo)
+
+    def __repr__(self):
+        if self.is_categorical:
+            return f"ParamAxis({self.name!r}, 'categorical', levels={self.labels!r})"
+        return f"ParamAxis({self.name!r}, {self.kind!r}, low={self.low:g}, high={self.high:g})"
+
+
+def _space_distributions(space, name):
+    if space is None:
+        return []
+    return [sub[name] for sub in getattr(space, "subspaces", []) if name in sub]
+
+
+def _make_axis(name, values, dists):
+    present = [v for v in values if v is not MISSING]
+    numeric = [float(v) for v in present if _is_number(v)]
+    finite = [v for v in numeric if np.isfinite(v)]
+    all_numeric = len(numeric) == len(present) and bool(finite)
+    declared = [d for d in dists if not getattr(d, "is_categorical", False)]
+    if all_numeric:
+        low, high = min(finite), max(finite)
+        if declared:
+            # the search space says how the values were drawn
+            is_log = any(getattr(d, "is_log", False) for d in declared)
+        else:
+            is_log = _looks_log(finite)
+        return ParamAxis(name, "log" if is_log else "linear", low=low, high=high)
+    # categorical: a declared list's order, else numbers sorted then the rest as met
+    levels, keys = [], set()
+    ordered = [c for d in dists if getattr(d, "is_categorical", False) for c in d.choices]
+    ordered += sorted((v for v in present if _is_number(v)), key=float)
+    ordered += [v for v in present if not _is_number(v)]
+    seen_now = {candidate_key({"v": v}) for v in present}
+    for v in ordered:
+        key = candidate_key({"v": v})
+        if key in seen_now and key not in keys:
+            keys.add(key)
+            levels.append(v)
+    return ParamAxis(name, "categorical", levels=levels)
+
+
+def _search_error(func, obj):
+    return TypeError(
+        f"The 'search' argument of {func} must be a fitted search (an object with "
+        "cv_results_, such as sktune.RandomSearch or sklearn's GridSearchCV) or a "
+        f"cv_results_ dict. Got {obj!r:.80} (of type {type(obj).__name__}) instead."
+    )
+
+
+class SearchResults:
+    """A read-only view of a search's ``cv_results_``, for reports and plots.
+
+    Parameters
+    ----------
+    cv_results : dict
+        A ``cv_results_`` dict: ``params`` and at least one ``mean_test_*``
+        column.
+    space : SearchSpace or None, default=None
+        The search space, which says which parameters are log-scaled;
+        without it a numeric parameter is log-scaled when its values span
+        two decades or more and spread more evenly on a log scale than on a
+        linear one.
+    refit_metric : str or None, default=None
+        The metric that ranks candidates by default; ``None`` takes
+        ``"score"`` for single-metric results, else the first metric.
+    name : str, default="search"
+        Label of the search in legends and titles.
+    search : estimator or None, default=None
+        The fitted search, when there is one (for its settings).
+
+    Attributes
+    ----------
+    params : list of dict
+        The candidates, in evaluation order.
+    param_names : list of str
+        Every parameter set by any candidate, sorted.
+    metrics : list of str
+        Metric names (``["score"]`` for a single metric).
+    refit_metric : str
+        The default metric.
+    n_splits : int
+        Cross-validation splits per candidate.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> from sklearn.svm import SVC
+    >>> from sktune.report import SearchResults
+    >>> X, y = load_iris(return_X_y=True)
+    >>> grid = GridSearchCV(SVC(), {"C": [0.01, 1, 100], "kernel": ["rbf", "linear"]}, cv=3)
+    >>> res = SearchResults.from_search(grid.fit(X, y))
+    >>> res.n_candidates, res.param_names, res.metrics
+    (6, ['C', 'kernel'], ['score'])
+    >>> res.axis("C")
+    ParamAxis('C', 'log', low=0.01, high=100)
+    >>> res.axis("kernel")
+    ParamAxis('kernel', 'categorical', levels=['rbf', 'linear'])
+    """
+
+    def __init__(self, cv_results, *, space=None, refit_metric=None, name="search", search=None):
+        self.cv_results = cv_results
+        self.space = space
+        self.name = name
+        self.search = search
+        self.params = [dict(p) for p in cv_results["params"]]
+        names = {n for p in self.params for n in p}
+        self.param_names = sorted(names)
+        self.metrics = [k[len("mean_test_"):] for k in cv_results if k.startswith("mean_test_")]
+        if refit_metric is None:
+            refit_metric = "score" if "score" in self.metrics else self.metrics[0]
+        self.refit_metric = refit_metric
+        pattern = re.compile(rf"split\d+_test_{re.escape(self.metrics[0])}$")
+        self.n_splits = sum(1 for k in cv_results if pattern.match(k)) or 1
+        self._axes = {}
+
+    # construction ------------------------------------------------------------
+    @classmethod
+    def from_search(cls, search, func="SearchResults.from_search"):
+        """The view of a fitted search, a ``cv_results_`` dict or a view.
+
+        Parameters
+        ----------
+        search : fitted search, dict or SearchResults
+            What to read.
+        func : str, default="SearchResults.from_search"
+            The public function asking, named in error messages.
+
+        Returns
+        -------
+        results : SearchResults
+        """
+        if isinstance(search, SearchResults):
+            return search
+        if isinstance(search, Mapping):
+            _check_cv_results(search, func)
+            return cls(search)
+        if hasattr(search, "cv_results_"):
+            results = search.cv_results_
+            _check_cv_results(results, func)
+            refit = getattr(search, "refit", None)
+            multi = getattr(search, "multimetric_", False)
+            metric = refit if multi and isinstance(refit, str) else None
+            return cls(
+                results,
+                space=getattr(search, "search_space_", None),
+                refit_metric=metric,
+                name=type(search).__name__,
+                search=search,
+            )
+        if hasattr(search, "fit") and hasattr(search, "get_params"):
+            raise NotFittedError(
+                f"This {type(search).__name__} instance is not fitted yet, so {func} "
+                "has no results to show. Call 'fit' first."
+            )
+        raise _search_error(func, search)
+
+    # candidates ----------------------------------------------------------------
+    @property
+    def n_candidates(self):
+        """Number of rows of ``cv_results_``."""
+        return len(self.params)
+
+    def check_metric(self, metric, func):
+        """Return ``metric``, or the refit metric when ``None``; raise if unknown.
+
+        Parameters
+        ----------
+        metric : str or None
+            A metric name (``"accuracy"``; ``"score"`` for single-metric).
+        func : str
+            The public function asking, named in the error.
+
+        Returns
+        -------
+        metric : str
+        """
+        if metric is None:
+            return self.refit_metric
+        if metric not in self.metrics:
+            raise ValueError(
+                f"The 'metric' parameter of {func} must be one of the metrics of "
+                f"the search, {self.metrics!r}. Got {metric!r} instead."
+            )
+        return metric
+
+    def scores(self, metric=None):
+        """Mean test score of each candidate (NaN for a failed fit).
+
+        Parameters
+        ----------
+        metric : str or None, default=None
+            Metric name; ``None`` for the refit metric.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_candidates,)
+        """
+        metric = self.check_metric(metric, "SearchResults.scores")
+        return np.asarray(self.cv_results[f"mean_test_{metric}"], dtype=float)
+
+    def stds(self, metric=None):
+        """Standard deviation of the test score across splits.
+
+        Parameters
+        ----------
+        metric : str or None, default=None
+            Metric name; ``None`` for the refit metric.
+
+        Returns
+        -------
+        stds : ndarray of shape (n_candidates,)
+        """
+        metric = self.check_metric(metric, "SearchResults.stds")
+        key = f"std_test_{metric}"
+        if key not in self.cv_results:
+            return np.full(self.n_candidates, np.nan)
+        return np.asarray(self.cv_results[key], dtype=float)
+
+    def column(self, key):
+        """A ``cv_results_`` column as an array, or ``None`` when absent.
+
+        Parameters
+        ----------
+        key : str
+            Column name (``"n_resources"``, ``"bracket"``...).
+
+        Returns
+        -------
+        column : ndarray of shape (n_candidates,) or None
+        """
+        if key not in self.cv_results:
+            return None
+        return np.asarray(self.cv_results[key])
+
+    def times(self):
+        """Seconds spent per candidate: mean fit plus score time, times the splits.
+
+        ``cv_results_`` keeps no clock times, so this is the compute time
+        of each candidate; its running sum equals wall time for a
+        sequential search (``n_jobs=1``), less the search's own overhead.
+
+        Returns
+        -------
+        seconds : ndarray of shape (n_candidates,)
+        """
+        fit = self.column("mean_fit_time")
+        score = self.column("mean_score_time")
+        total = np.zeros(self.n_candidates)
+        for part in (fit, score):
+            if part is not None:
+                total = total + np.nan_to_num(np.asarray(part, dtype=float))
+        return total * self.n_splits
+
+    def values(self, name):
+        """Each candidate's value of parameter ``name`` (:data:`MISSING` if unset).
+
+        Parameters
+        ----------
+        name : str
+            Parameter name.
+
+        Returns
+        -------
+        values : list
+        """
+        return [p.get(name, MISSING) for p in self.params]
+
+    def axis(self, name):
+        """How parameter ``name`` is laid out on plot axes.
+
+        Parameters
+        ----------
+        name : str
+            Parameter name.
+
+        Returns
+        -------
+        axis : ParamAxis
+        """
+        if name not in self._axes:
+            dists = _space_distributions(self.space, name)
+            self._axes[name] = _make_axis(name, self.values(name), dists)
+        return self._axes[name]
+
+    def check_params(self, params, func):
+        """Return ``params`` (all parameters when ``None``); raise on unknown names.
+
+        Parameters
+        ----------
+        params : list of str or None
+            Parameter names.
+        func : str
+            The public function asking, named in the error.
+
+        Returns
+        -------
+        params : list of str
+        """
+        if params is None:
+            return list(self.param_names)
+        if isinstance(params, str):
+            params = [params]
+        unknown = [p for p in params if p not in self.param_names]
+        if unknown or not params:
+            raise ValueError(
+                f"The 'params' parameter of {func} must list parameters of the "
+                f"search, from {self.param_names!r}. Got {list(params)!r} instead."
+            )
+        return list(params)
+
+    def best_index(self, metric=None):
+        """Index of the candidate with the highest mean score (None if all failed).
+
+        Parameters
+        ----------
+        metric : str or None, default=None
+            Metric name; ``None`` for the refit metric.
+
+        Returns
+        -------
+        index : int or None
+        """
+        scores = self.scores(metric)
+        if not np.isfinite(scores).any():
+            return None
+        return int(np.nanargmax(np.where(np.isfinite(scores), scores, np.nan)))
+
+
+def _check_cv_results(results, func):
+    if not isinstance(results, Mapping) or "params" not in results or not any(
+        k.startswith("mean_test_") for k in results
+    ):
+        keys = sorted(results)[:8] if isinstance(results, Mapping) else None
+        raise ValueError(
+            f"The 'search' argument of {func} must be a cv_results_ dict with a "
+            f"'params' column and at least one 'mean_test_*' column. Got a dict with "
+            f"keys {keys!r} instead."
+        )
