@@ -118,6 +118,34 @@ def test_recorded_candidates_hook_puts_earlier_results_first():
     assert ManualSearch(SVC(), [{"C": 1.0}])._recorded_candidates() == ()
 
 
+def test_fitting_again_with_the_same_checkpoint_adds_to_the_earlier_results(tmp_path):
+    path = tmp_path / "manual.db"
+    first = ManualSearch(SVC(), [{"C": 0.01}, {"C": 1.0}], cv=3, checkpoint=path).fit(X, y)
+    assert first.n_reused_ == 0
+
+    more = ManualSearch(SVC(), [{"C": 10.0}], cv=3, checkpoint=path).fit(X, y)
+    assert more.cv_results_["params"] == [{"C": 0.01}, {"C": 1.0}, {"C": 10.0}]
+    assert more.n_reused_ == 2
+    np.testing.assert_allclose(
+        more.cv_results_["mean_test_score"][:2], first.cv_results_["mean_test_score"]
+    )
+    # listing an earlier candidate again reuses it in its new place
+    again = ManualSearch(SVC(), [{"C": 1.0}, {"C": 3.0}], cv=3, checkpoint=path).fit(X, y)
+    assert again.cv_results_["params"] == [{"C": 0.01}, {"C": 10.0}, {"C": 1.0}, {"C": 3.0}]
+    assert again.n_reused_ == 3
+    # without the checkpoint, only the listed candidates
+    alone = ManualSearch(SVC(), [{"C": 3.0}], cv=3).fit(X, y)
+    assert alone.cv_results_["params"] == [{"C": 3.0}]
+
+
+def test_run_controls_stop_a_long_list():
+    # C=1 is good; the two tiny values that follow do not improve on it
+    candidates = [{"C": 1.0}, {"C": 1e-4}, {"C": 1e-5}, {"C": 10.0}]
+    search = ManualSearch(SVC(), candidates, cv=3, n_iter_no_change=2).fit(X, y)
+    assert search.stop_reason_ == "n_iter_no_change"
+    assert search.cv_results_["params"] == candidates[:3]
+
+
 def test_manual_proposer_hands_over_one_batch_then_stops():
     proposer = ManualProposer([{"a": 1}, {"a": 2}], recorded=[{"a": 2}, {"a": 0}])
     assert proposer.n_candidates == 3

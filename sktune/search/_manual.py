@@ -109,6 +109,19 @@ class ManualSearch(BaseSearch):
         Score given to a failed fit.
     return_train_score : bool, default=False
         Also record training scores.
+    checkpoint : str, path-like or None, default=None
+        SQLite file where every candidate is recorded as it finishes. Fitting
+        again with the same file and data adds to the earlier results: the
+        candidates recorded before come first in ``cv_results_``, without
+        being fitted again, followed by the listed ones (those recorded are
+        not fitted again either).
+    max_time : float or None, default=None
+        Seconds of wall time after which no new candidate starts.
+    n_iter_no_change : int or None, default=None
+        Stop once this many candidates in a row have not improved the best
+        score by more than ``tol``.
+    tol : float, default=0.0
+        Smallest improvement that resets ``n_iter_no_change``.
 
     Attributes
     ----------
@@ -133,6 +146,11 @@ class ManualSearch(BaseSearch):
     search_space_ : SearchSpace
         What was tried: per distinct set of parameter names, each parameter
         as a ``Categorical`` of its listed values.
+    stop_reason_ : str
+        Why the search ended: ``"completed"``, ``"max_time"``,
+        ``"n_iter_no_change"`` or ``"callback"``.
+    n_reused_ : int
+        Candidates taken from the checkpoint instead of being fitted.
 
     See Also
     --------
@@ -172,6 +190,10 @@ class ManualSearch(BaseSearch):
         pre_dispatch="2*n_jobs",
         error_score=np.nan,
         return_train_score=False,
+        checkpoint=None,
+        max_time=None,
+        n_iter_no_change=None,
+        tol=0.0,
     ):
         super().__init__(
             estimator=estimator,
@@ -184,6 +206,10 @@ class ManualSearch(BaseSearch):
             error_score=error_score,
             return_train_score=return_train_score,
         )
+        self.checkpoint = checkpoint
+        self.max_time = max_time
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.candidates = candidates
 
     def _build_space(self):
@@ -205,12 +231,21 @@ class ManualSearch(BaseSearch):
     def _recorded_candidates(self):
         """Candidates an earlier fit with the same checkpoint recorded.
 
-        The hook for resuming: with a checkpoint store, fitting again with
-        more candidates returns the stored ones here, so ``cv_results_``
-        adds the new candidates to the earlier results. Without a store,
-        nothing is recorded.
+        With a checkpoint, fitting again with more candidates finds the
+        stored ones here, so ``cv_results_`` adds the new candidates to the
+        earlier results. Without a checkpoint, nothing is recorded.
         """
-        return ()
+        return getattr(self, "_recorded", ())
+
+    def _run_search(self, evaluate_candidates, *, callback_ctx=None):
+        # The evaluator of BaseSearch.fit holds the checkpoint's records
+        # ({key: (params, outputs)}, in the order they finished).
+        records = getattr(getattr(evaluate_candidates, "__self__", None), "recorded", None)
+        self._recorded = [params for params, _ in (records or {}).values()]
+        try:
+            super()._run_search(evaluate_candidates, callback_ctx=callback_ctx)
+        finally:
+            del self._recorded
 
     def _make_proposer(self, space, random_state):
         return ManualProposer(self.candidates, recorded=self._recorded_candidates())
