@@ -10,7 +10,7 @@ import warnings
 
 from sklearn.utils import check_random_state
 
-from sktune import GridSearch, HyperbandSearch, ManualSearch, RandomSearch
+from sktune import BayesSearch, GridSearch, HyperbandSearch, ManualSearch, RandomSearch
 from sktune.search import draw_unique
 from sktune.space import SearchSpace
 
@@ -52,3 +52,9 @@ def _hyperband(estimator, space, random_state=0, **kwargs):
     # contract tests' data (about 100 samples) the default budgets give two
     # brackets: 3 candidates -> 1, and 2 at the full training folds.
     return HyperbandSearch(estimator, space, random_state=random_state, **kwargs)
+
+
+@register("BayesSearch")
+def _bayes(estimator, space, random_state=0, **kwargs):
+    return BayesSearch(estimator, space, n_iter=6, n_initial_points=3,
+                       random_state=random_state, **kwargs)

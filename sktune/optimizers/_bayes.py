@@ -47,6 +47,9 @@ _UNINFORMATIVE_PENALTY = 1e3
 # Warped scores below the median by more than this many robust standard
 # deviations are squashed logarithmically (see warp_scores).
 _SQUASH_BELOW = -2.0
+# Quantiles kept out of the model's search on an unbounded axis, each side:
+# 1e-3 is 3.1 sigma for a Normal prior.
+_TAIL = 1e-3
 # Random draws tried, per wanted point, before a space is taken as exhausted.
 _MAX_FALLBACK_DRAWS = 200
 
@@ -84,6 +87,15 @@ class _Encoder:
                 self.columns.append(np.array([p]))
                 p += 1
         self.n_features = p
+        # The model searches an unbounded axis (Normal, LogNormal...) only in
+        # its central quantiles: at u = 0 or 1 a Normal sits 7 sigma out,
+        # and EI, whose std is largest at the corners of the cube, would
+        # happily go there.
+        self.low = np.zeros(len(self.kinds))
+        self.high = np.ones(len(self.kinds))
+        for j, dim in enumerate(space.dimensions):
+            if self.kinds[j] == "cont" and not dim.distribution.is_bounded:
+                self.low[j], self.high[j] = _TAIL, 1.0 - _TAIL
         self.cont_axes = np.array([j for j, k in enumerate(self.kinds) if k == "cont"], dtype=int)
         self.discrete_axes = [j for j, k in enumerate(self.kinds) if k != "cont"]
         self.conditional = len(space.subspaces) > 1
@@ -309,7 +321,8 @@ class BayesOptimizer:
         if X.size and (not np.all(np.isfinite(X)) or X.min() < 0 or X.max() > 1):
             raise ValueError(
                 f"The {name!r} argument of BayesOptimizer.tell must hold finite values "
-                f"in [0, 1]. Got values from {np.nanmin(X)!r} to {np.nanmax(X)!r} instead."
+                f"in [0, 1]. Got values from {float(np.nanmin(X))!r} to "
+                f"{float(np.nanmax(X))!r} instead."
             )
         return X
 
@@ -338,7 +351,7 @@ class BayesOptimizer:
         if np.any(np.isinf(y)):
             raise ValueError(
                 "The 'scores' argument of BayesOptimizer.tell must be finite or NaN. "
-                f"Got {y[np.isinf(y)][0]!r} instead."
+                f"Got {float(y[np.isinf(y)][0])!r} instead."
             )
         Xc = self._encoder.canonical(X) if len(X) else X
         self.X_ = np.vstack([self.X_, Xc])
@@ -479,7 +492,8 @@ class BayesOptimizer:
         enc, rng = self._encoder, self._rng
         d = self.n_dims
         sobol = qmc.Sobol(d, scramble=True, rng=np.random.default_rng(rng.randint(2**31 - 1)))
-        pools = [sobol.random(_N_SOBOL)]
+        lo, hi = enc.low, enc.high
+        pools = [lo + (hi - lo) * sobol.random(_N_SOBOL)]
         finite = np.isfinite(self.y_)
         if finite.any():
             order = np.argsort(np.where(finite, self.y_, -np.inf))[::-1]
@@ -494,7 +508,7 @@ class BayesOptimizer:
                 flip &= mask
                 local = np.where(mask, centres, local)
             local = np.where(flip, rng.uniform(size=centres.shape), local)
-            pools.append(np.clip(local, 0.0, 1.0))
+            pools.append(np.clip(local, lo, hi))
         pool = np.vstack(pools)
         acq, mean, std, Uc = self._acq(gp, pool, best)
         # A point the surrogate already knows almost exactly (std a few
@@ -551,8 +565,8 @@ class BayesOptimizer:
 
         res = minimize(
             objective, U0[:, axes].ravel(), jac=True, method="L-BFGS-B",
-            bounds=[(0.0, 1.0)] * (k * len(axes)), options={"maxiter": 50},
+            bounds=list(zip(enc.low[axes], enc.high[axes])) * k, options={"maxiter": 50},
         )
         out = U0.copy()
-        out[:, axes] = np.clip(res.x.reshape(k, len(axes)), 0.0, 1.0)
+        out[:, axes] = np.clip(res.x.reshape(k, len(axes)), enc.low[axes], enc.high[axes])
         return out

@@ -1,0 +1,90 @@
+"""GaussianProcess: likelihood gradients, predictions, fantasies."""
+
+import numpy as np
+import pytest
+from scipy.optimize import approx_fprime
+
+from sktune.optimizers import GaussianProcess
+
+
+def _data(n=25, p=3, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.uniform(size=(n, p))
+    y = np.sin(3 * X[:, 0]) + X[:, 1] ** 2 + 0.05 * rng.standard_normal(n)
+    return X, (y - y.mean()) / y.std()
+
+
+def test_log_posterior_gradient_matches_finite_differences():
+    X, y = _data()
+    gp = GaussianProcess()
+    n, p = X.shape
+    diff = X[:, None, :] - X[None, :, :]
+    D2 = (diff * diff).reshape(n * n, p)
+    rng = np.random.RandomState(1)
+    for _ in range(3):
+        theta = np.concatenate([[rng.normal(0, 0.5)], rng.normal(-0.5, 0.5, p),
+                                [rng.normal(-3, 1)]])
+        _, grad = gp._neg_log_posterior(theta, X, y, D2)
+        fd = approx_fprime(theta, lambda t: gp._neg_log_posterior(t, X, y, D2)[0], 1e-6)
+        np.testing.assert_allclose(grad, fd, rtol=1e-4, atol=1e-4)
+
+
+def test_predict_gradients_match_finite_differences():
+    X, y = _data()
+    gp = GaussianProcess().fit(X, y)
+    Xq = np.random.RandomState(2).uniform(size=(4, X.shape[1]))
+    _, _, dmean, dstd = gp.predict(Xq, return_grad=True)
+    h = 1e-6
+    for k in range(X.shape[1]):
+        e = np.zeros(X.shape[1])
+        e[k] = h
+        mp, sp = gp.predict(Xq + e, return_std=True)
+        mm, sm = gp.predict(Xq - e, return_std=True)
+        np.testing.assert_allclose(dmean[:, k], (mp - mm) / (2 * h), rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(dstd[:, k], (sp - sm) / (2 * h), rtol=1e-4, atol=1e-6)
+
+
+def test_fit_interpolates_a_smooth_function_and_is_unsure_far_away():
+    X = np.linspace(0, 1, 12)[:, None]
+    y = np.sin(5 * X[:, 0])
+    gp = GaussianProcess().fit(X, (y - y.mean()) / y.std())
+    mean, std = gp.predict(np.array([[0.52]]), return_std=True)
+    truth = (np.sin(5 * 0.52) - y.mean()) / y.std()
+    assert mean[0] == pytest.approx(truth, abs=0.05)
+    assert std[0] < 0.05
+    assert gp.predict(np.array([[3.0]]), return_std=True)[1][0] > 0.5
+
+
+def test_fit_recovers_irrelevant_features_as_long_length_scales():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(40, 2))
+    y = np.sin(6 * X[:, 0])
+    gp = GaussianProcess().fit(X, (y - y.mean()) / y.std())
+    ls = np.exp(gp.theta_[1:-1])
+    assert ls[1] > 3 * ls[0]
+
+
+def test_warm_start_reuses_the_previous_solution():
+    X, y = _data(n=50)
+    gp = GaussianProcess().fit(X, y)
+    first = gp.theta_.copy()
+    gp.fit(X, y)
+    np.testing.assert_allclose(gp.theta_, first, atol=1e-3)
+
+
+def test_duplicate_inputs_and_constant_targets_do_not_break_the_fit():
+    X = np.array([[0.2, 0.3]] * 5 + [[0.8, 0.1]])
+    gp = GaussianProcess().fit(X, np.zeros(6))
+    mean, std = gp.predict(X, return_std=True)
+    assert np.all(np.isfinite(mean)) and np.all(std > 0)
+
+
+def test_condition_on_shrinks_uncertainty_at_the_new_point():
+    X, y = _data()
+    gp = GaussianProcess().fit(X, y)
+    x_new = np.array([[0.99, 0.01, 0.5]])
+    before = gp.predict(x_new, return_std=True)[1][0]
+    fantasy = gp.condition_on(x_new, gp.predict(x_new))
+    after = fantasy.predict(x_new, return_std=True)[1][0]
+    assert after < 0.5 * before
+    np.testing.assert_array_equal(fantasy.theta_, gp.theta_)
