@@ -111,24 +111,80 @@ def test_single_bracket_when_range_below_eta():
     assert _table(schedule) == {0: [(1, 100)]}
 
 
-def test_waves_group_rungs_by_budget():
-    schedule = HyperbandSchedule.from_resources(1, 81, eta=3)
-    waves = schedule.waves
-    assert len(waves) == schedule.s_max + 1
-    for level, wave in enumerate(waves):
-        budgets = {schedule.brackets[b].rungs[i].n_resources for b, i in wave}
-        assert budgets == {schedule.budgets[level]}
-    # the first rungs of brackets 0 and 1 are not in the same wave, but the
-    # second rung of bracket 0 runs with the first of bracket 1
-    assert waves[1] == ((0, 1), (1, 0))
-    assert [sum(schedule.brackets[b].rungs[i].n_candidates for b, i in w) for w in waves] == [
-        81, 27 + 34, 9 + 11 + 15, 3 + 3 + 5 + 8, 1 + 1 + 1 + 2 + 5,
-    ]
-    # each bracket's rungs appear once, in order
-    seen = [pair for wave in waves for pair in wave]
-    assert sorted(seen) == sorted(
-        (b, i) for b, br in enumerate(schedule.brackets) for i in range(len(br.rungs))
+def _check_rounds(schedule, rounds, n_iterations):
+    done = {}
+    for k, members in enumerate(rounds):
+        budgets = {schedule.brackets[b].rungs[i].n_resources for _, b, i in members}
+        assert len(budgets) == 1  # one budget, so one splitter, per round
+        assert len({(m, b) for m, b, _ in members}) == len(members)
+        for m, b, i in members:
+            assert (m, b, i) not in done
+            if i > 0:  # the rung before ran in an earlier round
+                assert done[(m, b, i - 1)] < k
+            done[(m, b, i)] = k
+    assert sorted(done) == sorted(
+        (m, b, i)
+        for m in range(n_iterations)
+        for b, bracket in enumerate(schedule.brackets)
+        for i in range(len(bracket.rungs))
     )
+
+
+def test_rounds_with_one_worker_follow_the_paper_order():
+    schedule = HyperbandSchedule.from_resources(1, 81, eta=3)
+    rounds = schedule.rounds()
+    assert [members for members in rounds] == [
+        ((0, b, i),) for b, bracket in enumerate(schedule.brackets)
+        for i in range(len(bracket.rungs))
+    ]
+    _check_rounds(schedule, rounds, 1)
+    # as many fits per rung as workers: still one rung per round
+    assert schedule.rounds(n_workers=5, fits_per_candidate=5) == rounds
+
+
+def test_rounds_with_unlimited_workers_group_each_budget():
+    schedule = HyperbandSchedule.from_resources(1, 81, eta=3)
+    rounds = schedule.rounds(n_workers=10**6)
+    assert len(rounds) == schedule.s_max + 1
+    assert rounds[1] == ((0, 0, 1), (0, 1, 0))  # bracket 1 starts with rung 1 of bracket 0
+    sizes = [sum(schedule.brackets[b].rungs[i].n_candidates for _, b, i in r) for r in rounds]
+    assert sizes == [81, 27 + 34, 9 + 11 + 15, 3 + 3 + 5 + 8, 1 + 1 + 1 + 2 + 5]
+    _check_rounds(schedule, rounds, 1)
+    # a second iteration starts with the first
+    two = schedule.rounds(n_iterations=2, n_workers=10**6)
+    assert len(two) == schedule.s_max + 1 and two[0] == ((0, 0, 0), (1, 0, 0))
+
+
+def test_rounds_fill_only_while_workers_would_idle():
+    schedule = HyperbandSchedule.from_resources(1, 81, eta=3)
+    rounds = schedule.rounds(n_workers=10, fits_per_candidate=5)
+    # bracket 0's last rung is one candidate (5 fits < 10 workers): the
+    # plain random-search bracket (5 @ 81) joins it
+    assert rounds[4] == ((0, 0, 4), (0, 4, 0))
+    # bracket 0's first rungs have >= 10 fits: they run alone
+    assert rounds[:4] == tuple(((0, 0, i),) for i in range(4))
+    _check_rounds(schedule, rounds, 1)
+
+
+@given(
+    st.integers(1, 400), st.integers(2, 4), st.integers(1, 3), st.integers(1, 64),
+    st.integers(1, 5),
+)
+def test_rounds_property(hi, eta, n_iterations, n_workers, fits):
+    schedule = HyperbandSchedule.from_resources(1, hi, eta)
+    rounds = schedule.rounds(n_iterations, n_workers, fits)
+    _check_rounds(schedule, rounds, n_iterations)
+    for members in rounds:
+        # a round only grows while it has fewer fits than workers
+        sizes = [schedule.brackets[b].rungs[i].n_candidates * fits for _, b, i in members]
+        assert all(sum(sizes[:j]) < n_workers for j in range(1, len(sizes)))
+
+
+def test_rounds_errors():
+    schedule = HyperbandSchedule.from_resources(1, 9, eta=3)
+    with pytest.raises(ValueError, match=r"'n_workers' argument of HyperbandSchedule\.rounds "
+                       r"must be an int >= 1\. Got 0 instead"):
+        schedule.rounds(n_workers=0)
 
 
 def test_totals():

@@ -5,6 +5,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from joblib import parallel_config
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import load_iris, make_classification
 from sklearn.linear_model import LogisticRegression, SGDClassifier
@@ -204,27 +205,45 @@ def test_multimetric_refit_by_name():
 
 
 # rounds and parallelism --------------------------------------------------------------
-def test_rungs_at_one_budget_run_in_one_round(toy81):
+def test_one_worker_runs_brackets_in_the_paper_order(toy81):
     res = toy81.cv_results_
-    assert sorted(set(res["iter"])) == [0, 1, 2, 3, 4]
-    for k in range(5):
+    order = [(b, i) for b, bracket in enumerate(toy81.schedule_.brackets)
+             for i in range(len(bracket.rungs))]
+    for k, (b, i) in enumerate(order):
         rows = _rows(toy81, iter=k)
-        assert set(res["n_resources"][rows]) == {toy81.schedule_.budgets[k]}
-        # round k holds rung k - b of every bracket b <= k
-        assert sorted(set(zip(res["bracket"][rows], res["rung"][rows]))) == [
-            (b, k - b) for b in range(k + 1)
-        ]
+        assert set(res["bracket"][rows]) == {b} and set(res["rung"][rows]) == {i}
+    assert max(res["iter"]) == len(order) - 1
 
 
-def test_random_iterations_share_rounds_bayes_iterations_do_not():
-    random = _toy_search(max_resources=9, n_iterations=2).fit(X_SMALL, Y_SMALL)
-    assert max(random.cv_results_["iter"]) == 2  # 3 rounds for 2 x 3 brackets
-    assert len(random.n_candidates_) == 6
-    assert set(random.cv_results_["bracket"][_rows(random, iter=0)]) == {0, 3}
-    bayes = _toy_search(max_resources=9, n_iterations=2, sampler="bayes").fit(
-        X_SMALL, Y_SMALL
-    )
-    assert max(bayes.cv_results_["iter"]) == 5
+def test_idle_workers_get_rungs_of_other_brackets():
+    with parallel_config("threading", n_jobs=8):
+        search = _toy_search(max_resources=27).fit(X_SMALL, Y_SMALL)
+    res = search.cv_results_
+    # rounds of 2-fold fits on 8 workers, as HyperbandSchedule.rounds says
+    rounds = search.schedule_.rounds(1, 8, 2)
+    assert max(res["iter"]) == len(rounds) - 1
+    for k, members in enumerate(rounds):
+        rows = _rows(search, iter=k)
+        assert sorted(set(zip(res["bracket"][rows], res["rung"][rows]))) == sorted(
+            (b, i) for _, b, i in members
+        )
+        assert len(set(res["n_resources"][rows])) == 1
+    assert any(len(members) > 1 for members in rounds)
+    # the same random candidates, whatever the number of workers
+    alone = _toy_search(max_resources=27).fit(X_SMALL, Y_SMALL)
+
+    def rows_of(s):
+        r = s.cv_results_
+        return sorted(zip(r["bracket"], r["rung"], [p["x"] for p in r["params"]]))
+
+    assert rows_of(search) == rows_of(alone)
+
+
+def test_iterations_run_one_after_the_other_with_one_worker():
+    search = _toy_search(max_resources=9, n_iterations=2).fit(X_SMALL, Y_SMALL)
+    assert len(search.n_candidates_) == 6
+    assert max(search.cv_results_["iter"]) == 2 * 6 - 1
+    assert list(search.cv_results_["bracket"][_rows(search, iter=6)]) == [3] * 9
 
 
 def _count_calls(search, X, y):
@@ -251,7 +270,7 @@ def _count_calls(search, X, y):
 
 def test_one_evaluate_call_per_round():
     calls = _count_calls(_toy_search(max_resources=27), X_SMALL, Y_SMALL)
-    assert calls == [27, 9 + 12, 3 + 4 + 6, 1 + 1 + 2 + 4]
+    assert calls == [27, 9, 3, 1, 12, 4, 1, 6, 2, 4]
 
 
 def test_parallel_run_matches_sequential():
@@ -397,18 +416,23 @@ def test_partial_fit_with_sgd():
 
 # the Bayesian sampler ---------------------------------------------------------------------
 def test_bayes_sampler_learns_from_earlier_brackets():
-    # The best x at the full budget is 0.3 + 0.5 / 27. The second iteration's
-    # most aggressive bracket is proposed from the first iteration's scores.
-    def second_iteration_error(sampler):
-        search = _toy_search(max_resources=27, n_iterations=2, sampler=sampler).fit(
-            X_SMALL, Y_SMALL
-        )
-        res = search.cv_results_
-        rows = _rows(search, bracket=4, rung=0)  # iteration 2, s=3
-        xs = np.array([res["params"][j]["x"] for j in rows])
-        return np.median(np.abs(xs - _target(27)))
+    # The best x at the full budget is 0.3 + 0.5 / 27. The brackets of the
+    # second iteration are proposed from the scores of the first; a batch of
+    # GP proposals spreads out by design, so the test pools three seeds.
+    def second_iteration_errors(sampler):
+        errors = []
+        for seed in range(3):
+            search = _toy_search(
+                max_resources=27, n_iterations=2, sampler=sampler, random_state=seed
+            ).fit(X_SMALL, Y_SMALL)
+            res = search.cv_results_
+            rows = np.flatnonzero((res["bracket"] >= 4) & (res["rung"] == 0))
+            errors += [abs(res["params"][j]["x"] - _target(27)) for j in rows]
+        return np.array(errors)
 
-    assert second_iteration_error("bayes") < 0.5 * second_iteration_error("random")
+    bayes, random = second_iteration_errors("bayes"), second_iteration_errors("random")
+    assert len(bayes) == len(random) == 3 * (27 + 12 + 6 + 4)
+    assert np.median(bayes) < 0.6 * np.median(random)
 
 
 def test_bayes_first_bracket_is_random():

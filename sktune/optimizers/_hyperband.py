@@ -159,8 +159,8 @@ class HyperbandSchedule:
       s=0: 5@81
     >>> schedule.budgets
     (1, 3, 9, 27, 81)
-    >>> [len(wave) for wave in schedule.waves]
-    [1, 2, 3, 4, 5]
+    >>> len(schedule.rounds()), len(schedule.rounds(n_workers=1000))
+    (15, 5)
     """
 
     min_resources: int
@@ -252,23 +252,74 @@ class HyperbandSchedule:
         """Sum of all budgets spent in one iteration."""
         return sum(b.total_resources for b in self.brackets)
 
-    @property
-    def waves(self):
-        """Rungs that can run together, grouped by budget.
+    def rounds(self, n_iterations=1, n_workers=1, fits_per_candidate=1):
+        """The order in which a search evaluates the rungs, in rounds.
 
-        Bracket ``s`` reaches budget level ``k`` in its rung ``k - (s_max -
-        s)``, one level after its previous rung, so all rungs at level ``k``
-        only wait for rungs at lower levels: ``waves[k]`` lists them as
-        ``(bracket index, rung index)`` pairs. Running the waves in order
-        keeps every bracket's own order, takes ``s_max + 1`` rounds (the
-        length of the longest bracket, so no schedule takes fewer), and
-        gives each round a single budget.
+        A round is what one call to ``evaluate_candidates`` runs. Brackets go
+        in the paper's order, the most aggressive first, so that its winner
+        (the best of ``eta**s_max`` configurations) is known after about
+        ``1 / n_brackets`` of the total budget. A round holds the next rung
+        of the first unfinished bracket; while it has fewer fits than
+        ``n_workers``, the ready rungs of later brackets (or iterations) at
+        the same budget join it, so parallel workers do not wait for one
+        bracket. A rung is ready when the rung before it in its bracket ran
+        in an earlier round; first rungs are always ready. With one worker
+        (or at least as many fits per rung as workers) this is the paper's
+        sequential order; with unlimited workers, rung ``k`` of the first
+        bracket runs with every other rung at the same budget.
+
+        Parameters
+        ----------
+        n_iterations : int, default=1
+            Times the whole schedule runs.
+        n_workers : int, default=1
+            Fits that can run at the same time.
+        fits_per_candidate : int, default=1
+            Fits per candidate and rung (the number of cross-validation
+            splits).
+
+        Returns
+        -------
+        rounds : tuple of tuple of (int, int, int)
+            Per round, ``(iteration, bracket index, rung index)`` triples,
+            all at one budget.
+
+        Examples
+        --------
+        >>> from sktune.optimizers import HyperbandSchedule
+        >>> schedule = HyperbandSchedule.from_resources(1, 9, eta=3)
+        >>> schedule.rounds()
+        (((0, 0, 0),), ((0, 0, 1),), ((0, 0, 2),), ((0, 1, 0),), ((0, 1, 1),), ((0, 2, 0),))
+        >>> schedule.rounds(n_workers=100)
+        (((0, 0, 0),), ((0, 0, 1), (0, 1, 0)), ((0, 0, 2), (0, 1, 1), (0, 2, 0)))
         """
-        out = [[] for _ in self.budgets]
-        for b, bracket in enumerate(self.brackets):
-            for i, rung in enumerate(bracket.rungs):
-                out[rung.level].append((b, i))
-        return tuple(tuple(w) for w in out)
+        owner = "HyperbandSchedule.rounds"
+        n_iterations = _as_int("n_iterations", n_iterations, 1, owner)
+        n_workers = _as_int("n_workers", n_workers, 1, owner)
+        fits_per_candidate = _as_int("fits_per_candidate", fits_per_candidate, 1, owner)
+        runs = [(m, b) for m in range(n_iterations) for b in range(self.n_brackets)]
+        next_rung = [0] * len(runs)
+
+        def pending(j):
+            rungs = self.brackets[runs[j][1]].rungs
+            return rungs[next_rung[j]] if next_rung[j] < len(rungs) else None
+
+        out = []
+        while (lead := next((j for j in range(len(runs)) if pending(j)), None)) is not None:
+            level = pending(lead).level
+            members = [lead]
+            fits = pending(lead).n_candidates * fits_per_candidate
+            for j in range(lead + 1, len(runs)):
+                if fits >= n_workers:
+                    break
+                rung = pending(j)
+                if rung is not None and rung.level == level:
+                    members.append(j)
+                    fits += rung.n_candidates * fits_per_candidate
+            out.append(tuple((*runs[j], next_rung[j]) for j in members))
+            for j in members:
+                next_rung[j] += 1
+        return tuple(out)
 
     def __str__(self):
         lines = [

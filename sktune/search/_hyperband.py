@@ -1,10 +1,12 @@
 """HyperbandSearch: brackets of successive halving over a budget (Li et al. 2018).
 
 The schedule (:class:`~sktune.optimizers.HyperbandSchedule`) is computed
-before any model is fitted. The proposer here follows it round by round: a
-round is one *wave* of the schedule, every rung of every bracket that runs at
-one budget, so a single ``evaluate_candidates`` call (one cross-validation
-splitter, one budget) keeps the joblib workers busy across brackets.
+before any model is fitted. The proposer here follows its rounds
+(:meth:`~sktune.optimizers.HyperbandSchedule.rounds`): brackets in the
+paper's order, so the most aggressive bracket's winner comes early, and rungs
+of other brackets at the same budget joining a round that would leave
+workers idle. A round has one budget, hence one cross-validation splitter,
+and is one ``evaluate_candidates`` call.
 
 Three kinds of budget ("resource") are supported:
 
@@ -21,6 +23,7 @@ import numbers
 import warnings
 
 import numpy as np
+from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.model_selection import check_cv
 from sklearn.utils import get_tags
@@ -253,11 +256,13 @@ class _Run:
 class HyperbandProposer:
     """Asks the rounds of a Hyperband schedule as batches; keeps the best 1/eta.
 
-    A round is one wave of :attr:`HyperbandSchedule.waves`: every rung that
-    runs at one budget. With ``sampler="random"`` the iterations run side by
-    side (round ``k`` holds wave ``k`` of every iteration); with
-    ``sampler="bayes"`` they run one after the other, so each iteration
-    learns from all the scores before it.
+    The rounds are :meth:`HyperbandSchedule.rounds`: brackets in the paper's
+    order, with rungs of later brackets at the same budget joining a round
+    that has fewer fits than there are workers. With ``sampler="random"``
+    every bracket's configurations are drawn up front, in bracket order, so
+    the candidates do not depend on the number of workers; with
+    ``sampler="bayes"`` a bracket's configurations are proposed when its
+    first rung is asked, from every score known by then.
 
     Parameters
     ----------
@@ -273,6 +278,10 @@ class HyperbandProposer:
         Times the whole schedule runs.
     sampler : {"random", "bayes"}, default="random"
         How the configurations of a bracket are drawn.
+    n_workers : int, default=1
+        Fits that run at the same time.
+    fits_per_candidate : int, default=1
+        Cross-validation splits.
     cv : cross-validation generator or None, default=None
         The search's splitter, subsampled for ``resource="n_samples"``.
     stratify : bool, default=False
@@ -285,8 +294,9 @@ class HyperbandProposer:
     Attributes
     ----------
     runs : list of _Run
-        Every bracket, in bracket-id order; ``runs[j].n_candidates`` and
-        ``runs[j].n_resources`` list its evaluated rungs.
+        Every bracket, iteration by iteration in the paper's order;
+        ``runs[j].n_candidates`` and ``runs[j].n_resources`` list its
+        evaluated rungs.
     """
 
     n_candidates = None
@@ -300,6 +310,8 @@ class HyperbandProposer:
         *,
         n_iterations=1,
         sampler="random",
+        n_workers=1,
+        fits_per_candidate=1,
         cv=None,
         stratify=False,
         search="HyperbandSearch",
@@ -322,23 +334,18 @@ class HyperbandProposer:
             for m in range(n_iterations)
             for b in range(n_b)
         ]
-        waves = schedule.waves
-        if sampler == "random":
-            self._rounds = [
-                [(m * n_b + b, i) for m in range(n_iterations) for b, i in wave]
-                for wave in waves
-            ]
-        else:
-            self._rounds = [
-                [(m * n_b + b, i) for b, i in wave]
-                for m in range(n_iterations)
-                for wave in waves
-            ]
+        self._rounds = [
+            [(m * n_b + b, i) for m, b, i in members]
+            for members in schedule.rounds(n_iterations, n_workers, fits_per_candidate)
+        ]
         self._round = 0
         self._pending = None
         # budget level -> list of (candidate, score), for the Bayesian sampler
         self._observed = {}
         self._warned_small_space = False
+        if sampler == "random":
+            for run in self.runs:
+                run.candidates = self._draw_random(run.bracket.n_candidates)
 
     # drawing configurations ---------------------------------------------------
     def _draw_random(self, n):
@@ -392,9 +399,6 @@ class HyperbandProposer:
                 out.append(params)
         return out
 
-    def _draw(self, n):
-        return self._draw_bayes(n) if self.sampler == "bayes" else self._draw_random(n)
-
     # the ask/tell protocol ----------------------------------------------------
     def _with_budget(self, candidate, budget):
         if self.resource == "n_samples":
@@ -412,8 +416,8 @@ class HyperbandProposer:
             run = self.runs[run_id]
             rung = run.bracket.rungs[i]
             budget = rung.n_resources
-            if i == 0:
-                run.candidates = self._draw(rung.n_candidates)
+            if i == 0 and self.sampler == "bayes":
+                run.candidates = self._draw_bayes(rung.n_candidates)
             run.n_candidates.append(len(run.candidates))
             run.n_resources.append(budget)
             for cand in run.candidates:
@@ -480,10 +484,16 @@ class HyperbandSearch(BaseSearch):
     The schedule is known before fitting: ``schedule_`` holds it, and printing
     it shows each bracket's ``n_candidates@n_resources`` per rung.
 
-    All rungs that run at the same budget, across brackets (and across
-    iterations with ``sampler="random"``), are evaluated in one call, so
-    ``n_jobs`` workers are busy with several brackets at once; the search
-    takes ``s_max + 1`` rounds per iteration.
+    Brackets run in the paper's order, the most aggressive first: its
+    winner, the best of ``eta**s_max`` candidates, is known after about
+    ``1 / n_brackets`` of the total budget. A round (one call to
+    ``evaluate_candidates``) is the next rung of the first unfinished
+    bracket; when that rung has fewer fits (candidates x splits) than
+    ``n_jobs``, the ready rungs of later brackets at the same budget join
+    it, so workers do not wait for one bracket
+    (:meth:`~sktune.optimizers.HyperbandSchedule.rounds`). With
+    ``sampler="random"`` all candidates are drawn before the first round, so
+    they do not depend on ``n_jobs``.
 
     The budget (``resource``) is either:
 
@@ -540,8 +550,8 @@ class HyperbandSearch(BaseSearch):
         the largest budget that has at least ``d + 3`` finite scores
         (``d`` = number of axes), keeping one third of random candidates, as
         BOHB does (Falkner et al. 2018); until such a budget exists, and for
-        the first bracket, candidates are random. Iterations then run one
-        after the other.
+        the first bracket, candidates are random. A bracket's candidates are
+        proposed when its first rung starts, from every score known then.
     scoring : str, callable, list, tuple or dict, default=None
         As in ``RandomizedSearchCV``.
     n_jobs : int, default=None
@@ -566,7 +576,8 @@ class HyperbandSearch(BaseSearch):
     ----------
     cv_results_ : dict of ndarray
         One entry per evaluation (a candidate at one budget), with the
-        columns of ``RandomizedSearchCV`` plus ``iter`` (the round),
+        columns of ``RandomizedSearchCV`` plus ``iter`` (the round, one call
+        to ``evaluate_candidates``),
         ``bracket`` (index into ``n_candidates_``), ``rung`` (index within the
         bracket) and ``n_resources``.
     best_estimator_ : estimator
@@ -792,6 +803,8 @@ class HyperbandSearch(BaseSearch):
             random_state,
             n_iterations=self.n_iterations,
             sampler=self.sampler,
+            n_workers=effective_n_jobs(self.n_jobs),
+            fits_per_candidate=self.n_splits_,
             cv=self._base_cv,
             stratify=is_classifier(self.estimator),
             search=name,
