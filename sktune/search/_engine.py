@@ -18,12 +18,14 @@ import hashlib
 import math
 import pickle
 import time
+import warnings
 from collections import defaultdict
 
 import joblib
 import numpy as np
 from joblib import delayed
 from sklearn.base import clone
+from sklearn.exceptions import FitFailedWarning
 
 from .._compat import _fit_and_score, _insert_error_scores, _warn_or_raise_about_fit_failures
 
@@ -234,7 +236,16 @@ class Evaluator:
             raise ValueError(
                 "No fits were performed. Was the CV iterator empty? Were there no candidates?"
             )
-        _warn_or_raise_about_fit_failures(out, search.error_score)
+        try:
+            _warn_or_raise_about_fit_failures(out, search.error_score)
+        except ValueError as exc:
+            # scikit-learn raises when every fit of one call failed; with one
+            # candidate per call (BayesSearch's model rounds) a search would
+            # stop at its first failed candidate. Raise only when no fit of
+            # the whole search has succeeded.
+            if not any(o["fit_error"] is None for o in self.all_out):
+                raise
+            warnings.warn(str(exc), FitFailedWarning)
         # a callable scorer's return type is known only now: fill in failures
         if callable(search.scoring):
             _insert_error_scores(out, search.error_score)
