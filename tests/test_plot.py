@@ -146,9 +146,12 @@ def test_param_slices_of_every_search_class(fitted, name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_importance_of_every_search_class(fitted, name):
-    ax = plot_importance(fitted[name], ax=_axes())
-    assert set(_texts(ax.get_yticklabels())) == {"C", "kernel"}
-    assert len(ax.patches) == 2
+    search = fitted[name]
+    ax = plot_importance(search, ax=_axes())
+    # results at several budgets also show the budget's share
+    expected = {"C", "kernel"} | ({"n_resources"} if "n_resources" in search.cv_results_ else set())
+    assert set(_texts(ax.get_yticklabels())) == expected
+    assert len(ax.patches) == len(expected)
     widths = [p.get_width() for p in ax.patches]
     assert all(0 <= w <= 1 for w in widths) and widths == sorted(widths, reverse=True)
     assert "fANOVA" in ax.get_xlabel()
@@ -405,3 +408,15 @@ def test_importance_finds_the_parameter_that_matters():
     assert ax.patches[0].get_width() > 0.8
     # uniform draws on (0, 1) span decades near 0, yet read better on a linear axis
     assert SearchResults.from_search(results).axis("b").kind == "linear"
+
+
+def test_importance_credits_the_budget_not_the_parameters():
+    # scores rise with the budget; the parameter barely matters
+    rng = np.random.RandomState(0)
+    a = rng.uniform(size=60)
+    budget = rng.choice([10, 30, 90], size=60)
+    results = {"params": [{"a": x} for x in a], "mean_test_score": 0.05 * a + np.log(budget),
+               "n_resources": budget}
+    ax = plot_importance(results, ax=_axes())
+    assert _texts(ax.get_yticklabels()) == ["n_resources", "a"]
+    assert ax.patches[0].get_width() > 0.9 and ax.patches[1].get_width() < 0.1

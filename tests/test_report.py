@@ -207,7 +207,7 @@ def test_report_without_matplotlib_points_to_write_html(search, tmp_path, monkey
         ("plot_search_report.py", ["search_convergence.png", "search_parallel_coordinates.png",
                                    "search_param_slices.png", "search_importance.png",
                                    "report.html"]),
-        ("plot_compare_searches.py", ["compare_convergence.png", "compare_halving.png"]),
+        ("plot_compare_searches.py", ["compare_convergence.png", "compare_hyperband.png"]),
     ],
 )
 def test_gallery_examples_run_and_draw(script, outputs, tmp_path):

@@ -34,7 +34,7 @@ def new_axes(func, figsize):
     return ax
 
 
-def panels(ax, n, func, what, *, width=3.2, height=3.0, sharey=True):
+def panels(ax, n, func, what, *, width=3.2, height=3.0, sharex=False, sharey=True):
     """``n`` Axes: new ones in a grid of at most four columns, or the ones given.
 
     Parameters
@@ -60,7 +60,7 @@ def panels(ax, n, func, what, *, width=3.2, height=3.0, sharey=True):
         nrows = -(-max(n, 1) // ncols)
         _, grid = plt.subplots(
             nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False,
-            sharey=sharey, layout="constrained",
+            sharex=sharex, sharey=sharey, layout="constrained",
         )
         for extra in grid.ravel()[n:]:
             extra.set_visible(False)

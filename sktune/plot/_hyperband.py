@@ -57,7 +57,7 @@ def plot_hyperband(search, *, metric=None, ax=None):
     paths = hyperband_paths(res, metric)
     import_matplotlib(func)
     brackets = list(dict.fromkeys(p.bracket for p in paths))
-    axes = panels(ax, len(brackets), func, "bracket", width=3.6)
+    axes = panels(ax, len(brackets), func, "bracket", width=3.6, sharex=True)
     budgets = np.asarray(res.column("n_resources"), dtype=float)
     log_x = bool(np.all(budgets > 0) and len(np.unique(budgets)) > 1)
     for k, (bracket, panel) in enumerate(zip(brackets, axes)):

@@ -90,7 +90,8 @@ def report_figures(search, *, metric=None):
             res.column("bracket") is not None
         ) else 1
         fig = Figure(figsize=(3.6 * min(n, 4), 3.2 * -(-n // 4)), layout="constrained")
-        grid = fig.subplots(-(-n // 4), min(n, 4), sharey=True, squeeze=False).ravel()
+        grid = fig.subplots(-(-n // 4), min(n, 4), sharex=True, sharey=True,
+                            squeeze=False).ravel()
         for extra in grid[n:]:
             extra.set_visible(False)
         plot_hyperband(res, metric=metric, ax=grid[:n])

@@ -171,6 +171,13 @@ def leaderboard(search, top=10, metric=None):
     --------
     format_leaderboard : the same table as text.
 
+    Notes
+    -----
+    For Hyperband and successive halving, every evaluation (a candidate at
+    one budget) is a row and all rows are ranked together, as in
+    ``cv_results_["rank_test_score"]``; ``table[table.n_resources ==
+    table.n_resources.max()]`` keeps the full-budget ones.
+
     Examples
     --------
     >>> from sklearn.datasets import load_iris
