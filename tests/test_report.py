@@ -190,8 +190,13 @@ def test_report_errors(search, tmp_path):
         sktune.report(42, tmp_path / "x.html")
     with pytest.raises(ValueError, match=r"'top' parameter of render_html must be an int"):
         render_html(search, top=0)
-    with pytest.raises(ValueError, match=r"'metric' parameter of report_figures"):
+    with pytest.raises(ValueError, match=r"'metric' parameter of report must be one of"):
         sktune.report(search, tmp_path / "x.html", metric="f1")
+    with pytest.raises(ValueError, match=r"'top' parameter of report must be an int"):
+        sktune.report(search, tmp_path / "x.html", top=0)
+    with pytest.raises(ValueError, match=r"'metric' parameter of report_figures must be one"):
+        report_figures(search, metric="f1")
+    assert not (tmp_path / "x.html").exists()
 
 
 def test_report_without_matplotlib_points_to_write_html(search, tmp_path, monkeypatch):

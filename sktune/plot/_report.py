@@ -5,6 +5,7 @@ import os
 import numpy as np
 
 from ..report import SearchResults, write_html
+from ..report._leaderboard import check_top
 from ._common import import_matplotlib
 from ._convergence import plot_convergence
 from ._hyperband import plot_hyperband
@@ -150,6 +151,9 @@ def report(search, path="report.html", *, title=None, top=10, metric=None):
             f"Got {path!r} (of type {type(path).__name__}) instead."
         )
     res = SearchResults.from_search(search, func)
+    # checked here so that errors name the function called
+    metric = res.check_metric(metric, func)
+    check_top(top, func)
     try:
         import_matplotlib(func)
     except ImportError as exc:

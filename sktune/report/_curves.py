@@ -22,6 +22,13 @@ class Convergence:
         Mean test score of each candidate (NaN for a failed fit).
     best : ndarray of shape (n_candidates,)
         Highest finite score up to each evaluation (NaN before the first).
+
+    Examples
+    --------
+    >>> from sktune.report import convergence
+    >>> curve = convergence({"params": [{}, {}], "mean_test_score": [0.9, 0.8]})
+    >>> curve.evaluations.tolist(), curve.best.tolist()
+    ([1, 2], [0.9, 0.9])
     """
 
     evaluations: np.ndarray
@@ -107,6 +114,15 @@ class HyperbandPath:
         ``n_resources`` of each row.
     scores : ndarray of shape (n_rungs,)
         Mean test score of each row.
+
+    Examples
+    --------
+    >>> from sktune.report import hyperband_paths
+    >>> results = {"params": [{"C": 1}, {"C": 1}], "mean_test_score": [0.6, 0.8],
+    ...            "n_resources": [10, 30], "bracket": [2, 2]}
+    >>> (path,) = hyperband_paths(results)
+    >>> path.bracket, path.rows.tolist(), path.budgets.tolist()
+    (2, [0, 1], [10, 30])
     """
 
     bracket: object

@@ -16,7 +16,8 @@ from ._results import MISSING, SearchResults, label
 _EXTRA_COLUMNS = ("n_resources", "bracket")
 
 
-def _check_top(top, func):
+def check_top(top, func):
+    """Return ``top`` as an int (or None); raise unless it is an int >= 1 or None."""
     if top is None:
         return None
     if isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 1:
@@ -97,7 +98,7 @@ def leaderboard_table(search, top=10, metric=None, *, func="leaderboard_table"):
     ([(1, 0.9, 0.02, 10, 0.2)], [1])
     """
     res = SearchResults.from_search(search, func)
-    top = _check_top(top, func)
+    top = check_top(top, func)
     metric = res.check_metric(metric, func)
     scores = res.scores(metric)
     rank = ranks(scores)

@@ -41,7 +41,15 @@ def _looks_log(values):
 
 
 class _Missing:
-    """Marks a parameter a candidate does not set (conditional sub-spaces)."""
+    """Marks a parameter a candidate does not set (conditional sub-spaces).
+
+    Examples
+    --------
+    >>> from sktune.report import MISSING, SearchResults
+    >>> res = SearchResults({"params": [{"a": 1}, {"b": 2}], "mean_test_score": [1, 2]})
+    >>> res.values("a")
+    [1, MISSING]
+    """
 
     def __repr__(self):
         return "MISSING"
@@ -104,6 +112,16 @@ class ParamAxis:
     ----------
     labels : list of str
         Text for each level.
+
+    Examples
+    --------
+    >>> from sktune.report import ParamAxis
+    >>> axis = ParamAxis("C", "log", low=0.01, high=100)
+    >>> axis.unit([0.01, 1.0, 100.0]).tolist()
+    [0.0, 0.5, 1.0]
+    >>> kernel = ParamAxis("kernel", "categorical", levels=["rbf", "linear", None])
+    >>> kernel.coords(["linear", None]).tolist(), kernel.labels
+    ([1.0, 2.0], ['rbf', 'linear', 'None'])
     """
 
     def __init__(self, name, kind, levels=(), low=np.nan, high=np.nan):
