@@ -471,6 +471,31 @@ def test_small_finite_space_warns_once_and_still_halves():
     assert search.n_candidates_[0] == [3, 1, 1, 1]
 
 
+# run controls shared by every search -----------------------------------------------------
+def test_checkpoint_resumes_without_refitting(tmp_path):
+    path = tmp_path / "hyperband.db"
+    kwargs = dict(min_resources=10, max_resources=90, cv=StratifiedKFold(3),
+                  random_state=0, checkpoint=path)
+    first = HyperbandSearch(TrainSize(), {"x": Uniform(0, 1)}, **kwargs).fit(X_IRIS, Y_IRIS)
+    again = HyperbandSearch(TrainSize(), {"x": Uniform(0, 1)}, **kwargs).fit(X_IRIS, Y_IRIS)
+    assert first.n_reused_ == 0
+    assert again.n_reused_ == len(first.cv_results_["params"])
+    assert again.cv_results_["params"] == first.cv_results_["params"]
+    np.testing.assert_array_equal(
+        again.cv_results_["n_resources"], first.cv_results_["n_resources"]
+    )
+
+
+def test_early_stop_takes_the_best_at_the_largest_budget_reached():
+    # stops inside the first rung: every row has budget 1
+    search = _toy_search(max_resources=27, n_iter_no_change=1).fit(X_SMALL, Y_SMALL)
+    res = search.cv_results_
+    assert search.stop_reason_ == "n_iter_no_change"
+    assert set(res["n_resources"]) == {1} and len(res["params"]) < 27
+    assert search.best_score_ == np.nanmax(res["mean_test_score"])
+    assert search.best_params_["max_iter"] == 1
+
+
 # errors -----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "kwargs, error, match",

@@ -571,6 +571,20 @@ class HyperbandSearch(BaseSearch):
     return_train_score : bool, default=False
         Also record training scores (on the subsampled folds for
         ``"n_samples"``).
+    checkpoint : str, path-like or None, default=None
+        SQLite file where every evaluation is recorded as it finishes.
+        Fitting again with the same file and data resumes: recorded
+        evaluations are not fitted again.
+    max_time : float or None, default=None
+        Seconds of wall time after which no new evaluation starts. The best
+        candidate is then taken at the largest budget reached.
+    n_iter_no_change : int or None, default=None
+        Stop once this many evaluations in a row, in the order they run and
+        at any budget, have not improved the best score by more than
+        ``tol``. Scores at small budgets are usually lower, so this stops
+        Hyperband early and crudely; ``max_time`` is the better brake.
+    tol : float, default=0.0
+        Smallest improvement that resets ``n_iter_no_change``.
 
     Attributes
     ----------
@@ -609,6 +623,11 @@ class HyperbandSearch(BaseSearch):
         candidates evaluated in each rung.
     n_resources_ : list of list of int
         Per bracket, the budget of each rung.
+    stop_reason_ : str
+        Why the search ended: ``"completed"``, ``"max_time"``,
+        ``"n_iter_no_change"`` or ``"callback"``.
+    n_reused_ : int
+        Evaluations taken from the checkpoint instead of being fitted.
 
     See Also
     --------
@@ -669,6 +688,10 @@ class HyperbandSearch(BaseSearch):
         random_state=None,
         error_score=np.nan,
         return_train_score=False,
+        checkpoint=None,
+        max_time=None,
+        n_iter_no_change=None,
+        tol=0.0,
     ):
         super().__init__(
             estimator=estimator,
@@ -681,6 +704,10 @@ class HyperbandSearch(BaseSearch):
             error_score=error_score,
             return_train_score=return_train_score,
         )
+        self.checkpoint = checkpoint
+        self.max_time = max_time
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.param_distributions = param_distributions
         self.resource = resource
         self.min_resources = min_resources
