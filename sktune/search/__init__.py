@@ -6,6 +6,7 @@ from ._grid import GridSearch, expand_grid
 from ._hyperband import HyperbandProposer, HyperbandSearch
 from ._manual import ManualSearch
 from ._random import RandomSearch, draw_unique
+from ._stored import results_from_checkpoint
 
 __all__ = [
     "Batch",
@@ -20,4 +21,5 @@ __all__ = [
     "check_param_names",
     "draw_unique",
     "expand_grid",
+    "results_from_checkpoint",
 ]

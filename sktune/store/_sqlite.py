@@ -14,6 +14,7 @@ import pickle
 import sqlite3
 import tempfile
 import time
+import urllib.parse
 
 try:  # POSIX advisory locks; other platforms go without the one-writer guard
     import fcntl
@@ -47,12 +48,16 @@ def _check_writable(path):
 
 
 class CheckpointStore:
-    """Open (or create) a checkpoint file for one writer.
+    """Open (or create) a checkpoint file for one writer, or read it.
 
     Parameters
     ----------
     path : str or os.PathLike
         The SQLite file.
+    read_only : bool, default=False
+        Open an existing file for reading only: no writer lock is taken, so
+        it can be read while a search is writing it (``sktune show``);
+        writing raises ``sqlite3.OperationalError``.
 
     Raises
     ------
@@ -73,10 +78,13 @@ class CheckpointStore:
     {'C': 1.0}
     """
 
-    def __init__(self, path):
+    def __init__(self, path, *, read_only=False):
         self.path = os.fspath(path)
-        _check_writable(self.path)
         self._lock_file = None
+        if read_only:
+            self._open_read_only()
+            return
+        _check_writable(self.path)
         self._acquire_lock()
         try:
             self._conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
@@ -86,6 +94,20 @@ class CheckpointStore:
             raise CheckpointError(
                 f"The checkpoint {self.path!r} is not a readable sktune checkpoint "
                 f"({exc}); it may be truncated or corrupt. Delete it or choose another path."
+            ) from None
+
+    def _open_read_only(self):
+        if not os.path.isfile(self.path):
+            raise CheckpointError(f"The checkpoint {self.path!r} does not exist.")
+        uri = "file:" + urllib.parse.quote(os.path.abspath(self.path)) + "?mode=ro"
+        try:
+            self._conn = sqlite3.connect(uri, uri=True, timeout=5.0, isolation_level=None)
+            if self._meta("schema") != _SCHEMA_VERSION:
+                raise sqlite3.DatabaseError("not an sktune checkpoint")
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise CheckpointError(
+                f"The checkpoint {self.path!r} is not a readable sktune checkpoint ({exc})."
             ) from None
 
     def _acquire_lock(self):

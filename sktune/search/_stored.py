@@ -1,0 +1,83 @@
+"""``cv_results_`` rebuilt from a checkpoint file, without the search that wrote it."""
+
+import math
+
+from .._compat import _insert_error_scores
+from ..store import CheckpointError, CheckpointStore
+from ._base import BaseSearch
+
+
+class _StoredSearch(BaseSearch):
+    # Only here to lend BaseSearchCV._format_results, which reads nothing
+    # of the search but ``return_train_score``: the columns are then exactly
+    # those of a fitted search's cv_results_.
+    def __init__(self, return_train_score=False):
+        super().__init__(estimator=None, return_train_score=return_train_score)
+
+
+def results_from_checkpoint(path):
+    """The ``cv_results_`` of the candidates recorded in a checkpoint file.
+
+    Works on the checkpoint of a finished search and on one that is still
+    being written: the file is opened read-only, without the writer's lock.
+    Rows come in the order the candidates finished, which for a parallel
+    search may differ from the fitted search's candidate order. Columns a
+    search adds on its own (``iter``, ``bracket``, ``n_resources``...) are not
+    recorded in the checkpoint and are absent.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A checkpoint file written by a search's ``checkpoint=``.
+
+    Returns
+    -------
+    cv_results : dict
+        In the layout of ``cv_results_`` (``params``, ``mean_test_score``,
+        ``rank_test_score``, ``split0_test_score``, ``mean_fit_time``...), one
+        row per recorded candidate; ``*_test_<metric>`` columns for a
+        multi-metric search.
+
+    Raises
+    ------
+    CheckpointError
+        If the file does not exist, is not an sktune checkpoint, or records
+        no candidate yet.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from sktune import GridSearch
+    >>> from sktune.search import results_from_checkpoint
+    >>> X, y = load_iris(return_X_y=True)
+    >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
+    >>> search = GridSearch(SVC(), {"C": [0.01, 1.0]}, cv=3, checkpoint=path).fit(X, y)
+    >>> results = results_from_checkpoint(path)
+    >>> results["params"]
+    [{'C': 0.01}, {'C': 1.0}]
+    >>> bool((results["mean_test_score"] == search.cv_results_["mean_test_score"]).all())
+    True
+    """
+    with CheckpointStore(path, read_only=True) as store:
+        records = list(store.records().values())
+    if not records:
+        raise CheckpointError(
+            f"The checkpoint {str(path)!r} records no finished candidate yet."
+        )
+    n_splits = len(records[0][1])
+    if any(len(outputs) != n_splits for _, outputs in records):
+        # Hyperband's subsampled rungs keep the search's number of splits,
+        # so different counts mean a file written by hand or by another tool
+        raise CheckpointError(
+            f"The checkpoint {str(path)!r} records candidates with different numbers "
+            "of cross-validation splits; it cannot be read as one search."
+        )
+    params = [p for p, _ in records]
+    out = [dict(o) for _, outputs in records for o in outputs]
+    # A failed fit of a multi-metric search is stored before the search fills
+    # in its per-metric error scores (it does so when the results are formatted).
+    _insert_error_scores(out, math.nan)
+    train = all("train_scores" in o for o in out)
+    return _StoredSearch(return_train_score=train)._format_results(params, n_splits, out)
