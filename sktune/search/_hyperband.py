@@ -387,7 +387,7 @@ class HyperbandProposer:
         out, seen = [], set()
         for params in self.space.decode(optimizer.ask(n_model)):
             key = candidate_key(params)
-            if key not in seen:
+            if key not in seen and len(out) < n_model:
                 seen.add(key)
                 out.append(params)
         for params in self._draw_random(n):
