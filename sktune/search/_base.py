@@ -286,7 +286,7 @@ class BaseSearch(BaseSearchCV):
         engine = Evaluator(self, X, y, routed, scorers, cv, parallel, self._stop, store, metric)
         try:
             self._fit_seed = self._resolve_seed(store)
-            with parallel:
+            with parallel, engine.data_on_workers():
                 self._run_search(engine.evaluate_candidates, callback_ctx=root_ctx)
         except KeyboardInterrupt:
             raise KeyboardInterrupt(self._interrupt_message(engine)) from None

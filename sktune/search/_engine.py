@@ -20,6 +20,7 @@ import pickle
 import time
 import warnings
 from collections import defaultdict
+from contextlib import contextmanager
 
 import joblib
 import numpy as np
@@ -28,11 +29,12 @@ from sklearn.base import clone
 from sklearn.exceptions import FitFailedWarning
 
 from .._compat import _fit_and_score, _insert_error_scores, _warn_or_raise_about_fit_failures
+from ._backend import dask_client, local_values, scattered
 
 
 def _indexed_fit_and_score(index, split, **kwargs):
     # Results come back in completion order; the indices say whose they are.
-    return index, split, _fit_and_score(**kwargs)
+    return index, split, _fit_and_score(**local_values(kwargs))
 
 
 def _mean_score(outputs, metric):
@@ -136,10 +138,34 @@ class Evaluator:
             error_score=search.error_score,
             verbose=search.verbose,
         )
+        # what the tasks receive: the data, or their futures on a Dask cluster
+        self.task_data = self._data()
         self.all_params, self.all_out = [], []
         self.all_more = defaultdict(list)
         self.results = {}
         self._seen = defaultdict(int)
+
+    def _data(self):
+        return {
+            "X": self.X,
+            "y": self.y,
+            "fit_params": self.fit_kwargs["fit_params"],
+            "score_params": self.fit_kwargs["score_params"],
+        }
+
+    @contextmanager
+    def data_on_workers(self):
+        """Under joblib's Dask backend, send the data to every worker once.
+
+        Without this, joblib sends them again for each ``Parallel`` call
+        (each round of candidates), and a list or a ``fit`` parameter with
+        every batch of tasks (issue 8).
+        """
+        with scattered(dask_client(), self._data()) as self.task_data:
+            try:
+                yield
+            finally:
+                self.task_data = self._data()
 
     def _key(self, params, tag):
         # the n-th evaluation of the same candidate at the same budget
@@ -150,6 +176,7 @@ class Evaluator:
 
     def _tasks(self, params, pending, splits, contexts):
         n_splits = len(splits)
+        kwargs = {**self.fit_kwargs, **self.task_data}
         for i in pending:
             # No new candidate starts once a stop rule fired; started ones finish.
             if self.stop.reason is not None or self.stop.out_of_time():
@@ -158,13 +185,13 @@ class Evaluator:
                 yield delayed(_indexed_fit_and_score)(
                     i, s,
                     estimator=clone(self.base_estimator),
-                    X=self.X, y=self.y, train=train, test=test,
+                    train=train, test=test,
                     parameters=params[i],
                     split_progress=(s, n_splits),
                     candidate_progress=(i, len(params)),
                     caller=self.search,
                     callback_ctx=contexts[i * n_splits + s],
-                    **self.fit_kwargs,
+                    **kwargs,
                 )
 
     def _record_in_order(self, outputs, next_in_order):

@@ -1,0 +1,165 @@
+"""Running a search on a Dask cluster through joblib's Dask backend.
+
+Under ``joblib.parallel_backend("dask")`` every task of a search goes to the
+cluster of a ``distributed.Client``. joblib already scatters a large
+top-level argument of a task, but once per ``Parallel`` call: the data go
+out again for every round of a BayesSearch and every wave of a
+HyperbandSearch, and a list (text data) is never scattered because it
+cannot be weakly referenced. A Python list or a ``fit`` parameter nested in
+the ``fit_params`` dict, such as ``sample_weight``, even goes out with every
+batch of tasks.
+
+So a search broadcasts its data (``X``, ``y``, and the routed ``fit`` and
+score parameters) to every worker once per ``fit`` and passes the resulting
+futures to its tasks; distributed resolves them on the worker. Broadcasting
+(rather than sending to one worker and letting the others fetch from it)
+also keeps a copy on each worker, so the data survive a worker that dies.
+
+When joblib runs a call in the calling process instead (it does so when the
+cluster has a single thread), the tasks receive the futures themselves;
+:func:`local_values` maps them back to the objects they stand for, which the
+calling process still holds.
+"""
+
+import sys
+from contextlib import contextmanager
+
+from joblib.parallel import get_active_backend
+
+# Objects smaller than this travel inside the task message. It is joblib's
+# own threshold for scattering an argument (joblib/_dask.py): a scattered
+# object costs one extra dependency per task, worth it only above ~1 kB.
+_MIN_SCATTER_BYTES = 1_000
+
+# id(future) -> (future, object), in the process that scattered the objects
+# and only while its fit runs; see local_values.
+_LOCAL = {}
+
+
+def dask_client():
+    """The ``distributed.Client`` that joblib's active backend sends tasks to.
+
+    Returns
+    -------
+    client : distributed.Client or None
+        The client of joblib's Dask backend when it is active (inside
+        ``joblib.parallel_backend("dask")`` or
+        ``joblib.parallel_config(backend="dask")``), else ``None``.
+
+    Examples
+    --------
+    >>> from sktune.search._backend import dask_client
+    >>> dask_client() is None  # the default backend is loky
+    True
+    """
+    # The Dask backend lives in joblib._dask, imported by joblib only when
+    # it is used: if the module is not loaded, the backend is not active
+    # (and dask, an optional dependency, is never imported here).
+    module = sys.modules.get("joblib._dask")
+    if module is None:
+        return None
+    backend, _ = get_active_backend()
+    if isinstance(backend, module.DaskDistributedBackend):
+        return backend.client
+    return None
+
+
+def _is_large(obj):
+    from dask.sizeof import sizeof
+
+    return obj is not None and sizeof(obj) >= _MIN_SCATTER_BYTES
+
+
+@contextmanager
+def scattered(client, data):
+    """Broadcast the large values of ``data`` to every worker, once.
+
+    Parameters
+    ----------
+    client : distributed.Client or None
+        Where to scatter; ``None`` scatters nothing.
+    data : dict of str -> object or dict
+        The task arguments to send. A value that is a dict (``fit_params``)
+        has its own values scattered one by one, as a task receives the dict.
+
+    Yields
+    ------
+    task_data : dict
+        ``data`` with every scattered object replaced by its future, inside
+        dicts too. The futures are released when the context exits.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktune.search._backend import scattered
+    >>> with scattered(None, {"X": np.zeros((2, 2))}) as task_data:
+    ...     task_data["X"].shape
+    (2, 2)
+    """
+    if client is None:
+        yield dict(data)
+        return
+    # (name, key inside the dict or None, object) of everything large enough
+    items = []
+    for name, value in data.items():
+        if isinstance(value, dict):
+            items.extend((name, key, v) for key, v in value.items() if _is_large(v))
+        elif _is_large(value):
+            items.append((name, None, value))
+    if not items:
+        yield dict(data)
+        return
+    # hash=False: a fresh key per fit, so concurrent fits of the same data on
+    # one client never release each other's copy (and no time is spent
+    # hashing the data).
+    futures = client.scatter([obj for _, _, obj in items], broadcast=True, hash=False)
+    task_data = {name: dict(v) if isinstance(v, dict) else v for name, v in data.items()}
+    for (name, key, obj), future in zip(items, futures):
+        _LOCAL[id(future)] = (future, obj)
+        if key is None:
+            task_data[name] = future
+        else:
+            task_data[name][key] = future
+    try:
+        yield task_data
+    finally:
+        for future in futures:
+            _LOCAL.pop(id(future), None)
+            future.release()
+
+
+def _local(value):
+    entry = _LOCAL.get(id(value))
+    return entry[1] if entry is not None and entry[0] is value else value
+
+
+def local_values(kwargs):
+    """Replace the futures of :func:`scattered` in a task's arguments by their objects.
+
+    Only the process that scattered the objects knows them; elsewhere (on a
+    worker, where distributed has already resolved the futures) the
+    arguments come back unchanged.
+
+    Parameters
+    ----------
+    kwargs : dict
+        Keyword arguments of one task; dict values are searched one level
+        deep.
+
+    Returns
+    -------
+    kwargs : dict
+        The same arguments, with the objects in place of their futures.
+
+    Examples
+    --------
+    >>> from sktune.search._backend import local_values
+    >>> local_values({"X": [[0.0]], "fit_params": {}})
+    {'X': [[0.0]], 'fit_params': {}}
+    """
+    if not _LOCAL:
+        return kwargs
+    return {
+        name: {k: _local(v) for k, v in value.items()} if isinstance(value, dict) else _local(value)
+        for name, value in kwargs.items()
+    }
