@@ -113,7 +113,9 @@ class CheckpointStore:
     def _acquire_lock(self):
         if fcntl is None:
             return
-        lock = open(self.path + ".lock", "a+")
+        # flock on the database file itself: no lock file is left behind, and
+        # on Linux flock does not interact with SQLite's own fcntl locks.
+        lock = open(self.path, "ab")
         try:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
