@@ -64,7 +64,7 @@ def leaderboard_table(search, top=10, metric=None, *, func="leaderboard_table"):
 
     Parameters
     ----------
-    search : fitted search, cv_results_ dict or SearchResults
+    search : fitted search, dict or SearchResults
         What to rank.
     top : int or None, default=10
         Number of rows; ``None`` for every candidate.
