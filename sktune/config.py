@@ -396,8 +396,8 @@ class _Reader:
         # scikit-learn's own parameter checks, which an estimator otherwise
         # runs only in fit, where a bad value would fail every candidate
         check = getattr(obj, "_validate_params", None)
-        if check is None:
-            return
+        if check is None or not hasattr(obj, "_parameter_constraints"):
+            return  # a third-party estimator without declared constraints
         try:
             check()
         except (TypeError, ValueError) as exc:
