@@ -1,5 +1,5 @@
-"""The ``sktune`` command line."""
+"""The ``sktune`` command line: ``demo``, ``run``, ``show`` and ``report``."""
 
-from ._main import main
+from ._main import build_parser, main
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]

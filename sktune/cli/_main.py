@@ -1,61 +1,196 @@
-"""argparse front end: each command parses, calls one public function, prints."""
+"""argparse front end: each command parses, calls one public function, prints.
+
+Errors a user can fix (a wrong configuration, a missing file, an unusable
+checkpoint, a bad setting) print one line, ``sktune: error: <file>: <key>:
+<problem>``, and exit with status 2; Ctrl-C prints how to resume and exits
+with 130. Anything else is a bug and keeps its traceback; ``--traceback``
+shows the traceback of the user errors too.
+"""
 
 import argparse
 import sys
 
-import numpy as np
+from .. import __version__ as version
+from ._progress import progress_callbacks
+
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
 
 
-def _top_rows(cv_results, top):
-    order = np.argsort(cv_results["rank_test_score"], kind="stable")[:top]
-    return [
-        (
-            int(cv_results["rank_test_score"][i]),
-            float(cv_results["mean_test_score"][i]),
-            float(cv_results["std_test_score"][i]),
-            cv_results["params"][i],
-        )
-        for i in order
-    ]
+def _print_leaderboard(results, top, title=None):
+    from ..report import format_leaderboard
 
-
-def _print_search(name, search, seconds, top=5):
-    n = len(search.cv_results_["params"])
-    print(f"\n== {name}: {n} candidates in {seconds:.1f} s ==")
-    print(f"best score  {search.best_score_:.4f}")
-    print(f"best params {search.best_params_}")
-    print(f"{'rank':>4}  {'mean':>7}  {'std':>6}  params")
-    for rank, mean, std, params in _top_rows(search.cv_results_, top):
-        shown = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
-                          for k, v in params.items())
-        print(f"{rank:>4}  {mean:7.4f}  {std:6.4f}  {shown}")
+    if title:
+        print(f"\n== {title} ==")
+    print(format_leaderboard(results, top=top), flush=True)
 
 
 def _cmd_demo(args):
-    from ..demo import STRATEGIES, run_demo
+    from ..demo import STRATEGIES, format_comparison, run_demo
 
     strategies = STRATEGIES if args.strategy == "all" else (args.strategy,)
-    results = run_demo(strategies, random_state=args.random_state)
-    for name, (search, seconds) in results.items():
-        _print_search(name, search, seconds)
-    print("\nstrategy   best score  evaluations  wall time")
-    for name, (search, seconds) in results.items():
-        n = len(search.cv_results_["params"])
-        print(f"{name:<9}  {search.best_score_:10.4f}  {n:11d}  {seconds:8.1f} s")
+    callbacks = progress_callbacks(args.quiet)
+    results = {}
+    for name in strategies:
+        # one strategy at a time, to print its leaderboard as soon as it is done
+        results.update(run_demo(
+            [name],
+            random_state=args.random_state,
+            n_samples=args.n_samples,
+            report_dir=None if args.no_report else args.report_dir,
+            callbacks=callbacks,
+        ))
+        run = results[name]
+        n = len(run.search.cv_results_["params"])
+        _print_leaderboard(
+            run.search, args.top,
+            f"{name}: {type(run.search).__name__}, {n} evaluations in {run.seconds:.1f} s",
+        )
+    print("\n== comparison ==")
+    print(format_comparison(results))
+    reports = [run.report for run in results.values() if run.report is not None]
+    if reports:
+        print(f"\nHTML reports: {', '.join(reports)}")
     return 0
 
 
+def _cmd_run(args):
+    from ..config import display_path, run_config
+
+    search = run_config(args.config, callbacks=progress_callbacks(args.quiet))
+    n = len(search.cv_results_["params"])
+    reused = getattr(search, "n_reused_", 0)
+    stop = getattr(search, "stop_reason_", "completed")
+    summary = f"{type(search).__name__}: {n} evaluations"
+    if reused:
+        summary += f" ({reused} read from the checkpoint)"
+    if stop != "completed":
+        summary += f", stopped early ({stop})"
+    _print_leaderboard(search, args.top, summary)
+    if hasattr(search, "best_params_"):
+        print(f"\nbest parameters: {search.best_params_}")
+    checkpoint = getattr(search, "checkpoint", None)
+    if checkpoint is not None:
+        print(f"checkpoint: {display_path(checkpoint)} (read by sktune show and sktune report)")
+    return 0
+
+
+def _cmd_show(args):
+    from ..search import results_from_checkpoint
+
+    results = results_from_checkpoint(args.checkpoint)
+    n = len(results["params"])
+    _print_leaderboard(results, args.top, f"{args.checkpoint}: {n} finished candidates")
+    return 0
+
+
+def _cmd_report(args):
+    from .. import report
+    from ..search import results_from_checkpoint
+
+    path = report(
+        results_from_checkpoint(args.checkpoint), args.output,
+        title=args.title or f"sktune report: {args.checkpoint}", top=args.top,
+    )
+    print(f"wrote {path}")
+    return 0
+
+
+def _top(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
 def build_parser():
-    """Return the ``sktune`` argument parser."""
+    """Return the ``sktune`` argument parser.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+
+    Examples
+    --------
+    >>> from sktune.cli import build_parser
+    >>> args = build_parser().parse_args(["show", "search.db", "--top", "3"])
+    >>> args.command, args.checkpoint, args.top
+    ('show', 'search.db', 3)
+    """
     from ..demo import STRATEGIES
 
-    parser = argparse.ArgumentParser(prog="sktune", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="tune an SVC on the digits data with each strategy")
+    parser = argparse.ArgumentParser(
+        prog="sktune",
+        description="Hyperparameter search for scikit-learn estimators.",
+    )
+    parser.add_argument("--version", action="version", version=f"sktune {version}")
+    parser.add_argument(
+        "--traceback", action="store_true",
+        help="show the Python traceback of errors (for bug reports)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    top = argparse.ArgumentParser(add_help=False)
+    top.add_argument("--top", type=_top, default=10, metavar="N",
+                     help="rows of the leaderboard (default: 10)")
+    quiet = argparse.ArgumentParser(add_help=False)
+    quiet.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+
+    demo = sub.add_parser(
+        "demo", parents=[top, quiet],
+        help="tune an SVC on the digits data with each strategy and compare them",
+        description="Tune an SVC on scikit-learn's digits data with each strategy, "
+        "print a leaderboard per strategy and a comparison, and write HTML reports.",
+    )
     demo.add_argument("--strategy", choices=(*STRATEGIES, "all"), default="all")
-    demo.add_argument("--random-state", type=int, default=0)
+    demo.add_argument("--random-state", type=int, default=0, metavar="SEED")
+    demo.add_argument("--n-samples", type=int, default=None, metavar="N",
+                      help="use only the first N digits (quicker)")
+    demo.add_argument("--report-dir", default="sktune-demo", metavar="DIR",
+                      help="folder of the HTML reports (default: sktune-demo)")
+    demo.add_argument("--no-report", action="store_true", help="write no HTML report")
     demo.set_defaults(func=_cmd_demo)
+
+    run = sub.add_parser(
+        "run", parents=[top, quiet],
+        help="run the tuning job of a TOML configuration",
+        description="Run the tuning job described by a TOML file, then print the "
+        "leaderboard. With search.checkpoint set, running it again resumes.",
+    )
+    run.add_argument("config", metavar="CONFIG.toml")
+    run.set_defaults(func=_cmd_run)
+
+    show = sub.add_parser(
+        "show", parents=[top],
+        help="print the leaderboard of a checkpoint (finished or still running)",
+    )
+    show.add_argument("checkpoint", metavar="CHECKPOINT")
+    show.set_defaults(func=_cmd_show)
+
+    rep = sub.add_parser(
+        "report", parents=[top],
+        help="write the HTML report of a checkpoint",
+    )
+    rep.add_argument("checkpoint", metavar="CHECKPOINT")
+    rep.add_argument("-o", "--output", default="report.html", metavar="FILE",
+                     help="the HTML file to write (default: report.html)")
+    rep.add_argument("--title", default=None, help="title of the page")
+    rep.set_defaults(func=_cmd_report)
     return parser
+
+
+def _one_line(text):
+    # scikit-learn's "All the fits failed" message carries the workers'
+    # tracebacks: keep its first line and the error it ends with
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return lines[0] if lines else ""
+    return f"{lines[0]} ... {lines[-1]}"
+
+
+def _where(args):
+    # the file an error is about, when the message does not say it already
+    return getattr(args, "config", None) or getattr(args, "checkpoint", None)
 
 
 def main(argv=None):
@@ -69,10 +204,29 @@ def main(argv=None):
     Returns
     -------
     status : int
+        0 on success, 2 for an error the user can fix, 130 when interrupted.
+
+    Examples
+    --------
+    >>> from sktune.cli import main
+    >>> main(["show", "no-such-file.db"])
+    2
     """
+    from ..config import ConfigError
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        return args.func(args)
+    except KeyboardInterrupt as exc:
+        print(f"\nsktune: interrupted: {str(exc) or 'nothing was saved'}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except (ConfigError, ValueError, TypeError, OSError) as exc:
+        # ValueError covers CheckpointError and scikit-learn's parameter errors
+        if args.traceback:
+            raise
+        message = _one_line(exc)
+        where = _where(args)
+        if not isinstance(exc, ConfigError) and where and where not in message:
+            message = f"{where}: {message}"
+        print(f"sktune: error: {message}", file=sys.stderr)
+        return EXIT_ERROR

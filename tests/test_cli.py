@@ -1,0 +1,357 @@
+"""The command line, run as a user runs it: a subprocess per command."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sktune.cli import main
+from sktune.demo import STRATEGIES
+from sktune.store import CheckpointError, CheckpointStore
+
+IRIS = (
+    '[data]\ndataset = "iris"\n'
+)
+
+# A classifier slow enough to interrupt: written into the test's folder and
+# put on PYTHONPATH, so that the configuration can name it by import path.
+SLOW_MODULE = '''
+import os
+import time
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+
+class SlowCentroid(ClassifierMixin, BaseEstimator):
+    """Sleeps $SLOW_FIT seconds per fit: not a parameter, so a resumed run
+    with another delay has the same fingerprint."""
+
+    def __init__(self, shrink=1.0, delay=0.0):
+        self.shrink = shrink
+        self.delay = delay
+
+    def fit(self, X, y):
+        time.sleep(self.delay + float(os.environ.get("SLOW_FIT", 0)))
+        self.classes_ = np.unique(y)
+        centre = X.mean(axis=0)
+        w = 1.0 / (1.0 + self.shrink)
+        self.centroids_ = np.array(
+            [centre + w * (X[y == c].mean(axis=0) - centre) for c in self.classes_]
+        )
+        return self
+
+    def predict(self, X):
+        d = ((X[:, None, :] - self.centroids_[None]) ** 2).sum(axis=2)
+        return self.classes_[d.argmin(axis=1)]
+'''
+
+
+def _env(folder, **extra):
+    env = dict(os.environ, **extra)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(folder), env.get("PYTHONPATH")) if p)
+    env.pop("COLUMNS", None)
+    return env
+
+
+def _default_sigint():
+    # A shell that starts a job in the background makes it ignore SIGINT,
+    # and Python keeps that; a terminal user's sktune gets the default.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def sktune(*args, cwd, timeout=300):
+    """Run ``python -m sktune ARGS``; return (status, stdout, stderr)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "sktune", *map(str, args)], cwd=cwd, env=_env(cwd),
+        capture_output=True, text=True, timeout=timeout,
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def _n_records(db):
+    try:
+        with CheckpointStore(db, read_only=True) as store:
+            return len(store)
+    except CheckpointError:  # not created yet
+        return 0
+
+
+def _leaderboard_rows(stdout):
+    lines = stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("rank"))
+    rows = []
+    for line in lines[start + 1:]:
+        if not re.match(r"\s+\d+\s", line):
+            break
+        rows.append(line)
+    return rows
+
+
+def _assert_one_error_line(status, stdout, stderr, pattern):
+    assert status == 2, stderr
+    assert "Traceback" not in stderr
+    assert stdout == ""
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert re.fullmatch(pattern, lines[0]), lines[0]
+
+
+@pytest.fixture
+def job(tmp_path):
+    (tmp_path / "slowmod.py").write_text(SLOW_MODULE)
+
+    def write(name="job.toml", estimator='path = "slowmod.SlowCentroid"', search="",
+              space='shrink = "LogUniform(1e-2, 1e2)"'):
+        path = tmp_path / name
+        path.write_text(
+            f"[estimator]\n{estimator}\n{IRIS}[search]\n{search}\n[space]\n{space}\n"
+        )
+        return path
+
+    return write
+
+
+# demo ------------------------------------------------------------------------------------
+
+
+def test_demo_compares_every_strategy_and_writes_the_reports(tmp_path):
+    status, out, err = sktune(
+        "demo", "--n-samples", "240", "--top", "2", "--report-dir", "reports", cwd=tmp_path,
+    )
+    assert status == 0, err
+    comparison = out[out.index("== comparison =="):].splitlines()
+    assert comparison[1].split() == ["strategy", "best", "score", "evaluations", "wall", "time"]
+    assert [line.split()[0] for line in comparison[2:2 + len(STRATEGIES)]] == list(STRATEGIES)
+    for line in comparison[2:2 + len(STRATEGIES)]:
+        name, best, evaluations, seconds, unit = line.split()
+        assert 0.5 < float(best) <= 1 and int(evaluations) >= 4 and unit == "s"
+    for name in STRATEGIES:
+        assert re.search(rf"== {name}: \w+Search, \d+ evaluations in [\d.]+ s ==", out)
+        page = (tmp_path / "reports" / f"{name}.html").read_text()
+        assert page.lstrip().lower().startswith("<!doctype html") and "leaderboard" in page
+    assert "HTML reports: reports" in out
+    assert "Search: 16 candidates, 3-fold CV" in err  # progress, on stderr
+
+
+def test_demo_of_one_strategy_without_report(tmp_path):
+    status, out, err = sktune(
+        "demo", "--strategy", "random", "--n-samples", "200", "--no-report", "-q", cwd=tmp_path,
+    )
+    assert status == 0, err
+    assert "== random: RandomSearch, 16 evaluations" in out
+    assert len(_leaderboard_rows(out)) == 10
+    assert list(tmp_path.iterdir()) == [] and err == ""
+
+
+# run, resume, show, report ----------------------------------------------------------------
+
+
+def test_run_prints_the_leaderboard_and_a_second_run_resumes(tmp_path, job):
+    config = job(search='strategy = "grid"\nn_points = 4\ncv = 3\ncheckpoint = "runs/a.db"')
+    (tmp_path / "runs").mkdir()
+    status, out, err = sktune("run", config.name, "--top", "3", cwd=tmp_path)
+    assert status == 0, err
+    assert "== GridSearch: 4 evaluations ==" in out
+    assert len(_leaderboard_rows(out)) == 3
+    assert "best parameters: {'shrink': " in out
+    assert f"checkpoint: {Path('runs', 'a.db')}" in out
+    assert "GridSearch: 4 candidates, 3-fold CV" in err
+
+    status, out, err = sktune("run", config.name, cwd=tmp_path)
+    assert status == 0, err
+    assert "== GridSearch: 4 evaluations (4 read from the checkpoint) ==" in out
+
+
+def test_ctrl_c_stops_cleanly_and_running_again_resumes(tmp_path, job):
+    config = job(search='strategy = "random"\nn_iter = 20\ncv = 2\nn_jobs = 2\n'
+                        'random_state = 0\ncheckpoint = "job.db"')
+    db = tmp_path / "job.db"
+    # Ctrl-C on a terminal signals the whole process group: sktune and its workers
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sktune", "run", config.name], cwd=tmp_path,
+        env=_env(tmp_path, SLOW_FIT="1.0"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, start_new_session=True, preexec_fn=_default_sigint,
+    )
+    try:
+        end = time.monotonic() + 120
+        while _n_records(db) < 2:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < end, "no candidate finished in 120 s"
+            time.sleep(0.05)
+
+        # the leaderboard of a search that is still running
+        status, out, err = sktune("show", db.name, cwd=tmp_path)
+        assert status == 0, err
+        assert re.search(r"== job.db: \d+ finished candidates ==", out)
+        assert 2 <= len(_leaderboard_rows(out)) < 20
+        assert proc.poll() is None, "the search ended before it could be interrupted"
+
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    n_saved = _n_records(db)
+    assert 2 <= n_saved < 20
+    assert err.strip().splitlines()[-1] == (
+        f"sktune: interrupted: {n_saved} finished candidates are saved in job.db; run the "
+        f"same configuration again to resume (sktune run {config.name})"
+    )
+
+    status, out, err = sktune("run", config.name, "--top", "30", cwd=tmp_path)
+    assert status == 0, err
+    assert f"== RandomSearch: 20 evaluations ({n_saved} read from the checkpoint) ==" in out
+    assert len(_leaderboard_rows(out)) == 20
+    assert _n_records(db) == 20
+
+
+def test_show_and_report_read_a_finished_checkpoint(tmp_path, job):
+    config = job(search='strategy = "random"\nn_iter = 5\ncv = 2\nrandom_state = 0\n'
+                        'checkpoint = "done.db"')
+    assert sktune("run", config.name, "-q", cwd=tmp_path)[0] == 0
+
+    status, out, err = sktune("show", "done.db", "--top", "2", cwd=tmp_path)
+    assert (status, err) == (0, "")
+    assert "== done.db: 5 finished candidates ==" in out
+    assert _leaderboard_rows(out)[0].split()[0] == "1"
+    assert len(_leaderboard_rows(out)) == 2
+
+    status, out, err = sktune("report", "done.db", "-o", "out/page.html", cwd=tmp_path)
+    _assert_one_error_line(status, out, err, r"sktune: error: .*out/page\.html.*")
+    (tmp_path / "out").mkdir()
+    status, out, err = sktune("report", "done.db", "-o", "out/page.html", "--title", "Mine",
+                              cwd=tmp_path)
+    assert status == 0, err
+    assert out.strip() == f"wrote {Path('out', 'page.html')}"
+    page = (tmp_path / "out" / "page.html").read_text()
+    assert "<title>Mine</title>" in page and "data:image/png;base64," in page
+
+
+@pytest.mark.parametrize("command", ["show", "report"])
+def test_show_and_report_of_a_file_that_is_not_a_checkpoint(tmp_path, command):
+    (tmp_path / "notes.db").write_text("hello")
+    status, out, err = sktune(command, "notes.db", cwd=tmp_path)
+    _assert_one_error_line(
+        status, out, err,
+        r"sktune: error: The checkpoint 'notes\.db' is not a readable sktune checkpoint .*",
+    )
+    status, out, err = sktune(command, "missing.db", cwd=tmp_path)
+    _assert_one_error_line(
+        status, out, err, r"sktune: error: The checkpoint 'missing\.db' does not exist\.",
+    )
+    assert not (tmp_path / "missing.db").exists()
+
+
+# a configuration with mistakes -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "mistake, key, problem",
+    [
+        (dict(estimator='path = "sklearn.svm.SVX"'), "estimator.path",
+         r"cannot import 'sklearn\.svm\.SVX': module 'sklearn\.svm' has no 'SVX' "
+         r"\(did you mean 'SVR'\?\)"),
+        (dict(estimator='path = "sklearn.svm.SVC"', space='gama = [0.1, 1.0]'), "space.gama",
+         r"SVC has no parameter 'gama' \(did you mean 'gamma'\?\)"),
+        (dict(space='shrink = "LogUniform(1e-2, 1e2"'), "space.shrink",
+         r"malformed distribution 'LogUniform\(1e-2, 1e2': expected a call such as "
+         r"\"LogUniform\(1e-3, 1e3\)\" with literal arguments"),
+        (dict(data='csv = "data/train.csv"\ntarget = "y"'), "data.csv",
+         r"no such file: .*/data/train\.csv"),
+        (dict(data='csv = "train.csv"\ntarget = "label"'), "data.target",
+         r"no column 'label' in train\.csv; the columns are a, b, y"),
+    ],
+    ids=["unknown-estimator", "unknown-parameter", "malformed-distribution",
+         "missing-data-file", "missing-target-column"],
+)
+def test_a_config_mistake_gives_one_error_line(tmp_path, job, mistake, key, problem):
+    config = job(search='strategy = "random"\nn_iter = 2\ncv = 2',
+                 **{k: v for k, v in mistake.items() if k != "data"})
+    if "data" in mistake:
+        (tmp_path / "train.csv").write_text("a,b,y\n1,2,0\n3,4,1\n")
+        config.write_text(config.read_text().replace('dataset = "iris"', mistake["data"]))
+    status, out, err = sktune("run", config.name, cwd=tmp_path)
+    _assert_one_error_line(status, out, err, rf"sktune: error: job\.toml: {key}: {problem}")
+
+
+def test_an_error_during_the_search_gives_one_line_too(tmp_path, job):
+    # every fit fails: scikit-learn's message holds the workers' tracebacks
+    config = job(search='strategy = "grid"\ncv = 2',
+                 space='shrink = [1.0]\ndelay = [-1.0]')
+    status, out, err = sktune("run", config.name, "-q", cwd=tmp_path)
+    assert status == 2, err
+    last = err.strip().splitlines()[-1]
+    assert re.fullmatch(
+        r"sktune: error: job\.toml: All the 2 fits failed\..* \.\.\. ValueError: .*sleep.*", last
+    ), last
+
+    status, out, err = sktune("--traceback", "run", config.name, "-q", cwd=tmp_path)
+    assert status == 1 and "Traceback (most recent call last)" in err
+
+
+def test_missing_config_file_and_bad_arguments(tmp_path):
+    status, out, err = sktune("run", "nope.toml", cwd=tmp_path)
+    _assert_one_error_line(status, out, err,
+                           r"sktune: error: nope\.toml: no such configuration file")
+    status, out, err = sktune("show", "x.db", "--top", "0", cwd=tmp_path)
+    assert status == 2 and "argument --top: must be >= 1, got 0" in err
+    status, out, err = sktune("frobnicate", cwd=tmp_path)
+    assert status == 2 and "invalid choice: 'frobnicate'" in err
+
+
+def test_console_script_and_version(tmp_path):
+    script = shutil.which("sktune", path=os.path.dirname(sys.executable))
+    if script is None:
+        pytest.skip("the console script is not installed (pip install -e .)")
+    proc = subprocess.run([script, "--version"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0
+    assert re.fullmatch(r"sktune \S+", proc.stdout.strip())
+
+
+# in-process checks of the error boundary ---------------------------------------------------
+
+
+def test_a_bug_keeps_its_traceback(monkeypatch):
+    # only user errors become one line; anything else is a bug to report
+    import sktune.search
+
+    def broken(path):
+        raise KeyError("bug")
+
+    monkeypatch.setattr(sktune.search, "results_from_checkpoint", broken)
+    with pytest.raises(KeyError, match="bug"):
+        main(["show", "any.db"])
+
+
+def test_progress_lines_come_from_the_main_process_only(capsys):
+    import pickle
+
+    from sktune.cli._progress import LineProgress, progress_callbacks
+
+    assert progress_callbacks(quiet=True) == []
+    (callback,) = progress_callbacks(stream=open(os.devnull, "w"))
+    assert isinstance(callback, LineProgress)
+    # the copy a worker gets has no stream, and a worker prints nothing
+    copy = pickle.loads(pickle.dumps(callback))
+    assert copy.stream is None
+    copy._pid = -1
+
+    class Context:
+        task_name, max_subtasks = "search", 6
+
+    class Search:
+        n_splits_ = 3
+
+    copy.on_fit_task_begin(Search(), Context())
+    assert capsys.readouterr().err == ""
+    callback.stream = None
+    callback.on_fit_task_begin(Search(), Context())
+    assert capsys.readouterr().err == "Search: 2 candidates, 3-fold CV\n"
