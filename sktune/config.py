@@ -195,6 +195,26 @@ class TuningJob:
         The target.
     data : str
         Where the data comes from, for messages.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sktune.config import TuningJob, load_config
+    >>> path = os.path.join(tempfile.mkdtemp(), "job.toml")
+    >>> with open(path, "w") as f:
+    ...     _ = f.write('''
+    ... [estimator]
+    ... path = "sklearn.svm.SVC"
+    ... [data]
+    ... dataset = "iris"
+    ... [search]
+    ... strategy = "grid"
+    ... [space]
+    ... C = [0.1, 1.0, 10.0]
+    ... ''')
+    >>> job = load_config(path)
+    >>> isinstance(job, TuningJob), job.strategy, type(job.search).__name__, job.X.shape
+    (True, 'grid', 'GridSearch', (150, 4))
     """
 
     path: str

@@ -59,6 +59,17 @@ class Distribution:
         Values are unordered choices.
     is_log : bool
         The distribution lives on a log scale (plots use log axes).
+
+    Examples
+    --------
+    Every distribution maps quantiles to values and back:
+
+    >>> from sktune.distributions import Distribution, LogUniform
+    >>> dist = LogUniform(1e-2, 1e2)
+    >>> isinstance(dist, Distribution), dist.is_log
+    (True, True)
+    >>> dist.ppf(0.5), dist.to_unit(10.0)
+    (1.0, 0.75)
     """
 
     _fields = ()

@@ -17,6 +17,11 @@ class ScipyDistribution(Distribution):
     frozen : scipy.stats frozen distribution
         For example ``scipy.stats.expon(scale=2)`` or ``scipy.stats.randint(1, 5)``.
 
+    Attributes
+    ----------
+    frozen : scipy.stats frozen distribution
+        The wrapped distribution, as given.
+
     Examples
     --------
     >>> from scipy import stats
@@ -84,7 +89,24 @@ def _rebuild_scipy(name, args, kwds):
 
 
 def is_scipy_frozen(value):
-    """Whether ``value`` is a scipy.stats frozen distribution."""
+    """Whether ``value`` is a scipy.stats frozen distribution.
+
+    Parameters
+    ----------
+    value : object
+        Anything.
+
+    Returns
+    -------
+    is_frozen : bool
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> from sktune.distributions import LogUniform, is_scipy_frozen
+    >>> is_scipy_frozen(stats.loguniform(1e-3, 1e3)), is_scipy_frozen(LogUniform(1e-3, 1e3))
+    (True, False)
+    """
     return hasattr(value, "dist") and hasattr(value, "ppf") and hasattr(value, "rvs")
 
 

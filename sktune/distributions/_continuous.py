@@ -20,6 +20,11 @@ class Uniform(Distribution):
     low, high : float
         Bounds, ``low < high``.
 
+    Attributes
+    ----------
+    low, high : float
+        The bounds, as given.
+
     Examples
     --------
     >>> from sktune.distributions import Uniform
@@ -46,6 +51,11 @@ class LogUniform(Distribution):
     ----------
     low, high : float
         Bounds, ``0 < low < high``.
+
+    Attributes
+    ----------
+    low, high : float
+        The bounds, as given.
 
     Examples
     --------
@@ -79,6 +89,13 @@ class Normal(Distribution):
         Standard deviation, > 0.
     low, high : float or None, default=None
         Optional truncation bounds.
+
+    Attributes
+    ----------
+    mu, sigma : float
+        Mean and standard deviation, as given.
+    low, high : float or None
+        Truncation bounds, as given.
 
     Examples
     --------
@@ -121,6 +138,11 @@ class LogNormal(Distribution):
     sigma : float
         Standard deviation of ``log(x)``, > 0.
 
+    Attributes
+    ----------
+    mu, sigma : float
+        The parameters of ``log(x)``, as given.
+
     Examples
     --------
     >>> import math
@@ -147,6 +169,11 @@ class Exponential(Distribution):
     scale : float
         Mean, > 0.
 
+    Attributes
+    ----------
+    scale : float
+        The mean, as given.
+
     Examples
     --------
     >>> from sktune.distributions import Exponential
@@ -171,6 +198,11 @@ class Gamma(Distribution):
         Shape, > 0.
     scale : float, default=1.0
         Scale, > 0.
+
+    Attributes
+    ----------
+    shape, scale : float
+        The parameters, as given.
 
     Examples
     --------
@@ -199,6 +231,13 @@ class Beta(Distribution):
         Shape parameters, > 0.
     low, high : float, default=0.0, 1.0
         Interval the distribution is rescaled to.
+
+    Attributes
+    ----------
+    a, b : float
+        Shape parameters, as given.
+    low, high : float
+        The interval, as given.
 
     Examples
     --------

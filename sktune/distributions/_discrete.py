@@ -23,6 +23,13 @@ class Integer(Distribution):
     log : bool, default=False
         Sample uniformly in ``log(x)``.
 
+    Attributes
+    ----------
+    low, high : int
+        The bounds, as given.
+    log : bool
+        Whether the distribution is log-scaled.
+
     Examples
     --------
     >>> from sktune.distributions import Integer
@@ -93,6 +100,13 @@ class Categorical(Distribution):
         Non-empty sequence of options.
     weights : sequence of float or None, default=None
         Relative probabilities (normalised); uniform when ``None``.
+
+    Attributes
+    ----------
+    choices : tuple
+        The options, the very objects given.
+    weights : tuple of float or None
+        Probabilities summing to 1, or ``None`` for uniform.
 
     Examples
     --------

@@ -83,6 +83,12 @@ class Rung:
         ``floor(n_candidates / eta)``); 0 in a bracket's last rung.
     level : int
         Index of ``n_resources`` in :attr:`HyperbandSchedule.budgets`.
+
+    Examples
+    --------
+    >>> from sktune.optimizers import HyperbandSchedule
+    >>> HyperbandSchedule.from_resources(1, 9, eta=3).brackets[0].rungs[0]
+    Rung(n_candidates=9, n_resources=1, n_promoted=3, level=0)
     """
 
     n_candidates: int
@@ -103,6 +109,13 @@ class Bracket:
         the full budget.
     rungs : tuple of Rung
         The rounds, from the smallest budget to the largest.
+
+    Examples
+    --------
+    >>> from sktune.optimizers import HyperbandSchedule
+    >>> bracket = HyperbandSchedule.from_resources(1, 9, eta=3).brackets[0]
+    >>> bracket.s, bracket.n_candidates, bracket.total_resources
+    (2, 9, 27)
     """
 
     s: int

@@ -42,6 +42,13 @@ class Batch:
     cv : cross-validation generator or None
         Splitter for this batch (Hyperband's subsampled folds); ``None`` uses
         the search's own.
+
+    Examples
+    --------
+    >>> from sktune.search import Batch
+    >>> batch = Batch([{"C": 1.0}, {"C": 10.0}], more_results={"iter": [0, 0]})
+    >>> batch.params, batch.more_results, batch.cv
+    ([{'C': 1.0}, {'C': 10.0}], {'iter': [0, 0]}, None)
     """
 
     params: list
@@ -65,6 +72,23 @@ def check_param_names(estimator, space, search):
         The parsed search space.
     search : str
         Class name of the search, for the message.
+
+    Raises
+    ------
+    ValueError
+        If a name cannot be set on ``estimator``; the message lists the
+        valid names.
+
+    Examples
+    --------
+    >>> from sklearn.svm import SVC
+    >>> from sktune.search import check_param_names
+    >>> from sktune.space import SearchSpace
+    >>> check_param_names(SVC(), SearchSpace({"C": [1.0, 10.0]}), "GridSearch")
+    >>> check_param_names(SVC(), SearchSpace({"CC": [1.0]}), "GridSearch")
+    Traceback (most recent call last):
+    ...
+    ValueError: Invalid parameter 'CC' in the search space of GridSearch for estimator SVC. ...
     """
     if not hasattr(estimator, "get_params"):
         return
@@ -94,6 +118,18 @@ class FixedProposer:
     ----------
     candidates : list of dict
         The candidates, in evaluation order.
+
+    Attributes
+    ----------
+    n_candidates : int
+        Number of candidates, known before the search starts.
+
+    Examples
+    --------
+    >>> from sktune.search import FixedProposer
+    >>> proposer = FixedProposer([{"C": 1.0}, {"C": 10.0}])
+    >>> proposer.n_candidates, proposer.ask().params, proposer.ask()
+    (2, [{'C': 1.0}, {'C': 10.0}], None)
     """
 
     def __init__(self, candidates):
@@ -113,13 +149,66 @@ class FixedProposer:
 class BaseSearch(BaseSearchCV):
     """Base class of sktune's searches; subclasses implement ``_make_proposer``.
 
-    Fitted attributes added to scikit-learn's: ``search_space_``, the parsed
-    :class:`~sktune.space.SearchSpace`; ``stop_reason_``, why the search
-    ended (``"completed"``, ``"max_time"``, ``"n_iter_no_change"`` or
-    ``"callback"``); ``n_reused_``, candidates taken from the checkpoint.
+    ``_make_proposer(space, random_state)`` returns the object that proposes
+    candidates (see the module docstring); the base runs the loop. The
+    search space is read from the attribute named by ``_space_param``
+    (``"param_distributions"`` unless a subclass says otherwise).
 
     Every search also takes the run controls ``checkpoint``, ``max_time``,
-    ``n_iter_no_change`` and ``tol`` (see :class:`RandomSearch`).
+    ``n_iter_no_change`` and ``tol`` (see :class:`RandomSearch`); a subclass
+    that does not accept them runs without them.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The estimator to tune.
+    scoring : str, callable, list, tuple or dict, default=None
+        As in ``GridSearchCV``.
+    n_jobs : int, default=None
+        Number of jobs to run in parallel.
+    refit : bool, str or callable, default=True
+        Refit the best estimator on the whole data.
+    cv : int, cross-validation generator or iterable, default=None
+        Splitting strategy (5-fold by default).
+    verbose : int, default=0
+        Verbosity.
+    pre_dispatch : int or str, default="2*n_jobs"
+        Jobs dispatched ahead.
+    error_score : "raise" or float, default=np.nan
+        Score given to a failed fit.
+    return_train_score : bool, default=True
+        Also record training scores.
+
+    Attributes
+    ----------
+    search_space_ : SearchSpace
+        The parsed search space, added to scikit-learn's fitted attributes
+        (``cv_results_``, ``best_params_``...).
+    stop_reason_ : str
+        Why the search ended: ``"completed"``, ``"max_time"``,
+        ``"n_iter_no_change"`` or ``"callback"``.
+    n_reused_ : int
+        Candidates taken from the checkpoint instead of being fitted.
+
+    Examples
+    --------
+    A search that tries the two ends of each distribution:
+
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from sktune.distributions import LogUniform
+    >>> from sktune.search import BaseSearch, FixedProposer
+    >>> class EndsSearch(BaseSearch):
+    ...     def __init__(self, estimator, param_distributions, *, cv=None):
+    ...         super().__init__(estimator, cv=cv)
+    ...         self.param_distributions = param_distributions
+    ...     def _make_proposer(self, space, random_state):
+    ...         sub = space.subspaces[0]
+    ...         return FixedProposer([{n: d.ppf(q) for n, d in sub.items()} for q in (0, 1)])
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = EndsSearch(SVC(), {"C": LogUniform(0.01, 100)}, cv=3).fit(X, y)
+    >>> search.cv_results_["params"], search.stop_reason_
+    ([{'C': 0.01}, {'C': 100.0}], 'completed')
     """
 
     _parameter_constraints: dict = {

@@ -297,6 +297,28 @@ class HyperbandProposer:
         Every bracket, iteration by iteration in the paper's order;
         ``runs[j].n_candidates`` and ``runs[j].n_resources`` list its
         evaluated rungs.
+
+    Examples
+    --------
+    The first rung of ``R = 9, eta = 3``, then the best third promoted:
+
+    >>> import numpy as np
+    >>> from sktune.distributions import LogUniform
+    >>> from sktune.optimizers import HyperbandSchedule
+    >>> from sktune.search import HyperbandProposer
+    >>> from sktune.space import SearchSpace
+    >>> space = SearchSpace({"C": LogUniform(0.01, 100)})
+    >>> schedule = HyperbandSchedule.from_resources(1, 9, eta=3)
+    >>> proposer = HyperbandProposer(space, schedule, "max_iter", np.random.RandomState(0))
+    >>> batch = proposer.ask()
+    >>> len(batch.params), batch.more_results["n_resources"][0], sorted(batch.params[0])
+    (9, 1, ['C', 'max_iter'])
+    >>> proposer.tell(batch, np.arange(9.0))  # the last three score best
+    >>> promoted = proposer.ask()
+    >>> len(promoted.params), promoted.more_results["n_resources"][0]
+    (3, 3)
+    >>> sorted(p["C"] for p in promoted.params) == sorted(p["C"] for p in batch.params[6:])
+    True
     """
 
     n_candidates = None

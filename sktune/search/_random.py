@@ -55,6 +55,17 @@ def draw_unique(space, n_iter, sampler, random_state, search="RandomSearch"):
     Returns
     -------
     candidates : list of dict
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktune.distributions import LogUniform
+    >>> from sktune.search import draw_unique
+    >>> from sktune.space import SearchSpace
+    >>> space = SearchSpace({"C": LogUniform(0.01, 100), "kernel": ["rbf", "linear"]})
+    >>> candidates = draw_unique(space, 4, "sobol", np.random.RandomState(0))
+    >>> len(candidates), sorted(candidates[0])
+    (4, ['C', 'kernel'])
     """
     size = space.size
     if size < n_iter:

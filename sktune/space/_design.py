@@ -27,6 +27,13 @@ class UnitDesign:
     random_state : numpy.random.RandomState
         Source of randomness.
 
+    Attributes
+    ----------
+    n_dims : int
+        Dimension ``d``, as given.
+    method : str
+        The sampler, as given.
+
     Examples
     --------
     >>> import numpy as np

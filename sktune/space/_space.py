@@ -22,6 +22,23 @@ class Dimension:
         Maps the axis to values.
     subspaces : tuple of int
         Indices of the sub-spaces in which the axis is active.
+
+    Attributes
+    ----------
+    name, distribution, subspaces
+        The arguments, as given (``subspaces`` grows while the space is
+        parsed, when a later sub-space shares the axis).
+
+    Examples
+    --------
+    >>> from sktune.distributions import LogUniform
+    >>> from sktune.space import SearchSpace
+    >>> space = SearchSpace([{"kernel": ["rbf"], "C": LogUniform(0.01, 100)},
+    ...                      {"kernel": ["linear"], "C": LogUniform(0.01, 100)}])
+    >>> space.dimensions[0], space.dimensions[0].subspaces
+    (Dimension('<subspace>', Categorical([0, 1])), ())
+    >>> space.dimensions[1], space.dimensions[1].subspaces
+    (Dimension('C', LogUniform(low=0.01, high=100.0)), (0, 1))
     """
 
     __slots__ = ("name", "distribution", "subspaces")

@@ -25,7 +25,22 @@ _SCHEMA_VERSION = "1"
 
 
 class CheckpointError(ValueError):
-    """A checkpoint file that cannot be used: corrupt, busy, foreign or unwritable."""
+    """A checkpoint file that cannot be used: corrupt, busy, foreign or unwritable.
+
+    A subclass of ``ValueError``; a search raises it from ``fit`` before any
+    model is fitted, with a message that names the file and the remedy.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sktune.store import CheckpointError, CheckpointStore
+    >>> path = os.path.join(tempfile.mkdtemp(), "missing.db")
+    >>> try:
+    ...     CheckpointStore(path, read_only=True)
+    ... except CheckpointError as exc:
+    ...     print(type(exc).__name__, issubclass(CheckpointError, ValueError))
+    CheckpointError True
+    """
 
 
 def _check_writable(path):
@@ -58,6 +73,11 @@ class CheckpointStore:
         Open an existing file for reading only: no writer lock is taken, so
         it can be read while a search is writing it (``sktune show``);
         writing raises ``sqlite3.OperationalError``.
+
+    Attributes
+    ----------
+    path : str
+        The SQLite file.
 
     Raises
     ------
