@@ -44,6 +44,8 @@ _LOG_NOISE_BOUNDS = (np.log(1e-6), np.log(1.0))
 # and the posterior still moves a lot); beyond it the warm start alone is
 # kept, which halves the cost of a fit at 100 points.
 _COLD_RESTARTS_UP_TO = 40
+# L-BFGS-B iterations from a warm start; from the prior the limit is 100.
+_WARM_MAXITER = 20
 
 
 def _matern52(r, s2):
@@ -145,7 +147,8 @@ class GaussianProcess:
         Kinv, info = dpotri(L, lower=1)
         if info != 0:
             return 1e25, np.zeros_like(theta)
-        Kinv = np.tril(Kinv) + np.tril(Kinv, -1).T
+        # L's strict upper triangle is zero, so only the lower half is filled
+        Kinv += np.tril(Kinv, -1).T
         W = np.outer(alpha, alpha) - Kinv
         grad = np.empty_like(theta)
         grad[0] = 0.5 * np.sum(W * Kf)
@@ -194,11 +197,14 @@ class GaussianProcess:
         lo = np.array([b[0] for b in bounds])
         hi = np.array([b[1] for b in bounds])
         best = None
-        for theta0 in starts:
+        for i, theta0 in enumerate(starts):
+            # A warm start is already close: a few iterations suffice, and
+            # hyperparameters need no more than 3 digits.
+            warm = i == 0 and prev is not None and prev.shape == mu.shape
             res = minimize(
                 self._neg_log_posterior, np.clip(theta0, lo, hi), args=(X, y, D2),
                 jac=True, method="L-BFGS-B", bounds=bounds,
-                options={"maxiter": 100},
+                options={"maxiter": _WARM_MAXITER if warm else 100, "ftol": 1e-7},
             )
             if best is None or res.fun < best.fun:
                 best = res
@@ -218,6 +224,23 @@ class GaussianProcess:
         K = _matern52(r, s2)[0] + (noise + _JITTER * s2) * np.eye(len(X))
         self._L = np.linalg.cholesky(K)
         self._alpha = cho_solve((self._L, True), y)
+
+    def update(self, X, y):
+        """Refactorise for new data, keeping the fitted hyperparameters.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_points, n_features)
+            Inputs.
+        y : ndarray of shape (n_points,)
+            Targets.
+
+        Returns
+        -------
+        self : GaussianProcess
+        """
+        self._set_posterior(np.asarray(X, dtype=float), np.asarray(y, dtype=float))
+        return self
 
     @property
     def signal_variance_(self):
