@@ -8,10 +8,11 @@ equality) and hypothesis can shrink the constructor arguments.
 import copy
 import math
 import pickle
+import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 from sklearn.base import BaseEstimator, RegressorMixin, clone
@@ -245,6 +246,9 @@ CATEGORICAL = {
 }
 ALL = {**CONTINUOUS, **INTEGER, **CATEGORICAL}
 
+# No deadline: the machines that run this are shared and a slow example is
+# not a wrong one. 60 examples per property and kind keep the file fast.
+PROPERTY = settings(deadline=None, max_examples=60)
 seeds = st.integers(0, 2**31 - 1)
 unit = st.floats(0.0, 1.0, allow_nan=False)
 
@@ -292,6 +296,7 @@ def _ordered(d):
 
 
 @pytest.mark.parametrize("kind", sorted(ALL))
+@PROPERTY
 @given(data=st.data(), seed=seeds)
 def test_samples_lie_in_the_support(kind, data, seed):
     d = data.draw(ALL[kind])()
@@ -304,6 +309,7 @@ def test_samples_lie_in_the_support(kind, data, seed):
 
 
 @pytest.mark.parametrize("kind", sorted(ALL))
+@PROPERTY
 @given(data=st.data(), seed=seeds)
 def test_scalar_draw_is_a_python_scalar_of_the_right_type(kind, data, seed):
     d = data.draw(ALL[kind])()
@@ -322,6 +328,7 @@ def test_scalar_draw_is_a_python_scalar_of_the_right_type(kind, data, seed):
 
 
 @pytest.mark.parametrize("kind", sorted(ALL))
+@PROPERTY
 @given(data=st.data(), u=unit)
 def test_ppf_of_a_scalar_is_a_python_scalar_in_the_support(kind, data, u):
     d = data.draw(ALL[kind])()
@@ -339,6 +346,7 @@ def test_ppf_of_a_scalar_is_a_python_scalar_in_the_support(kind, data, u):
 
 
 @pytest.mark.parametrize("kind", sorted(CONTINUOUS))
+@PROPERTY
 @given(data=st.data(), u=unit)
 def test_cdf_inverts_ppf_for_continuous(kind, data, u):
     d = data.draw(CONTINUOUS[kind])()
@@ -348,6 +356,7 @@ def test_cdf_inverts_ppf_for_continuous(kind, data, u):
 
 
 @pytest.mark.parametrize("kind", sorted(CONTINUOUS))
+@PROPERTY
 @given(data=st.data(), u=st.lists(unit, min_size=1, max_size=10))
 def test_ppf_is_monotone_and_keeps_the_shape(kind, data, u):
     d = data.draw(CONTINUOUS[kind])()
@@ -359,6 +368,7 @@ def test_ppf_is_monotone_and_keeps_the_shape(kind, data, u):
 
 
 @pytest.mark.parametrize("kind", sorted({**INTEGER, **CATEGORICAL}))
+@PROPERTY
 @given(data=st.data(), seed=seeds)
 def test_ppf_inverts_to_unit_for_discrete(kind, data, seed):
     d = data.draw({**INTEGER, **CATEGORICAL}[kind])()
@@ -378,6 +388,7 @@ def test_ppf_inverts_to_unit_for_discrete(kind, data, seed):
 
 
 @pytest.mark.parametrize("kind", sorted(ALL))
+@PROPERTY
 @given(data=st.data(), n=st.integers(1, 25))
 def test_grid_is_sorted_distinct_inside_the_support_and_at_most_n(kind, data, n):
     d = data.draw(ALL[kind])()
@@ -395,6 +406,7 @@ def test_grid_is_sorted_distinct_inside_the_support_and_at_most_n(kind, data, n)
 
 
 @pytest.mark.parametrize("kind", sorted(ALL))
+@PROPERTY
 @given(data=st.data())
 def test_grid_holds_every_value_when_n_is_large_enough(kind, data):
     d = data.draw(ALL[kind])()
@@ -410,6 +422,7 @@ def test_grid_holds_every_value_when_n_is_large_enough(kind, data):
 
 
 @pytest.mark.parametrize("kind", ["Uniform", "LogUniform", "Beta-rescaled"])
+@PROPERTY
 @given(data=st.data(), n=st.integers(2, 12))
 def test_grid_of_a_bounded_continuous_includes_both_ends(kind, data, n):
     d = data.draw(CONTINUOUS[kind])()
@@ -418,6 +431,7 @@ def test_grid_of_a_bounded_continuous_includes_both_ends(kind, data, n):
     assert g[0] == pytest.approx(low, rel=1e-11) and g[-1] == pytest.approx(high, rel=1e-11)
 
 
+@PROPERTY
 @given(data=st.data(), n=st.integers(3, 9))
 def test_loguniform_grid_is_evenly_spaced_in_log(data, n):
     d = data.draw(loguniforms())()
@@ -445,6 +459,7 @@ def test_weighted_categorical_grid_keeps_rare_choices_and_drops_impossible_ones(
 
 
 @pytest.mark.parametrize("kind", sorted(ALL))
+@PROPERTY
 @given(data=st.data())
 def test_equal_arguments_give_equal_hashes_and_reprs(kind, data):
     build = data.draw(ALL[kind])
@@ -504,6 +519,7 @@ def test_repr_evaluates_back_to_an_equal_distribution(d):
 
 
 @pytest.mark.parametrize("kind", sorted(ALL))
+@PROPERTY
 @given(data=st.data())
 def test_distributions_are_immutable(kind, data):
     d = data.draw(ALL[kind])()
@@ -538,6 +554,7 @@ def _same_maps(a, b):
 
 
 @pytest.mark.parametrize("kind", sorted(ALL))
+@PROPERTY
 @given(data=st.data())
 def test_pickle_deepcopy_and_clone_keep_the_distribution(kind, data):
     d = data.draw(ALL[kind])()
@@ -645,6 +662,18 @@ def test_truncated_normal_keeps_precision_far_in_the_tail():
     x = d.ppf(u)
     assert np.all(np.diff(x) > 0)
     assert np.allclose(d.cdf(x), u, atol=1e-9)
+
+
+def test_beta_quantiles_are_accurate_in_both_tails():
+    d, ref = Beta(0.5, 2.0), stats.beta(0.5, 2.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # scipy's beta.ppf warns (and errs) here
+        x = d.ppf(np.array([1e-12, 1e-6, 1 - 1e-6, 1 - 1e-12]))
+        # subnormal quantiles: scipy's beta(3, 3).ppf(1e-308) is NaN
+        tiny = Beta(3, 3).ppf(np.array([1e-308, 1 - 1e-17]))
+    np.testing.assert_allclose(ref.cdf(x[:2]), [1e-12, 1e-6], rtol=1e-6)
+    np.testing.assert_allclose(ref.sf(x[2:]), [1e-6, 1e-12], rtol=1e-3)
+    assert np.all(np.isfinite(tiny)) and 0.0 <= tiny[0] < 1e-100 and tiny[1] <= 1.0
 
 
 @pytest.mark.parametrize(

@@ -91,13 +91,14 @@ class Distribution:
         d["_lo"], d["_hi"] = float(lo), float(hi)
         d["_flo"] = float(frozen.cdf(lo)) if np.isfinite(lo) else 0.0
         d["_fhi"] = float(frozen.cdf(hi)) if np.isfinite(hi) else 1.0
+        d["_sfhi"] = float(frozen.sf(hi)) if np.isfinite(hi) else 0.0
         if self._scipy_discrete:
-            d["_flo"], d["_fhi"] = 0.0, 1.0
+            d["_flo"], d["_fhi"], d["_sfhi"] = 0.0, 1.0, 0.0
         # Values at quantiles _EDGE and 1 - _EDGE: see _ppf.
         d["_xlo"], d["_xhi"] = self._lo, self._hi
         if not self._scipy_discrete and self._fhi > self._flo:
-            q = self._flo + np.array([_EDGE, 1.0 - _EDGE]) * (self._fhi - self._flo)
-            d["_xlo"], d["_xhi"] = np.clip(frozen.ppf(q), self._lo, self._hi).tolist()
+            x = self._quantile(np.array([_EDGE, 1.0 - _EDGE]))
+            d["_xlo"], d["_xhi"] = np.clip(x, self._lo, self._hi).tolist()
         if not self._fhi > self._flo:
             name = type(self).__name__
             raise ValueError(
@@ -210,6 +211,22 @@ class Distribution:
             )
         return u
 
+    def _quantile(self, q):
+        """The value at quantile ``q`` of the (truncated) continuous distribution.
+
+        The upper half goes through the survival function: scipy's
+        ``beta(2, 0.5).ppf(1 - 1e-12)`` gives up with a RuntimeWarning where
+        ``isf(1e-12)`` does not, and ``1 - q`` loses the digits that matter.
+        """
+        q = np.asarray(q, dtype=float)
+        flat = q.reshape(-1)
+        x = np.empty_like(flat)
+        low = flat <= 0.5
+        mass = self._fhi - self._flo
+        x[low] = self._dist.ppf(self._flo + flat[low] * mass)
+        x[~low] = self._dist.isf(self._sfhi + (1.0 - flat[~low]) * mass)
+        return x.reshape(q.shape)
+
     def _ppf(self, u):
         if self._scipy_discrete:
             x = self._dist.ppf(np.clip(u, _EDGE, 1 - _EDGE))
@@ -222,8 +239,7 @@ class Distribution:
         # RuntimeWarning). Beyond _EDGE a finite end is reached linearly, so
         # ppf(0) and ppf(1) are exactly the bounds; _cont_cdf inverts those
         # segments, so that encoding and decoding stay inverse maps there too.
-        q = np.clip(u, _EDGE, 1.0 - _EDGE)
-        x = self._dist.ppf(self._flo + q * (self._fhi - self._flo))
+        x = self._quantile(np.clip(u, _EDGE, 1.0 - _EDGE))
         if np.isfinite(self._lo):
             x = np.where(u < _EDGE, self._lo + (self._xlo - self._lo) * (u / _EDGE), x)
         if np.isfinite(self._hi):
