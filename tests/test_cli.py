@@ -168,6 +168,7 @@ def test_run_prints_the_leaderboard_and_a_second_run_resumes(tmp_path, job):
     assert "== GridSearch: 4 evaluations (4 read from the checkpoint) ==" in out
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX process groups and signals")
 def test_ctrl_c_stops_cleanly_and_running_again_resumes(tmp_path, job):
     config = job(search='strategy = "random"\nn_iter = 20\ncv = 2\nn_jobs = 2\n'
                         'random_state = 0\ncheckpoint = "job.db"')
@@ -188,7 +189,7 @@ def test_ctrl_c_stops_cleanly_and_running_again_resumes(tmp_path, job):
         # the leaderboard of a search that is still running
         status, out, err = sktune("show", db.name, cwd=tmp_path)
         assert status == 0, err
-        assert re.search(r"== job.db: \d+ finished candidates ==", out)
+        assert re.search(r"== job.db: \d+ evaluations recorded ==", out)
         assert 2 <= len(_leaderboard_rows(out)) < 20
         assert proc.poll() is None, "the search ended before it could be interrupted"
 
@@ -220,7 +221,7 @@ def test_show_and_report_read_a_finished_checkpoint(tmp_path, job):
 
     status, out, err = sktune("show", "done.db", "--top", "2", cwd=tmp_path)
     assert (status, err) == (0, "")
-    assert "== done.db: 5 finished candidates ==" in out
+    assert "== done.db: 5 evaluations recorded ==" in out
     assert _leaderboard_rows(out)[0].split()[0] == "1"
     assert len(_leaderboard_rows(out)) == 2
 
@@ -355,3 +356,20 @@ def test_progress_lines_come_from_the_main_process_only(capsys):
     callback.stream = None
     callback.on_fit_task_begin(Search(), Context())
     assert capsys.readouterr().err == "Search: 2 candidates, 3-fold CV\n"
+
+
+def test_a_checkpoint_of_another_search_is_refused_in_one_line(tmp_path, capsys):
+    config = tmp_path / "job.toml"
+    text = ('[estimator]\npath = "sklearn.svm.SVC"\n' + IRIS
+            + '[search]\nstrategy = "grid"\ncv = 2\ncheckpoint = "job.db"\n[space]\nC = [1.0]\n')
+    config.write_text(text)
+    assert main(["run", str(config), "-q"]) == 0
+    config.write_text(text.replace("C = [1.0]", "C = [2.0]"))
+    capsys.readouterr()
+    assert main(["run", str(config), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert re.fullmatch(
+        rf"sktune: error: {re.escape(str(config))}: The checkpoint '.*job\.db' of GridSearch "
+        r"was written by a search with different search space; .* delete the file to start "
+        r"over\.\n", err,
+    ), err

@@ -80,7 +80,7 @@ def _cmd_show(args):
 
     results = results_from_checkpoint(args.checkpoint)
     n = len(results["params"])
-    _print_leaderboard(results, args.top, f"{args.checkpoint}: {n} finished candidates")
+    _print_leaderboard(results, args.top, f"{args.checkpoint}: {n} evaluations recorded")
     return 0
 
 
