@@ -58,7 +58,8 @@ class SavedFigures:
 
         shown = matplotlib_scraper(block, block_vars, gallery_conf)
         new = []
-        for path in sorted(GALLERY_OUT.glob("*.png")):
+        # in the order they were written, as the example drew them
+        for path in sorted(GALLERY_OUT.glob("*.png"), key=lambda p: p.stat().st_mtime_ns):
             stamp = path.stat().st_mtime_ns
             if self.seen.get(path) != stamp:
                 self.seen[path] = stamp

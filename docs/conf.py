@@ -44,7 +44,9 @@ exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/*.ipynb",
                     "sg_execution_times.rst",
                     # pages written in Markdown beside the code's authors,
                     # included whole by user_guide/cli.md and user_guide/dask.md
-                    "cli.md", "dask.md"]
+                    "cli.md", "dask.md",
+                    # written by conf.py, included by benchmarks.md
+                    "generated/benchmarks_readme.md"]
 templates_path = ["_templates"]
 default_role = "literal"
 pygments_style = "sphinx"
@@ -82,7 +84,6 @@ sphinx_gallery_conf = {
     "ignore_pattern": r"__init__\.py",
     "image_scrapers": ("_gallery_hooks.saved_figures",),
     "reset_argv": "_gallery_hooks.reset_argv",
-    "reference_url": {"sktune": None},
     "backreferences_dir": None,
     "download_all_examples": False,
     "remove_config_comments": True,
