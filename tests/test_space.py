@@ -281,7 +281,11 @@ def test_one_lhs_draw_is_a_latin_hypercube(n, n_dims, seed):
 
 
 def test_space_design_rejects_an_unknown_method():
-    with pytest.raises(ValueError, match=r"Unknown sampler 'halton'; use one of"):
+    with pytest.raises(
+        ValueError,
+        match=r"The 'method' argument of SearchSpace\.design must be one of "
+        r"\('random', 'sobol', 'lhs'\)\. Got 'halton' instead\.",
+    ):
         SearchSpace({"a": [1]}).design("halton", np.random.RandomState(0))
 
 

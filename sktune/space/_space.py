@@ -242,7 +242,10 @@ class SearchSpace:
         design : UnitDesign
         """
         if method not in SAMPLERS:
-            raise ValueError(f"Unknown sampler {method!r}; use one of {SAMPLERS}.")
+            raise ValueError(
+                f"The 'method' argument of SearchSpace.design must be one of {SAMPLERS}. "
+                f"Got {method!r} instead."
+            )
         return UnitDesign(self.n_dims, method, random_state)
 
     def sample_params(self, random_state):
