@@ -105,7 +105,7 @@ def log_expected_improvement(mean, std, best, return_grad=False):
     >>> import numpy as np
     >>> from sktune.optimizers import log_expected_improvement
     >>> log_ei = log_expected_improvement(np.array([0.0, -50.0]), np.array([1.0, 1.0]), 0.0)
-    >>> np.exp(log_ei[0])  # phi(0) = 1 / sqrt(2 pi)
+    >>> float(np.exp(log_ei[0]))  # phi(0) = 1 / sqrt(2 pi)
     0.3989...
     >>> bool(np.isfinite(log_ei[1]))
     True

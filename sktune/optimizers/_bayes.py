@@ -47,6 +47,9 @@ _UNINFORMATIVE_PENALTY = 1e3
 # Warped scores below the median by more than this many robust standard
 # deviations are squashed logarithmically (see warp_scores).
 _SQUASH_BELOW = -2.0
+# ... and floored here: a score 1e6 deviations below the median is simply
+# very bad, and must not stretch the standardised scale of the rest.
+_FLOOR = -5.0
 # The GP's hyperparameters are refitted at every ask up to this many
 # observations, then whenever their number has grown by this factor since the
 # last fit (every 10 points at 100): at 100 points in 8 dimensions a fit costs
@@ -165,9 +168,10 @@ def _blas_controller():
 def warp_scores(y):
     """Map scores to surrogate targets, robust to outliers and failures.
 
-    Scores are centred on their median and scaled by their interquartile
-    range; values more than ``2`` such units below the median are squashed
-    logarithmically (``c - log1p(c - t)``), and the result is standardised.
+    Scores are centred on their median and scaled by their median absolute
+    deviation (MAD); values more than ``2`` such units below the median are
+    squashed logarithmically (``c - log1p(c - t)``) and floored at ``-5``,
+    and the result is standardised.
     The good half keeps its linear scale, where the differences that matter
     live, while a diverged model or a chance-level score cannot stretch the
     scale and flatten the rest (the failure mode of plain standardisation
@@ -202,15 +206,17 @@ def warp_scores(y):
         return np.zeros(len(y))
     yf = y[finite]
     median = np.median(yf)
-    q1, q3 = np.percentile(yf, [25, 75])
-    # IQR / 1.349 is the standard deviation for normal data; ties (a plateau
-    # of equal accuracies) can make it 0, then the spread itself is used.
-    scale = (q3 - q1) / 1.349 or (yf.max() - yf.min()) / 2
+    dev = np.abs(yf - median)
+    # 1.4826 MAD is the standard deviation for normal data, and survives up
+    # to half the scores being outliers (an IQR does not survive a quarter).
+    # Ties (a plateau of equal accuracies) can make it 0: then the mean
+    # absolute deviation is used.
+    scale = 1.4826 * np.median(dev) or dev.mean()
     if scale <= 0:
         return np.zeros(len(y))
     t = (np.where(finite, y, yf.min()) - median) / scale
     low = t < _SQUASH_BELOW
-    t[low] = _SQUASH_BELOW - np.log1p(_SQUASH_BELOW - t[low])
+    t[low] = np.maximum(_SQUASH_BELOW - np.log1p(_SQUASH_BELOW - t[low]), _FLOOR)
     return (t - t.mean()) / t.std()
 
 
@@ -283,7 +289,7 @@ class BayesOptimizer:
     >>> for _ in range(12):
     ...     points = opt.ask(1)
     ...     C = space.decode(points)[0]["C"]
-    ...     opt.tell(points, [-(np.log10(C) - 1.0) ** 2])
+    ...     _ = opt.tell(points, [-(np.log10(C) - 1.0) ** 2])
     >>> best = space.decode(opt.X_[[np.argmax(opt.y_)]])[0]["C"]
     >>> bool(abs(np.log10(best) - 1.0) < 0.1)
     True
