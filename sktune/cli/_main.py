@@ -33,13 +33,17 @@ def _cmd_demo(args):
     results = {}
     for name in strategies:
         # one strategy at a time, to print its leaderboard as soon as it is done
-        results.update(run_demo(
-            [name],
-            random_state=args.random_state,
-            n_samples=args.n_samples,
-            report_dir=None if args.no_report else args.report_dir,
-            callbacks=callbacks,
-        ))
+        try:
+            results.update(run_demo(
+                [name],
+                random_state=args.random_state,
+                n_samples=args.n_samples,
+                report_dir=None if args.no_report else args.report_dir,
+                callbacks=callbacks,
+            ))
+        except KeyboardInterrupt:
+            # the search's own advice (pass checkpoint=...) is for Python users
+            raise KeyboardInterrupt(f"the demo stopped during the {name} search") from None
         run = results[name]
         n = len(run.search.cv_results_["params"])
         _print_leaderboard(
