@@ -109,7 +109,7 @@ html_css_files = ["sktune.css"]
 html_theme_options = {
     "navigation_with_keys": False,
     "show_prev_next": True,
-    "secondary_sidebar_items": ["page-toc"],
+    "secondary_sidebar_items": {"**": ["page-toc"], "comparison": []},
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
     "navbar_end": ["theme-switcher"],
