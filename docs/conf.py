@@ -145,13 +145,29 @@ def _write_cli_help():
         (out / f"{name}.txt").write_text(text.getvalue())
 
 
+def _rebase_links(text, prefix):
+    """Make the README's relative links work from ``docs/generated/``.
+
+    Images (``![plot](bayes.png)``) are rebased onto ``prefix`` so that the
+    page shows them; links to other files (``[bayes.py](bayes.py)``) become
+    the file's path as code, since the site does not publish them.
+    """
+    import re
+
+    local = r"(?!https?:|mailto:|#|/)([^)\s]+)"
+    text = re.sub(r"!\[([^\]]*)\]\(" + local + r"\)",
+                  lambda m: f"![{m[1]}]({prefix}{m[2]})", text)
+    return re.sub(r"(?<!!)\[([^\]]+)\]\(" + local + r"\)",
+                  lambda m: f"{m[1]} (`benchmarks/{m[2]}`)", text)
+
+
 def _write_benchmarks():
     """Copy benchmarks/README.md for the benchmarks page, or say it is missing."""
     src = ROOT / "benchmarks" / "README.md"
     dst = DOCS / "generated" / "benchmarks_readme.md"
     dst.parent.mkdir(parents=True, exist_ok=True)
     if src.exists():
-        text = src.read_text()
+        text = _rebase_links(src.read_text(), "../../benchmarks/")
     else:
         text = "*No measurements are recorded yet: `benchmarks/README.md` does not exist.*\n"
     if not dst.exists() or dst.read_text() != text:
