@@ -269,3 +269,13 @@ def test_bad_tell_arguments_are_rejected():
         opt.tell([[0.1, 0.2]], [1.0, 2.0])
     with pytest.raises(ValueError, match=r"must be finite or NaN\. Got inf"):
         opt.tell([[0.1, 0.2]], [np.inf])
+
+
+def test_a_space_smaller_than_the_design_is_exhausted_without_a_model():
+    # 2 candidates, 3 asked before any score: no model may be fitted on nothing
+    space = SearchSpace({"C": [0.1, 1.0]})
+    opt = BayesOptimizer(space, n_initial_points=3, random_state=0)
+    points, info = opt.ask(3, return_info=True)
+    assert points.shape == (2, 1) and info["initial"].all()
+    opt.tell(points, [0.5, 0.7])
+    assert opt.ask(1).shape == (0, 1)

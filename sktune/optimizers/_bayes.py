@@ -435,7 +435,14 @@ class BayesOptimizer:
             info["initial"].append(True)
             for k in ("mean", "std", "acquisition"):
                 info[k].append(np.nan)
-        if len(rows) < n:
+        if len(rows) < n and n_finite < 2:
+            # a small space ran out of design points before any model exists
+            extra = self._random_points(n - len(rows))
+            rows.extend(extra)
+            info["initial"].extend([True] * len(extra))
+            for k in ("mean", "std", "acquisition"):
+                info[k].extend([np.nan] * len(extra))
+        if len(rows) < n and n_finite >= 2:
             for row, mean, std, acq in self._model_points(n - len(rows), rows):
                 rows.append(row)
                 info["initial"].append(False)

@@ -131,6 +131,7 @@ class GaussianProcess:
     def _neg_log_posterior(self, theta, Z, y, D2):
         """Negative log marginal likelihood + log prior, and its gradient."""
         n, p = Z.shape
+        self._last_lml = -np.inf
         s2, ls, noise = np.exp(theta[0]), np.exp(theta[1:-1]), np.exp(theta[-1])
         inv_ls2 = 1.0 / (ls * ls)
         r2 = D2 @ inv_ls2  # (n*n,)
