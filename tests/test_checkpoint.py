@@ -20,7 +20,7 @@ from sktune.store import CheckpointError, CheckpointStore
 JOB = Path(__file__).with_name("checkpoint_job.py")
 X, y = load_iris(return_X_y=True)
 
-RESUMABLE = ["random"]
+RESUMABLE = ["random", "bayes", "hyperband"]
 
 
 def _job(search, checkpoint, out, *extra, log=None):

@@ -116,6 +116,18 @@ class BayesSearch(BaseSearch):
         Score given to a failed fit.
     return_train_score : bool, default=False
         Also record training scores.
+    checkpoint : str, path-like or None, default=None
+        SQLite file where every candidate is recorded as it finishes. Fitting
+        again with the same file and data resumes: the optimizer is replayed
+        with the recorded scores, recorded candidates are not fitted again,
+        and a larger ``n_iter`` continues the search.
+    max_time : float or None, default=None
+        Seconds of wall time after which no new candidate starts.
+    n_iter_no_change : int or None, default=None
+        Stop once this many candidates in a row have not improved the best
+        score by more than ``tol``.
+    tol : float, default=0.0
+        Smallest improvement that resets ``n_iter_no_change``.
 
     Attributes
     ----------
@@ -150,6 +162,11 @@ class BayesSearch(BaseSearch):
         The optimizer, holding every told point and score.
     batch_size_ : int
         Candidates per model-based round actually used.
+    stop_reason_ : str
+        Why the search ended: ``"completed"``, ``"max_time"``,
+        ``"n_iter_no_change"`` or ``"callback"``.
+    n_reused_ : int
+        Candidates taken from the checkpoint instead of being fitted.
 
     Examples
     --------
@@ -192,6 +209,10 @@ class BayesSearch(BaseSearch):
         random_state=None,
         error_score=np.nan,
         return_train_score=False,
+        checkpoint=None,
+        max_time=None,
+        n_iter_no_change=None,
+        tol=0.0,
     ):
         super().__init__(
             estimator=estimator,
@@ -204,6 +225,10 @@ class BayesSearch(BaseSearch):
             error_score=error_score,
             return_train_score=return_train_score,
         )
+        self.checkpoint = checkpoint
+        self.max_time = max_time
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.param_distributions = param_distributions
         self.n_iter = n_iter
         self.n_initial_points = n_initial_points
