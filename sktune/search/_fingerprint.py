@@ -1,6 +1,7 @@
 """What makes two runs of a search comparable, as a dict of named hashes."""
 
 import joblib
+import numpy as np
 from sklearn.base import clone
 
 # Settings that change how long a search runs or how it is executed, not what
@@ -45,7 +46,7 @@ def fingerprint(search, X, y, fit_params, splits):
     out = {
         "estimator": _hash(clone(search.estimator)),
         "scoring": _hash(search.scoring),
-        "cv splits": _hash([(list(tr), list(te)) for tr, te in splits]),
+        "cv splits": _hash([(np.asarray(tr), np.asarray(te)) for tr, te in splits]),
         "X": _hash(X),
         "y": _hash(y),
         "fit parameters": _hash(fit_params),
