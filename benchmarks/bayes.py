@@ -263,12 +263,16 @@ def overhead_at_100(method, n_obs=100, n_dims=8, repeats=20):
         from skopt import Optimizer
 
         opt = Optimizer([(0.0, 1.0)] * n_dims, base_estimator="GP", random_state=0)
-        opt.tell(U.tolist(), list(-y))  # skopt minimizes
+        opt.tell(U[:-1].tolist(), list(-y[:-1]))  # skopt minimizes
+        last, value = U[-1].tolist(), float(-y[-1])
         for _ in range(repeats):
+            # skopt fits its GP and optimizes the acquisition inside tell,
+            # and ask returns the point computed there: time both
             t = time.perf_counter()
-            p = opt.ask()
+            opt.tell(last, value)
+            last = opt.ask()
             times.append(time.perf_counter() - t)
-            opt.tell(p, float(-_synthetic(np.array([p]))[0]))
+            value = float(-_synthetic(np.array([last]))[0])
     else:
         import optuna
         from optuna.distributions import FloatDistribution
@@ -338,8 +342,9 @@ def summarize(runs, methods, overhead100, n_evals):
         row += f" {1e3 * over[m]:.1f} | " + ("n/a" if o100 is None else f"{1e3 * o100:.1f}")
         lines.append(row + " |")
     lines.append("")
-    lines.append(f"{len(problems)} problems x {len(seeds)} seeds, {n_evals} evaluations, "
-                 "3-fold CV.")
+    pairs = sorted({(p, s) for _, p, s in norm})
+    lines.append(f"{len(pairs)} (problem, seed) pairs: {len(problems)} problems, seeds "
+                 f"{seeds[0]}-{seeds[-1]}; {n_evals} evaluations, 3-fold CV.")
     per = ["", f"| problem | best seen | random@{checkpoints[0]} (0) |" + "".join(
         f" {m}@{checkpoints[-1]} |" for m in methods), "|" + "---|" * (3 + len(methods))]
     for p in problems:
@@ -391,6 +396,9 @@ def main(argv=None):
             done.setdefault((r["problem"], r["seed"]), set()).add(r["method"])
         runs = [r for r in runs if done[r["problem"], r["seed"]] >= set(methods)]
         n_evals = max(len(r["scores"]) for r in runs)
+        if not overhead100 and not args.quick:
+            # a run stopped before its end: measure the overhead now
+            overhead100 = {m: overhead_at_100(m) for m in methods}
     else:
         tasks = [(p, m, s) for s in range(seeds) for p in problems for m in methods]
         runs, overhead100 = [], {}
