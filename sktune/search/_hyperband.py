@@ -531,7 +531,9 @@ class HyperbandSearch(BaseSearch):
     * ``"partial_fit"``: each cross-validation fit calls ``partial_fit``
       ``n_resources`` times over the whole training fold. Each rung trains
       from scratch (it does not continue the previous rung's models), which
-      costs at most ``eta / (eta - 1)`` times continued training.
+      costs at most ``eta / (eta - 1)`` times continued training. A
+      scikit-learn ``Pipeline`` has no ``partial_fit``: tune a pipeline with
+      ``"n_samples"`` or a parameter such as ``"clf__max_iter"``.
 
     **How the best candidate is chosen.** ``best_index_``, ``best_params_``
     and ``best_score_`` come from the candidates evaluated at the largest
