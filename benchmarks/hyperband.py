@@ -390,8 +390,9 @@ def run_dask(problem, seed, n_splits, max_budget):
 
 # --- summary --------------------------------------------------------------------------------
 def median(values):
-    values = [v for v in values if not math.isnan(v)]
-    return statistics.median(values) if values else math.nan
+    """Median over seeds; NaN (no full-budget model yet) ranks below any score."""
+    value = statistics.median(-math.inf if math.isnan(v) else v for v in values)
+    return math.nan if value == -math.inf else value
 
 
 def summarize(problem, per_seed):
@@ -462,11 +463,17 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=None, help="seeds per problem")
     parser.add_argument("--problems", default="svc,mlp", help="comma-separated: svc, mlp")
     parser.add_argument("--save", default=None, help="write every run as JSON here")
+    parser.add_argument("--load", default=None, help="re-print the tables of a --save file")
     parser.add_argument(
         "--max-iter", type=int, default=None,
         help="largest number of epochs of the mlp problem (27; 81 is the paper's R)",
     )
     args = parser.parse_args(argv)
+    if args.load:
+        with open(args.load) as f:
+            for saved in json.load(f).values():
+                summarize({"title": saved["title"]}, saved["seeds"])
+        return
     saved = {}
     for name in args.problems.split(","):
         problem = PROBLEMS[name](args.quick, args.max_iter)
