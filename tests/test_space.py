@@ -298,3 +298,10 @@ def test_space_design_decodes_inside_the_supports():
     # 32 Sobol points cover all nine integers and all three categories
     assert {p["n"] for p in params} == set(range(1, 10))
     assert {p["k"] for p in params} == {0, 1, 2}
+
+
+def test_tuple_valued_choices_round_trip():
+    # hidden_layer_sizes-style choices are single values, not vectors
+    space = SearchSpace({"hidden": [(16,), (32, 32), (8, 8, 8)], "alpha": [1e-4, 1e-3]})
+    params = [{"hidden": (32, 32), "alpha": 1e-3}, {"hidden": (8, 8, 8), "alpha": 1e-4}]
+    assert space.decode(space.encode(params)) == params

@@ -218,9 +218,14 @@ class Categorical(Distribution):
         return out
 
     def _positions(self, x):
-        if np.ndim(x) == 0 or not isinstance(x, (list, tuple, np.ndarray)):
-            return np.asarray(self.index(x))
-        return np.array([self.index(v) for v in x])
+        # A choice may itself be a tuple (hidden_layer_sizes=(50, 50)): a
+        # value equal to a choice is that choice before it is a sequence.
+        for i, c in enumerate(self.choices):
+            if _same(c, x):
+                return np.asarray(i)
+        if isinstance(x, (list, tuple, np.ndarray)) and np.ndim(x) > 0:
+            return np.array([self.index(v) for v in x])
+        return np.asarray(self.index(x))
 
     def cdf(self, x):
         out = self._edges[self._positions(x) + 1]
