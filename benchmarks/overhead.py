@@ -2,8 +2,9 @@
 
 1,000 candidates of a cheap estimator (Ridge on a small regression problem),
 cv=3, n_jobs=1, so that the search machinery rather than the model dominates.
-Each pair is timed alternately ``--repeats`` times and the medians compared;
-the last row is the cost of writing every candidate to a checkpoint.
+Each pair is timed back to back ``--repeats`` times and the median of the
+per-repeat ratios reported; the last row is the cost of writing every
+candidate to a checkpoint.
 
     python benchmarks/overhead.py [--repeats 5] [--candidates 1000]
 """
@@ -56,25 +57,23 @@ def pairs(n_candidates):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--candidates", type=int, default=1000)
     args = parser.parse_args(argv)
 
     X, y = make_regression(n_samples=120, n_features=5, noise=1.0, random_state=0)
     print(f"{args.candidates} candidates x 3 folds, n_jobs=1, median of {args.repeats}\n")
     print("CPU seconds of this process (n_jobs=1 runs every fit here, so other load on")
-    print("the machine disturbs them less than wall time); wall-clock ratio alongside.\n")
+    print("the machine disturbs them less than wall time). Each repeat runs the pair")
+    print("back to back; the ratio is the median of the per-repeat ratios.\n")
     print(f"{'comparison':<42}{'first s':>9}{'second s':>10}{'CPU ratio':>11}{'wall ratio':>12}")
     for name, ours, anchor in pairs(args.candidates):
-        t_ours, t_anchor = [], []
-        for _ in range(args.repeats):
-            t_ours.append(_time(ours, X, y))
-            t_anchor.append(_time(anchor, X, y))
-        wall = statistics.median(w for w, _ in t_ours) / statistics.median(w for w, _ in t_anchor)
-        a = statistics.median(c for _, c in t_ours)
-        b = statistics.median(c for _, c in t_anchor)
-        print(f"{name:<42}{a:9.3f}{b:10.3f}{a / b:11.3f}{wall:12.3f}")
-
+        runs = [(_time(ours, X, y), _time(anchor, X, y)) for _ in range(args.repeats)]
+        cpu = statistics.median(a[1] / b[1] for a, b in runs)
+        wall = statistics.median(a[0] / b[0] for a, b in runs)
+        first = statistics.median(a[1] for a, _ in runs)
+        second = statistics.median(b[1] for _, b in runs)
+        print(f"{name:<42}{first:9.3f}{second:10.3f}{cpu:11.3f}{wall:12.3f}")
 
 if __name__ == "__main__":
     main()
