@@ -491,6 +491,9 @@ def test_a_killed_worker_does_not_lose_the_search(cluster, client, tmp_path):
         time.sleep(0.02)
     n_before = _n_records(db)
     was_processing = list(client.processing()[address])
+    # Whether the scattered data survive depends on whether the scheduler
+    # had already dropped the survivor's copy; either way nothing is lost
+    # (the lost-data path is tested deterministically below).
     cluster.kill(victim)
     thread.join(120)
     assert not thread.is_alive(), "the search did not finish after the worker died"
@@ -523,3 +526,49 @@ def test_a_one_thread_cluster_runs_in_this_process_with_the_scattered_data():
     local = _searches()["RandomSearch"]().fit(X, y)
     assert_same_results(local, remote)
     assert not _backend._LOCAL  # released at the end of the fit
+
+
+def test_fits_cancelled_by_lost_data_are_run_again(monkeypatch):
+    # distributed cancels the tasks whose scattered input died with the only
+    # worker holding it (FutureCancelledError). The search sends the data
+    # again and re-runs only the fits that had not finished.
+    from distributed.client import FutureCancelledError
+
+    def make():
+        return sktune.RandomSearch(
+            LogisticRegression(), {"C": LogUniform(1e-3, 1e2)}, n_iter=6, cv=3,
+            random_state=0,
+        )
+
+    calls = []
+    original = _engine._indexed_fit_and_score
+
+    def flaky(index, split, **kwargs):
+        calls.append((index, split))
+        if len(calls) == 8:  # candidate 2, split 1: 7 fits are done
+            raise FutureCancelledError("batch-key", "lost dependencies")
+        return original(index, split, **kwargs)
+
+    monkeypatch.setattr(_engine, "_indexed_fit_and_score", flaky)
+    with pytest.warns(RuntimeWarning, match="re-running the unfinished fits of 4 candidates"):
+        disturbed = make().fit(X, y)
+    # 18 fits, plus the cancelled one once more; none that finished ran twice
+    assert len(calls) == 19
+    assert calls[8] == (2, 1)
+    assert sorted(set(calls)) == sorted((i, s) for i in range(6) for s in range(3))
+    monkeypatch.undo()
+    assert_same_results(make().fit(X, y), disturbed)
+
+
+def test_a_cluster_that_keeps_losing_data_fails(monkeypatch):
+    from distributed.client import FutureCancelledError
+
+    def always(index, split, **kwargs):
+        raise FutureCancelledError("batch-key", "lost dependencies")
+
+    monkeypatch.setattr(_engine, "_indexed_fit_and_score", always)
+    search = sktune.RandomSearch(
+        LogisticRegression(), {"C": LogUniform(1e-3, 1e2)}, n_iter=2, cv=2, random_state=0
+    )
+    with pytest.warns(RuntimeWarning), pytest.raises(FutureCancelledError):
+        search.fit(X, y)

@@ -11,9 +11,12 @@ batch of tasks.
 
 So a search broadcasts its data (``X``, ``y``, and the routed ``fit`` and
 score parameters) to every worker once per ``fit`` and passes the resulting
-futures to its tasks; distributed resolves them on the worker. Broadcasting
-(rather than sending to one worker and letting the others fetch from it)
-also keeps a copy on each worker, so the data survive a worker that dies.
+futures to its tasks; distributed resolves them on the worker. A broadcast copy
+does not stay on every worker, though: the scheduler's active memory
+manager drops replicas it sees no use for. When the worker holding the last
+copy dies, the futures are lost and the tasks that need them are cancelled
+(:func:`lost_data`); the search then scatters again and re-runs only the
+fits that had not finished.
 
 When joblib runs a call in the calling process instead (it does so when the
 cluster has a single thread), the tasks receive the futures themselves;
@@ -126,6 +129,32 @@ def scattered(client, data):
         for future in futures:
             _LOCAL.pop(id(future), None)
             future.release()
+
+
+def lost_data(exc):
+    """Whether ``exc`` says a task was cancelled because data it needs died with a worker.
+
+    Parameters
+    ----------
+    exc : BaseException
+        What a ``Parallel`` call raised.
+
+    Returns
+    -------
+    lost : bool
+        ``True`` for distributed's ``FutureCancelledError``: scattered data
+        cannot be recomputed, so the scheduler cancels the tasks that depend
+        on data no live worker holds.
+
+    Examples
+    --------
+    >>> from sktune.search._backend import lost_data
+    >>> lost_data(ValueError("a failed fit"))
+    False
+    """
+    # distributed is imported only if some code already uses it
+    client = sys.modules.get("distributed.client")
+    return client is not None and isinstance(exc, client.FutureCancelledError)
 
 
 def _local(value):

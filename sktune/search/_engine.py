@@ -20,7 +20,7 @@ import pickle
 import time
 import warnings
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import joblib
 import numpy as np
@@ -29,7 +29,11 @@ from sklearn.base import clone
 from sklearn.exceptions import FitFailedWarning
 
 from .._compat import _fit_and_score, _insert_error_scores, _warn_or_raise_about_fit_failures
-from ._backend import dask_client, local_values, scattered
+from ._backend import dask_client, local_values, lost_data, scattered
+
+# How many times one call of evaluate_candidates sends the data again after
+# the worker holding them died; a cluster that keeps losing workers fails.
+_MAX_DATA_LOSSES = 3
 
 
 def _indexed_fit_and_score(index, split, **kwargs):
@@ -161,11 +165,17 @@ class Evaluator:
         (each round of candidates), and a list or a ``fit`` parameter with
         every batch of tasks (issue 8).
         """
-        with scattered(dask_client(), self._data()) as self.task_data:
+        with ExitStack() as self._scatter:
             try:
+                self._send_data()
                 yield
             finally:
                 self.task_data = self._data()
+
+    def _send_data(self):
+        # closing the stack releases the futures of the previous copy
+        self._scatter.close()
+        self.task_data = self._scatter.enter_context(scattered(dask_client(), self._data()))
 
     def _key(self, params, tag):
         # the n-th evaluation of the same candidate at the same budget
@@ -174,7 +184,7 @@ class Evaluator:
         self._seen[ident] += 1
         return hashlib.sha1(ident + str(occurrence).encode()).hexdigest()
 
-    def _tasks(self, params, pending, splits, contexts):
+    def _tasks(self, params, pending, splits, contexts, finished):
         n_splits = len(splits)
         kwargs = {**self.fit_kwargs, **self.task_data}
         for i in pending:
@@ -182,6 +192,8 @@ class Evaluator:
             if self.stop.reason is not None or self.stop.out_of_time():
                 return
             for s, (train, test) in enumerate(splits):
+                if s in finished[i]:
+                    continue
                 yield delayed(_indexed_fit_and_score)(
                     i, s,
                     estimator=clone(self.base_estimator),
@@ -243,16 +255,32 @@ class Evaluator:
 
         partial = defaultdict(dict)
         next_in_order = 0
-        for i, s, out in self.parallel(self._tasks(params, pending, splits, contexts)):
-            partial[i][s] = out
-            if len(partial[i]) == n_splits:
-                outputs[i] = [partial[i].pop(k) for k in range(n_splits)]
-                self.n_finished += 1
-                if self.store is not None:
-                    self.store.add(keys[i], params[i], outputs[i])
-            # the no-change rule reads scores in candidate order, whatever
-            # order the workers finish in, so it stops at the same candidate
-            next_in_order = self._record_in_order(outputs, next_in_order)
+        for n_losses in range(_MAX_DATA_LOSSES + 1):
+            try:
+                tasks = self._tasks(params, pending, splits, contexts, partial)
+                for i, s, out in self.parallel(tasks):
+                    partial[i][s] = out
+                    if len(partial[i]) == n_splits:
+                        outputs[i] = [partial[i].pop(k) for k in range(n_splits)]
+                        self.n_finished += 1
+                        if self.store is not None:
+                            self.store.add(keys[i], params[i], outputs[i])
+                    # the no-change rule reads scores in candidate order, whatever
+                    # order the workers finish in, so it stops at the same candidate
+                    next_in_order = self._record_in_order(outputs, next_in_order)
+                break
+            except Exception as exc:
+                if not lost_data(exc) or n_losses == _MAX_DATA_LOSSES:
+                    raise
+                pending = [i for i in pending if i not in outputs]
+                warnings.warn(
+                    f"The Dask worker holding the search's data died ({exc}); sending "
+                    f"the data again and re-running the unfinished fits of "
+                    f"{len(pending)} candidates.",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
+                self._send_data()
         self._record_in_order(outputs, next_in_order)
 
         done = sorted(outputs)
