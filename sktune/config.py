@@ -226,11 +226,56 @@ class TuningJob:
 
     @property
     def checkpoint(self):
-        """The search's checkpoint path, or ``None``."""
+        """The search's checkpoint path, or ``None``.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from sklearn.svm import SVC
+        >>> from sktune import GridSearch
+        >>> from sktune.config import TuningJob
+        >>> X, y = load_iris(return_X_y=True)
+        >>> search = GridSearch(SVC(), {"C": [0.1, 1.0]}, checkpoint="svc.db")
+        >>> TuningJob("job.toml", "grid", search, X, y, "iris").checkpoint
+        'svc.db'
+        >>> print(TuningJob("job.toml", "grid", GridSearch(SVC(), {"C": [0.1]}), X, y, "iris")
+        ...       .checkpoint)
+        None
+        """
         return self.search.get_params().get("checkpoint")
 
     def run(self, callbacks=()):
-        """Fit the search on the data and return it (see :func:`run_config`)."""
+        """Fit the search on the data and return it (see :func:`run_config`).
+
+        Parameters
+        ----------
+        callbacks : sequence of callback objects, default=()
+            scikit-learn callbacks set on the search before fitting.
+
+        Returns
+        -------
+        search : estimator
+            The fitted search, the job's own ``search`` object.
+
+        Raises
+        ------
+        KeyboardInterrupt
+            On Ctrl-C, with a message saying where the finished candidates
+            are kept and how to resume.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from sklearn.svm import SVC
+        >>> from sktune import GridSearch
+        >>> from sktune.config import TuningJob
+        >>> X, y = load_iris(return_X_y=True)
+        >>> job = TuningJob("job.toml", "grid", GridSearch(SVC(), {"C": [0.01, 1.0]}, cv=3),
+        ...                 X, y, "iris")
+        >>> search = job.run()
+        >>> search is job.search, search.best_params_
+        (True, {'C': 1.0})
+        """
         if callbacks:
             self.search.set_callbacks(*callbacks)
         try:

@@ -146,6 +146,14 @@ class Distribution:
         -------
         x : scalar or ndarray
             A Python scalar for scalar input, else an array of ``u``'s shape.
+
+        Examples
+        --------
+        >>> from sktune.distributions import Uniform
+        >>> Uniform(0, 10).ppf(0.25)
+        2.5
+        >>> Uniform(0, 10).ppf([0.0, 0.5, 1.0])
+        array([ 0.,  5., 10.])
         """
         u = np.asarray(u, dtype=float)
         out = self._ppf(np.clip(u, 0.0, 1.0))
@@ -162,6 +170,14 @@ class Distribution:
         Returns
         -------
         p : float or ndarray
+
+        Examples
+        --------
+        >>> from sktune.distributions import Integer, Normal
+        >>> Normal(0, 1).cdf(0.0)
+        0.5
+        >>> Integer(1, 4).cdf(2)  # two of the four values are <= 2
+        0.5
         """
         x = np.asarray(x, dtype=float)
         if self._scipy_discrete:
@@ -188,6 +204,15 @@ class Distribution:
         Returns
         -------
         u : float or ndarray
+
+        Examples
+        --------
+        >>> from sktune.distributions import Integer, LogUniform
+        >>> round(LogUniform(1e-2, 1e2).to_unit(10.0), 6)
+        0.75
+        >>> dist = Integer(1, 4)
+        >>> dist.to_unit(2), dist.ppf(dist.to_unit(2))
+        (0.375, 2)
         """
         x = np.asarray(x, dtype=float)
         if self._scipy_discrete:
@@ -266,12 +291,35 @@ class Distribution:
         Returns
         -------
         x : scalar or ndarray
+
+        Examples
+        --------
+        >>> from sktune.distributions import LogUniform
+        >>> dist = LogUniform(1e-3, 1e3)
+        >>> x = dist.rvs(random_state=0)
+        >>> type(x), x == dist.rvs(random_state=0)
+        (<class 'float'>, True)
+        >>> dist.rvs(size=(2, 3), random_state=0).shape
+        (2, 3)
         """
         rng = check_random_state(random_state)
         return self.ppf(rng.uniform(size=size))
 
     def support(self):
-        """Return ``(low, high)``, the smallest and largest possible values."""
+        """Return ``(low, high)``, the smallest and largest possible values.
+
+        Returns
+        -------
+        low, high : int or float
+            Integers for integer distributions; infinite for an unbounded
+            end.
+
+        Examples
+        --------
+        >>> from sktune.distributions import Integer, Normal
+        >>> Integer(1, 5).support(), Normal(0, 1).support()
+        ((1, 5), (-inf, inf))
+        """
         if self._scipy_discrete:
             return tuple(int(v) if np.isfinite(v) else float(v) for v in self._dist.support())
         if self._rounded:
@@ -280,7 +328,14 @@ class Distribution:
 
     @property
     def n_values(self):
-        """Number of distinct values (``inf`` for continuous ones)."""
+        """Number of distinct values (``inf`` for continuous ones).
+
+        Examples
+        --------
+        >>> from sktune.distributions import Integer, Uniform
+        >>> Integer(1, 5).n_values, Uniform(0, 1).n_values
+        (5, inf)
+        """
         if not (self._scipy_discrete or self._rounded):
             return float("inf")
         low, high = self.support()
@@ -288,7 +343,14 @@ class Distribution:
 
     @property
     def is_bounded(self):
-        """Whether both ends of the support are finite."""
+        """Whether both ends of the support are finite.
+
+        Examples
+        --------
+        >>> from sktune.distributions import Normal, Uniform
+        >>> Uniform(0, 1).is_bounded, Normal(0, 1).is_bounded
+        (True, False)
+        """
         low, high = self.support()
         return bool(np.isfinite(low) and np.isfinite(high))
 
@@ -307,6 +369,14 @@ class Distribution:
         Returns
         -------
         values : list
+
+        Examples
+        --------
+        >>> from sktune.distributions import LogUniform, Normal
+        >>> LogUniform(1e-3, 1e3).grid(7)
+        [0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0]
+        >>> Normal(0, 1).grid(3)  # centres of three intervals of probability 1/3
+        [-0.967421566102, 0.0, 0.967421566102]
         """
         n = _check_n(n)
         if self.is_integer and self.n_values <= n:

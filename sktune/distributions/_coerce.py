@@ -53,6 +53,35 @@ class ScipyDistribution(Distribution):
         self.__dict__["is_log"] = frozen.dist.name in ("loguniform", "reciprocal")
 
     def rvs(self, size=None, random_state=None):
+        """Draw random values with the wrapped distribution's own sampler.
+
+        A seed gives the same draws as the scipy object itself, and so as
+        scikit-learn's ``ParameterSampler`` given that object; a single
+        draw comes back as a Python scalar.
+
+        Parameters
+        ----------
+        size : int or tuple of int, default=None
+            Output shape; ``None`` returns one scalar.
+        random_state : int, RandomState instance or None, default=None
+            Source of randomness.
+
+        Returns
+        -------
+        x : scalar or ndarray
+
+        Examples
+        --------
+        >>> from scipy import stats
+        >>> from sktune.distributions import ScipyDistribution
+        >>> frozen = stats.expon(scale=2)
+        >>> ScipyDistribution(frozen).rvs(size=3, random_state=0)
+        array([1.59174902, 2.51186153, 1.84644629])
+        >>> frozen.rvs(size=3, random_state=0)
+        array([1.59174902, 2.51186153, 1.84644629])
+        >>> type(ScipyDistribution(stats.randint(1, 5)).rvs(random_state=0))
+        <class 'int'>
+        """
         # The frozen distribution's own sampler, so that a seed gives the
         # same draws as scikit-learn's ParameterSampler with the same object.
         out = self.frozen.rvs(size=size, random_state=random_state)

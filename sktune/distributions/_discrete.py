@@ -63,9 +63,41 @@ class Integer(Distribution):
 
     @property
     def is_log(self):
+        """Whether the values are log-scaled: the ``log`` argument.
+
+        Examples
+        --------
+        >>> from sktune.distributions import Integer
+        >>> Integer(1, 5).is_log, Integer(1, 1000, log=True).is_log
+        (False, True)
+        """
         return self.log
 
     def grid(self, n):
+        """Return at most ``n`` integers from ``low`` to ``high``, sorted and distinct.
+
+        Every value when there are at most ``n``; otherwise ``n`` points
+        evenly spaced between the bounds (geometrically with ``log=True``),
+        rounded, so that both bounds are included. Rounding may merge
+        neighbours, which gives fewer than ``n`` values.
+
+        Parameters
+        ----------
+        n : int
+            Number of points, at least 1.
+
+        Returns
+        -------
+        values : list of int
+
+        Examples
+        --------
+        >>> from sktune.distributions import Integer
+        >>> Integer(1, 5).grid(10), Integer(0, 100).grid(5)
+        ([1, 2, 3, 4, 5], [0, 25, 50, 75, 100])
+        >>> Integer(1, 1000, log=True).grid(4)
+        [1, 10, 100, 1000]
+        """
         n = _check_n(n)
         if self.n_values <= n:
             return list(range(self.low, self.high + 1))
@@ -172,7 +204,16 @@ class Categorical(Distribution):
 
     @property
     def n_values(self):
-        """Number of choices that can be drawn (a zero weight excludes one)."""
+        """Number of choices that can be drawn (a zero weight excludes one).
+
+        Examples
+        --------
+        >>> from sktune.distributions import Categorical
+        >>> Categorical(["a", "b", "c"]).n_values
+        3
+        >>> Categorical(["a", "b", "c"], weights=[1, 1, 0]).n_values
+        2
+        """
         return len(self._drawable())
 
     def _drawable(self):
@@ -182,6 +223,14 @@ class Categorical(Distribution):
 
     @property
     def is_bounded(self):
+        """Always true: a categorical has finitely many values.
+
+        Examples
+        --------
+        >>> from sktune.distributions import Categorical
+        >>> Categorical(["rbf", "linear"]).is_bounded
+        True
+        """
         return True
 
     def index(self, x):
@@ -195,6 +244,17 @@ class Categorical(Distribution):
         Returns
         -------
         index : int
+
+        Raises
+        ------
+        ValueError
+            If ``x`` is not one of the choices.
+
+        Examples
+        --------
+        >>> from sktune.distributions import Categorical
+        >>> Categorical(["rbf", "linear", None]).index(None)
+        2
         """
         for i, c in enumerate(self.choices):
             if _same(c, x):
@@ -208,6 +268,31 @@ class Categorical(Distribution):
         return np.clip(idx, 0, self._drawable()[-1])
 
     def ppf(self, u):
+        """Map quantiles ``u`` in ``[0, 1]`` to choices.
+
+        The unit interval is cut into one slice per choice, in order, each
+        as wide as the choice's weight; ``u`` picks the slice it falls in.
+
+        Parameters
+        ----------
+        u : float or array-like of float
+            Quantiles.
+
+        Returns
+        -------
+        x : object or ndarray of object
+            The very choice for scalar input, else an object array of
+            ``u``'s shape.
+
+        Examples
+        --------
+        >>> from sktune.distributions import Categorical
+        >>> dist = Categorical(["a", "b", "c"], weights=[0.5, 0.25, 0.25])
+        >>> dist.ppf(0.6)
+        'b'
+        >>> dist.ppf([0.1, 0.6, 0.9]).tolist()
+        ['a', 'b', 'c']
+        """
         u = np.asarray(u, dtype=float)
         idx = self._indices(np.clip(u, 0.0, 1.0))
         if idx.ndim == 0:
@@ -228,19 +313,95 @@ class Categorical(Distribution):
         return np.asarray(self.index(x))
 
     def cdf(self, x):
+        """Probability of drawing ``x`` or a choice listed before it.
+
+        Parameters
+        ----------
+        x : object or sequence of objects
+            One choice, or several; a value equal to a choice (a tuple
+            choice such as ``(50, 50)``) is that choice.
+
+        Returns
+        -------
+        p : float or ndarray
+
+        Examples
+        --------
+        >>> from sktune.distributions import Categorical
+        >>> dist = Categorical(["a", "b", "c"], weights=[0.5, 0.25, 0.25])
+        >>> dist.cdf("b"), dist.cdf(["a", "c"]).tolist()
+        (0.75, [0.5, 1.0])
+        """
         out = self._edges[self._positions(x) + 1]
         return float(out) if np.ndim(out) == 0 else out
 
     def to_unit(self, x):
+        """Centre of the slice of the unit interval that :meth:`ppf` maps to ``x``.
+
+        So ``ppf(to_unit(x))`` is ``x`` again.
+
+        Parameters
+        ----------
+        x : object or sequence of objects
+            One choice, or several.
+
+        Returns
+        -------
+        u : float or ndarray
+
+        Examples
+        --------
+        >>> from sktune.distributions import Categorical
+        >>> dist = Categorical(["a", "b", "c"], weights=[0.5, 0.25, 0.25])
+        >>> dist.to_unit("b"), dist.ppf(dist.to_unit("b"))
+        (0.625, 'b')
+        >>> dist.to_unit(["a", "c"]).tolist()
+        [0.25, 0.875]
+        """
         i = self._positions(x)
         out = 0.5 * (self._edges[i] + self._edges[i + 1])
         return float(out) if np.ndim(out) == 0 else out
 
     def support(self):
-        """Return the tuple of choices."""
+        """Return the tuple of choices.
+
+        Returns
+        -------
+        choices : tuple
+            The options, the very objects given.
+
+        Examples
+        --------
+        >>> from sktune.distributions import Categorical
+        >>> Categorical(["rbf", "linear"]).support()
+        ('rbf', 'linear')
+        """
         return self.choices
 
     def grid(self, n):
+        """Return at most ``n`` choices, in the order given.
+
+        Every choice that can be drawn, however rare, when there are at most
+        ``n``; otherwise the choices whose slices of the unit interval hold
+        the centres of ``n`` equal intervals (a heavy choice may hold
+        several, which gives fewer than ``n`` choices).
+
+        Parameters
+        ----------
+        n : int
+            Number of choices, at least 1.
+
+        Returns
+        -------
+        values : list
+
+        Examples
+        --------
+        >>> from sktune.distributions import Categorical
+        >>> dist = Categorical(["a", "b", "c"], weights=[0.5, 0.25, 0.25])
+        >>> dist.grid(5), dist.grid(2)
+        (['a', 'b', 'c'], ['a', 'c'])
+        """
         n = _check_n(n)
         drawable = self._drawable()
         if n >= len(drawable):

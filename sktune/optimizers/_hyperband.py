@@ -123,12 +123,31 @@ class Bracket:
 
     @property
     def n_candidates(self):
-        """Configurations the bracket starts with."""
+        """Configurations the bracket starts with.
+
+        Examples
+        --------
+        >>> from sktune.optimizers import HyperbandSchedule
+        >>> schedule = HyperbandSchedule.from_resources(1, 81, eta=3)
+        >>> [bracket.n_candidates for bracket in schedule.brackets]
+        [81, 34, 15, 8, 5]
+        """
         return self.rungs[0].n_candidates
 
     @property
     def total_resources(self):
-        """Sum of the budgets of every evaluation in the bracket."""
+        """Sum of the budgets of every evaluation in the bracket.
+
+        Examples
+        --------
+        The most aggressive bracket of ``R = 81, eta = 3`` spends ``81 x 1``
+        on each of its five rungs:
+
+        >>> from sktune.optimizers import HyperbandSchedule
+        >>> schedule = HyperbandSchedule.from_resources(1, 81, eta=3)
+        >>> [bracket.total_resources for bracket in schedule.brackets]
+        [405, 363, 351, 378, 405]
+        """
         return sum(r.n_candidates * r.n_resources for r in self.rungs)
 
 
@@ -237,32 +256,84 @@ class HyperbandSchedule:
 
     @property
     def s_max(self):
-        """Halvings in the most aggressive bracket."""
+        """Halvings in the most aggressive bracket.
+
+        Examples
+        --------
+        >>> from sktune.optimizers import HyperbandSchedule
+        >>> HyperbandSchedule.from_resources(1, 81, eta=3).s_max
+        4
+        >>> HyperbandSchedule.from_resources(1, 243, eta=3).s_max  # exact: 3**5 == 243
+        5
+        """
         return self.brackets[0].s
 
     @property
     def n_brackets(self):
-        """Number of brackets, ``s_max + 1``."""
+        """Number of brackets, ``s_max + 1``.
+
+        Examples
+        --------
+        >>> from sktune.optimizers import HyperbandSchedule
+        >>> HyperbandSchedule.from_resources(1, 81, eta=3).n_brackets
+        5
+        """
         return len(self.brackets)
 
     @property
     def budgets(self):
-        """The distinct budgets, smallest first; ``budgets[-1] == max_resources``."""
+        """The distinct budgets, smallest first; ``budgets[-1] == max_resources``.
+
+        Examples
+        --------
+        >>> from sktune.optimizers import HyperbandSchedule
+        >>> HyperbandSchedule.from_resources(1, 81, eta=3).budgets
+        (1, 3, 9, 27, 81)
+        >>> HyperbandSchedule.from_resources(10, 1000, eta=3).budgets
+        (12, 37, 111, 333, 1000)
+        """
         return tuple(r.n_resources for r in self.brackets[0].rungs)
 
     @property
     def n_candidates(self):
-        """Configurations drawn in one iteration (all brackets)."""
+        """Configurations drawn in one iteration (all brackets).
+
+        Examples
+        --------
+        >>> from sktune.optimizers import HyperbandSchedule
+        >>> HyperbandSchedule.from_resources(1, 81, eta=3).n_candidates  # 81+34+15+8+5
+        143
+        """
         return sum(b.n_candidates for b in self.brackets)
 
     @property
     def n_evaluations(self):
-        """Evaluations (configuration x budget) in one iteration."""
+        """Evaluations (configuration x budget) in one iteration.
+
+        Examples
+        --------
+        >>> from sktune.optimizers import HyperbandSchedule
+        >>> schedule = HyperbandSchedule.from_resources(1, 9, eta=3)
+        >>> print(schedule)
+        HyperbandSchedule(min_resources=1, max_resources=9, eta=3): 3 brackets
+          s=2: 9@1 -> 3@3 -> 1@9
+          s=1: 5@3 -> 1@9
+          s=0: 3@9
+        >>> schedule.n_evaluations  # 13 + 6 + 3
+        22
+        """
         return sum(r.n_candidates for b in self.brackets for r in b.rungs)
 
     @property
     def total_resources(self):
-        """Sum of all budgets spent in one iteration."""
+        """Sum of all budgets spent in one iteration.
+
+        Examples
+        --------
+        >>> from sktune.optimizers import HyperbandSchedule
+        >>> HyperbandSchedule.from_resources(1, 81, eta=3).total_resources  # 405+363+351+378+405
+        1902
+        """
         return sum(b.total_resources for b in self.brackets)
 
     def rounds(self, n_iterations=1, n_workers=1, fits_per_candidate=1):

@@ -135,12 +135,30 @@ class ParamAxis:
 
     @property
     def is_log(self):
-        """Whether values are shown on a log axis."""
+        """Whether values are shown on a log axis.
+
+        Examples
+        --------
+        >>> from sktune.report import ParamAxis
+        >>> ParamAxis("C", "log", low=0.01, high=100).is_log
+        True
+        >>> ParamAxis("alpha", "linear", low=0, high=1).is_log
+        False
+        """
         return self.kind == "log"
 
     @property
     def is_categorical(self):
-        """Whether values are shown as labelled ticks."""
+        """Whether values are shown as labelled ticks.
+
+        Examples
+        --------
+        >>> from sktune.report import ParamAxis
+        >>> ParamAxis("kernel", "categorical", levels=["rbf", "linear"]).is_categorical
+        True
+        >>> ParamAxis("C", "log", low=0.01, high=100).is_categorical
+        False
+        """
         return self.kind == "categorical"
 
     def coords(self, values):
@@ -154,6 +172,18 @@ class ParamAxis:
         Returns
         -------
         x : ndarray of shape (n_values,)
+
+        Examples
+        --------
+        A numeric axis keeps the values (a log axis drops those <= 0); a
+        categorical one gives each level's index:
+
+        >>> from sktune.report import MISSING, ParamAxis
+        >>> ParamAxis("C", "log", low=0.01, high=100).coords([0.1, MISSING, -1.0]).tolist()
+        [0.1, nan, nan]
+        >>> kernel = ParamAxis("kernel", "categorical", levels=["rbf", "linear"])
+        >>> kernel.coords(["linear", "rbf", "poly"]).tolist()
+        [1.0, 0.0, nan]
         """
         out = np.full(len(values), np.nan)
         for i, v in enumerate(values):
@@ -179,6 +209,16 @@ class ParamAxis:
         Returns
         -------
         u : ndarray of shape (n_values,)
+
+        Examples
+        --------
+        >>> from sktune.report import ParamAxis
+        >>> ParamAxis("C", "log", low=0.01, high=100).unit([0.01, 1.0, 100.0]).tolist()
+        [0.0, 0.5, 1.0]
+        >>> ParamAxis("alpha", "linear", low=0, high=2).unit([0.5, 2.0]).tolist()
+        [0.25, 1.0]
+        >>> ParamAxis("kernel", "categorical", levels=["rbf", "linear"]).unit(["linear"]).tolist()
+        [1.0]
         """
         x = self.coords(values)
         if self.is_categorical:
@@ -321,6 +361,32 @@ class SearchResults:
         Returns
         -------
         results : SearchResults
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If ``search`` is a search that has not been fitted.
+        TypeError, ValueError
+            If ``search`` is none of the above, or a dict without a
+            ``params`` and a ``mean_test_*`` column.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from sklearn.svm import SVC
+        >>> from sktune import GridSearch
+        >>> from sktune.report import SearchResults
+        >>> X, y = load_iris(return_X_y=True)
+        >>> search = GridSearch(SVC(), {"C": [0.01, 1.0]}, cv=3).fit(X, y)
+        >>> res = SearchResults.from_search(search)
+        >>> res.name, res.n_candidates, res.space is search.search_space_
+        ('GridSearch', 2, True)
+        >>> SearchResults.from_search(search.cv_results_).name  # a bare dict
+        'search'
+        >>> SearchResults.from_search(GridSearch(SVC(), {"C": [1.0]}))
+        Traceback (most recent call last):
+        ...
+        sklearn.exceptions.NotFittedError: This GridSearch instance is not fitted yet, ...
         """
         if isinstance(search, SearchResults):
             return search
@@ -350,7 +416,15 @@ class SearchResults:
     # candidates ----------------------------------------------------------------
     @property
     def n_candidates(self):
-        """Number of rows of ``cv_results_``."""
+        """Number of rows of ``cv_results_``.
+
+        Examples
+        --------
+        >>> from sktune.report import SearchResults
+        >>> res = SearchResults({"params": [{"C": 0.1}, {"C": 1.0}], "mean_test_score": [0.8, 0.9]})
+        >>> res.n_candidates
+        2
+        """
         return len(self.params)
 
     def check_metric(self, metric, func):
@@ -366,6 +440,24 @@ class SearchResults:
         Returns
         -------
         metric : str
+
+        Raises
+        ------
+        ValueError
+            If ``metric`` is not a metric of the search; the message names
+            ``func``.
+
+        Examples
+        --------
+        >>> from sktune.report import SearchResults
+        >>> res = SearchResults({"params": [{"C": 0.1}, {"C": 1.0}],
+        ...                      "mean_test_accuracy": [0.8, 0.9], "mean_test_f1": [0.7, 0.9]})
+        >>> res.check_metric(None, "my_plot"), res.check_metric("f1", "my_plot")
+        ('accuracy', 'f1')
+        >>> res.check_metric("auc", "my_plot")
+        Traceback (most recent call last):
+        ...
+        ValueError: The 'metric' parameter of my_plot must be one of ... Got 'auc' instead.
         """
         if metric is None:
             return self.refit_metric
@@ -387,6 +479,14 @@ class SearchResults:
         Returns
         -------
         scores : ndarray of shape (n_candidates,)
+
+        Examples
+        --------
+        >>> from sktune.report import SearchResults
+        >>> res = SearchResults({"params": [{"C": 0.1}, {"C": 1.0}, {"C": 10.0}],
+        ...                      "mean_test_score": [0.8, 0.95, None]})
+        >>> res.scores()
+        array([0.8 , 0.95,  nan])
         """
         metric = self.check_metric(metric, "SearchResults.scores")
         return np.asarray(self.cv_results[f"mean_test_{metric}"], dtype=float)
@@ -402,6 +502,16 @@ class SearchResults:
         Returns
         -------
         stds : ndarray of shape (n_candidates,)
+            NaN everywhere when ``cv_results_`` has no ``std_test_*`` column.
+
+        Examples
+        --------
+        >>> from sktune.report import SearchResults
+        >>> results = {"params": [{"C": 0.1}, {"C": 1.0}], "mean_test_score": [0.8, 0.9]}
+        >>> SearchResults(results).stds()
+        array([nan, nan])
+        >>> SearchResults({**results, "std_test_score": [0.02, 0.01]}).stds()
+        array([0.02, 0.01])
         """
         metric = self.check_metric(metric, "SearchResults.stds")
         key = f"std_test_{metric}"
@@ -420,6 +530,14 @@ class SearchResults:
         Returns
         -------
         column : ndarray of shape (n_candidates,) or None
+
+        Examples
+        --------
+        >>> from sktune.report import SearchResults
+        >>> res = SearchResults({"params": [{"C": 0.1}, {"C": 1.0}], "mean_test_score": [0.8, 0.9],
+        ...                      "n_resources": [30, 90]})
+        >>> res.column("n_resources"), res.column("bracket")
+        (array([30, 90]), None)
         """
         if key not in self.cv_results:
             return None
@@ -435,6 +553,19 @@ class SearchResults:
         Returns
         -------
         seconds : ndarray of shape (n_candidates,)
+
+        Examples
+        --------
+        Two splits of 0.5 s of fitting and 0.1 s of scoring, then two of 1 s
+        and 0.1 s:
+
+        >>> from sktune.report import SearchResults
+        >>> res = SearchResults({
+        ...     "params": [{"C": 0.1}, {"C": 1.0}], "mean_test_score": [0.8, 0.9],
+        ...     "split0_test_score": [0.8, 0.9], "split1_test_score": [0.8, 0.9],
+        ...     "mean_fit_time": [0.5, 1.0], "mean_score_time": [0.1, 0.1]})
+        >>> res.n_splits, res.times()
+        (2, array([1.2, 2.2]))
         """
         fit = self.column("mean_fit_time")
         score = self.column("mean_score_time")
@@ -455,6 +586,14 @@ class SearchResults:
         Returns
         -------
         values : list
+
+        Examples
+        --------
+        >>> from sktune.report import SearchResults
+        >>> res = SearchResults({"params": [{"kernel": "rbf", "gamma": 0.1}, {"kernel": "linear"}],
+        ...                      "mean_test_score": [0.9, 0.8]})
+        >>> res.values("kernel"), res.values("gamma")
+        (['rbf', 'linear'], [0.1, MISSING])
         """
         return [p.get(name, MISSING) for p in self.params]
 
@@ -469,6 +608,17 @@ class SearchResults:
         Returns
         -------
         axis : ParamAxis
+
+        Examples
+        --------
+        Without a search space, values that span decades evenly get a log
+        axis:
+
+        >>> from sktune.report import SearchResults
+        >>> res = SearchResults({"params": [{"C": 0.01}, {"C": 1.0}, {"C": 100.0}],
+        ...                      "mean_test_score": [0.7, 0.9, 0.8]})
+        >>> res.axis("C")
+        ParamAxis('C', 'log', low=0.01, high=100)
         """
         if name not in self._axes:
             dists = _space_distributions(self.space, name)
@@ -488,6 +638,23 @@ class SearchResults:
         Returns
         -------
         params : list of str
+
+        Raises
+        ------
+        ValueError
+            If a name is not a parameter of the search, or ``params`` is
+            empty; the message names ``func``.
+
+        Examples
+        --------
+        >>> from sktune.report import SearchResults
+        >>> res = SearchResults({"params": [{"C": 1.0, "gamma": 0.1}], "mean_test_score": [0.9]})
+        >>> res.check_params(None, "my_plot"), res.check_params("C", "my_plot")
+        (['C', 'gamma'], ['C'])
+        >>> res.check_params(["c"], "my_plot")
+        Traceback (most recent call last):
+        ...
+        ValueError: The 'params' parameter of my_plot must list parameters ... Got ['c'] instead.
         """
         if params is None:
             return list(self.param_names)
@@ -512,6 +679,15 @@ class SearchResults:
         Returns
         -------
         index : int or None
+
+        Examples
+        --------
+        >>> from sktune.report import SearchResults
+        >>> params = [{"C": 0.1}, {"C": 1.0}, {"C": 10.0}]
+        >>> SearchResults({"params": params, "mean_test_score": [0.8, None, 0.9]}).best_index()
+        2
+        >>> print(SearchResults({"params": params, "mean_test_score": [None] * 3}).best_index())
+        None
         """
         scores = self.scores(metric)
         if not np.isfinite(scores).any():

@@ -137,13 +137,51 @@ class FixedProposer:
         self.n_candidates = len(candidates)
 
     def ask(self):
+        """Hand over every candidate on the first call, then ``None``.
+
+        Returns
+        -------
+        batch : Batch or None
+            All the candidates the first time; ``None`` afterwards, which
+            ends the search.
+
+        Examples
+        --------
+        >>> from sktune.search import FixedProposer
+        >>> proposer = FixedProposer([{"C": 1.0}, {"C": 10.0}])
+        >>> proposer.ask().params
+        [{'C': 1.0}, {'C': 10.0}]
+        >>> print(proposer.ask())
+        None
+        """
         if self._candidates is None:
             return None
         batch, self._candidates = Batch(self._candidates), None
         return batch
 
     def tell(self, batch, scores):
-        pass
+        """Take the scores and ignore them: the candidates were fixed in advance.
+
+        Parameters
+        ----------
+        batch : Batch
+            The batch from the last :meth:`ask`.
+        scores : array-like of shape (n_candidates,)
+            Mean test score of the refit metric of each candidate.
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> from sktune.search import FixedProposer
+        >>> proposer = FixedProposer([{"C": 1.0}, {"C": 10.0}])
+        >>> batch = proposer.ask()
+        >>> proposer.tell(batch, [0.9, 0.7])
+        >>> print(proposer.ask())  # no new candidates, whatever the scores
+        None
+        """
 
 
 class BaseSearch(BaseSearchCV):
@@ -346,6 +384,22 @@ class BaseSearch(BaseSearchCV):
         -------
         self : object
             The fitted search.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from sklearn.svm import SVC
+        >>> from sktune import RandomSearch
+        >>> from sktune.distributions import LogUniform
+        >>> X, y = load_iris(return_X_y=True)
+        >>> search = RandomSearch(SVC(), {"C": LogUniform(0.01, 100)}, n_iter=4, cv=3,
+        ...                       random_state=0)
+        >>> search.fit(X, y) is search
+        True
+        >>> len(search.cv_results_["params"]), search.stop_reason_, search.n_reused_
+        (4, 'completed', 0)
+        >>> bool(search.best_score_ > 0.9)
+        True
         """
         scorers, refit_metric = self._get_scorers()
         X, y = indexable(X, y)

@@ -429,7 +429,40 @@ class HyperbandProposer:
         return {**candidate, key: int(budget)}
 
     def ask(self):
-        """The next round as a :class:`~sktune.search.Batch`, or None when done."""
+        """The next round as a :class:`~sktune.search.Batch`, or None when done.
+
+        Each candidate carries its budget as the ``resource`` parameter
+        (``max_iter`` below); with ``resource="n_samples"`` the batch's
+        ``cv`` subsamples the training folds instead. The batch's
+        ``more_results`` give the ``iter``, ``bracket``, ``rung`` and
+        ``n_resources`` columns of ``cv_results_``.
+
+        Returns
+        -------
+        batch : Batch or None
+            The rungs of the next round, all at one budget; ``None`` once
+            the schedule is done.
+
+        Examples
+        --------
+        The rounds of ``R = 9, eta = 3``, one bracket after the other
+        (``9@1 -> 3@3 -> 1@9``, ``5@3 -> 1@9``, ``3@9``):
+
+        >>> import numpy as np
+        >>> from sktune.distributions import LogUniform
+        >>> from sktune.optimizers import HyperbandSchedule
+        >>> from sktune.search import HyperbandProposer
+        >>> from sktune.space import SearchSpace
+        >>> space = SearchSpace({"C": LogUniform(0.01, 100)})
+        >>> schedule = HyperbandSchedule.from_resources(1, 9, eta=3)
+        >>> proposer = HyperbandProposer(space, schedule, "max_iter", np.random.RandomState(0))
+        >>> rounds = []
+        >>> while (batch := proposer.ask()) is not None:
+        ...     rounds.append((len(batch.params), batch.params[0]["max_iter"]))
+        ...     proposer.tell(batch, np.zeros(len(batch.params)))
+        >>> rounds
+        [(9, 1), (3, 3), (1, 9), (5, 3), (1, 9), (3, 9)]
+        """
         if self._round == len(self._rounds):
             return None
         params, columns = [], {"iter": [], "bracket": [], "rung": [], "n_resources": []}
@@ -469,6 +502,31 @@ class HyperbandProposer:
             The batch from the last :meth:`ask`.
         scores : array-like of shape (n_candidates,)
             Mean test score of the refit metric; NaN (a failed fit) ranks last.
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        Score each of the first 9 candidates by its ``C``, but let the
+        largest fail: the next three largest go on to the next rung.
+
+        >>> import numpy as np
+        >>> from sktune.distributions import LogUniform
+        >>> from sktune.optimizers import HyperbandSchedule
+        >>> from sktune.search import HyperbandProposer
+        >>> from sktune.space import SearchSpace
+        >>> space = SearchSpace({"C": LogUniform(0.01, 100)})
+        >>> schedule = HyperbandSchedule.from_resources(1, 9, eta=3)
+        >>> proposer = HyperbandProposer(space, schedule, "max_iter", np.random.RandomState(0))
+        >>> batch = proposer.ask()
+        >>> scores = np.array([p["C"] for p in batch.params])
+        >>> scores[np.argmax(scores)] = np.nan
+        >>> proposer.tell(batch, scores)
+        >>> promoted = [p["C"] for p in proposer.ask().params]
+        >>> promoted == sorted(scores[np.isfinite(scores)], reverse=True)[:3]
+        True
         """
         scores = np.asarray(scores, dtype=float)
         start = 0
@@ -899,7 +957,29 @@ class HyperbandSearch(BaseSearch):
 
         Returns
         -------
-        self : HyperbandSearch
+        self : object
+            The fitted search.
+
+        Examples
+        --------
+        With ``resource="partial_fit"`` the budget is a number of passes of
+        ``partial_fit``; the fitted search shows the estimator and
+        parameters as given, without the wrapper that counts passes:
+
+        >>> from sklearn.datasets import load_iris
+        >>> from sklearn.linear_model import SGDClassifier
+        >>> from sktune import HyperbandSearch
+        >>> from sktune.distributions import LogUniform
+        >>> X, y = load_iris(return_X_y=True)
+        >>> search = HyperbandSearch(SGDClassifier(random_state=0),
+        ...                          {"alpha": LogUniform(1e-5, 1e-1)}, resource="partial_fit",
+        ...                          max_resources=9, cv=2, random_state=0)
+        >>> search.fit(X, y) is search
+        True
+        >>> search.n_resources_
+        [[1, 3, 9], [3, 9], [9]]
+        >>> sorted(search.best_params_), type(search.best_estimator_).__name__
+        (['alpha'], 'SGDClassifier')
         """
         if self.resource != "partial_fit":
             return super().fit(X, y, **params)

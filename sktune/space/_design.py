@@ -55,7 +55,32 @@ class UnitDesign:
             self._engine = qmc.LatinHypercube(n_dims, rng=_generator(random_state))
 
     def draw(self, n):
-        """Return the next ``n`` rows, an ndarray of shape (n, n_dims)."""
+        """Return the next ``n`` rows of the stream.
+
+        Parameters
+        ----------
+        n : int
+            Number of rows.
+
+        Returns
+        -------
+        rows : ndarray of shape (n, n_dims)
+            Points in ``[0, 1]^n_dims``.
+
+        Examples
+        --------
+        Three rows and then five continue one Sobol sequence, so the eight
+        together put one point in each eighth of every axis:
+
+        >>> import numpy as np
+        >>> from sktune.space import UnitDesign
+        >>> design = UnitDesign(2, "sobol", np.random.RandomState(0))
+        >>> rows = np.vstack([design.draw(3), design.draw(5)])
+        >>> rows.shape
+        (8, 2)
+        >>> sorted((rows[:, 0] * 8).astype(int).tolist())
+        [0, 1, 2, 3, 4, 5, 6, 7]
+        """
         if self.n_dims == 0:
             return np.empty((n, 0))
         if self.method == "random":

@@ -140,31 +140,104 @@ class SearchSpace:
 
     @property
     def n_dims(self):
-        """Number of axes of the unit cube."""
+        """Number of axes of the unit cube.
+
+        Several sub-spaces add one axis, which picks the sub-space.
+
+        Examples
+        --------
+        >>> from sktune.distributions import LogUniform
+        >>> from sktune.space import SearchSpace
+        >>> SearchSpace({"C": LogUniform(0.01, 100), "kernel": ["rbf", "linear"]}).n_dims
+        2
+        >>> SearchSpace([{"C": [1, 10]}, {"alpha": [0.1, 1.0]}]).n_dims
+        3
+        """
         return len(self.dimensions)
 
     @property
     def names(self):
-        """Sorted names of every parameter in any sub-space."""
+        """Sorted names of every parameter in any sub-space.
+
+        Examples
+        --------
+        >>> from sktune.space import SearchSpace
+        >>> SearchSpace([{"kernel": ["rbf"], "gamma": [0.1, 1.0]}, {"kernel": ["linear"]}]).names
+        ['gamma', 'kernel']
+        """
         return sorted({n for sub in self.subspaces for n in sub})
 
     @property
     def size(self):
-        """Number of distinct candidates (``inf`` if any axis is continuous)."""
+        """Number of distinct candidates (``inf`` if any axis is continuous).
+
+        Sub-spaces add up; within one, the numbers of values multiply.
+
+        Examples
+        --------
+        >>> from sktune.distributions import Integer, LogUniform
+        >>> from sktune.space import SearchSpace
+        >>> SearchSpace([{"C": [1, 10, 100], "kernel": ["rbf", "poly"]},
+        ...              {"C": Integer(1, 5), "kernel": ["linear"]}]).size
+        11
+        >>> SearchSpace({"C": LogUniform(0.01, 100)}).size
+        inf
+        """
         total = 0
         for sub in self.subspaces:
             total += math.prod(d.n_values for d in sub.values())
         return total
 
     def subspace_of(self, U):
-        """Index of the sub-space each row of ``U`` decodes into."""
+        """Index of the sub-space each row of ``U`` decodes into.
+
+        The first axis picks the sub-space when there are several; with one
+        sub-space every row is in sub-space 0.
+
+        Parameters
+        ----------
+        U : array-like of shape (n_points, n_dims)
+            Rows in ``[0, 1]^n_dims``.
+
+        Returns
+        -------
+        subspaces : ndarray of int of shape (n_points,)
+
+        Examples
+        --------
+        >>> from sktune.space import SearchSpace
+        >>> space = SearchSpace([{"C": [1, 10]}, {"alpha": [0.1, 1.0]}])
+        >>> space.subspace_of([[0.2, 0.5, 0.5], [0.8, 0.5, 0.5]]).tolist()
+        [0, 1]
+        """
         U = np.atleast_2d(np.asarray(U, dtype=float))
         if len(self.subspaces) == 1:
             return np.zeros(len(U), dtype=int)
         return self.dimensions[0].distribution._indices(np.clip(U[:, 0], 0, 1))
 
     def active_mask(self, U):
-        """Boolean array of shape (n_rows, n_dims): which axes each row uses."""
+        """Which axes each row uses: those of the sub-space it decodes into.
+
+        Parameters
+        ----------
+        U : array-like of shape (n_points, n_dims)
+            Rows in ``[0, 1]^n_dims``.
+
+        Returns
+        -------
+        mask : ndarray of bool of shape (n_points, n_dims)
+            True where the axis sets a parameter of the row's candidate (or
+            picks its sub-space).
+
+        Examples
+        --------
+        >>> from sktune.space import SearchSpace
+        >>> space = SearchSpace([{"C": [1, 10]}, {"alpha": [0.1, 1.0]}])
+        >>> [d.name for d in space.dimensions]
+        ['<subspace>', 'C', 'alpha']
+        >>> space.active_mask([[0.2, 0.5, 0.5], [0.8, 0.5, 0.5]]).tolist()
+        [[True, True, False], [True, False, True]]
+        """
         ks = self.subspace_of(U)
         mask = np.zeros((len(ks), self.n_dims), dtype=bool)
         for row, k in enumerate(ks):
@@ -184,6 +257,14 @@ class SearchSpace:
         Returns
         -------
         params : list of dict
+
+        Examples
+        --------
+        >>> from sktune.distributions import Integer, LogUniform
+        >>> from sktune.space import SearchSpace
+        >>> space = SearchSpace({"C": LogUniform(0.01, 100), "degree": Integer(1, 4)})
+        >>> space.decode([[0.0, 0.0], [0.5, 0.9]])
+        [{'C': 0.01, 'degree': 1}, {'C': 1.0, 'degree': 4}]
         """
         U = np.asarray(U, dtype=float).reshape(-1, self.n_dims)
         out = []
@@ -203,6 +284,17 @@ class SearchSpace:
         Returns
         -------
         U : ndarray of shape (n_points, n_dims)
+
+        Examples
+        --------
+        >>> from sktune.distributions import LogUniform
+        >>> from sktune.space import SearchSpace
+        >>> space = SearchSpace([{"C": LogUniform(0.01, 100)}, {"alpha": [0.1, 1.0]}])
+        >>> space.encode([{"C": 1.0}, {"alpha": 1.0}])
+        array([[0.25, 0.5 , 0.5 ],
+               [0.75, 0.5 , 0.75]])
+        >>> space.decode(space.encode([{"C": 1.0}, {"alpha": 1.0}]))
+        [{'C': 1.0}, {'alpha': 1.0}]
         """
         U = np.full((len(params), self.n_dims), 0.5)
         for row, p in enumerate(params):
@@ -240,6 +332,17 @@ class SearchSpace:
         Returns
         -------
         design : UnitDesign
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sktune.space import SearchSpace
+        >>> space = SearchSpace({"C": [1, 10, 100], "kernel": ["rbf", "linear"]})
+        >>> rows = space.design("lhs", np.random.RandomState(0)).draw(4)
+        >>> rows.shape
+        (4, 2)
+        >>> sorted((rows * 4).astype(int)[:, 0].tolist())  # one row per quarter
+        [0, 1, 2, 3]
         """
         if method not in SAMPLERS:
             raise ValueError(
@@ -263,6 +366,20 @@ class SearchSpace:
         Returns
         -------
         params : dict
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.model_selection import ParameterSampler
+        >>> from sktune.distributions import LogUniform
+        >>> from sktune.space import SearchSpace
+        >>> grid = {"C": LogUniform(0.01, 100), "kernel": ["rbf", "linear"]}
+        >>> rng = np.random.RandomState(0)
+        >>> ours = [SearchSpace(grid).sample_params(rng) for _ in range(3)]
+        >>> ours[0]
+        {'C': 1.568, 'kernel': 'linear'}
+        >>> ours == list(ParameterSampler(grid, 3, random_state=0))
+        True
         """
         sub = self.subspaces[random_state.choice(len(self.subspaces))]
         out = {}

@@ -178,11 +178,51 @@ class CheckpointStore:
         )
 
     def fingerprint(self):
-        """The stored fingerprint dict, or ``None`` for a new file."""
+        """The stored fingerprint dict, or ``None`` for a new file.
+
+        Returns
+        -------
+        fingerprint : dict or None
+            Name -> hash string, as given to :meth:`set_fingerprint`.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sktune.store import CheckpointStore
+        >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
+        >>> with CheckpointStore(path) as store:
+        ...     print(store.fingerprint())
+        ...     store.set_fingerprint({"data": "abc"})
+        None
+        >>> with CheckpointStore(path, read_only=True) as store:
+        ...     store.fingerprint()
+        {'data': 'abc'}
+        """
         return self._meta("fingerprint")
 
     def set_fingerprint(self, fingerprint):
-        """Record ``fingerprint`` (a dict of name -> hash string)."""
+        """Record ``fingerprint``, replacing any fingerprint stored before.
+
+        Parameters
+        ----------
+        fingerprint : dict of str -> str
+            Name of each input of the search (data, estimator, splits...)
+            -> a hash of it.
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sktune.store import CheckpointStore
+        >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
+        >>> with CheckpointStore(path) as store:
+        ...     store.set_fingerprint({"data": "abc", "cv": "123"})
+        ...     store.fingerprint()
+        {'data': 'abc', 'cv': '123'}
+        """
         self._set_meta("fingerprint", dict(fingerprint))
 
     def add(self, key, params, outputs):
@@ -196,6 +236,24 @@ class CheckpointStore:
             Its parameters.
         outputs : list of dict
             Its per-split results.
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        A key recorded again replaces its record:
+
+        >>> import os, tempfile
+        >>> from sktune.store import CheckpointStore
+        >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
+        >>> with CheckpointStore(path) as store:
+        ...     store.add("k1", {"C": 1.0}, [{"test_scores": 0.5}])
+        ...     store.add("k1", {"C": 1.0}, [{"test_scores": 0.9}])
+        ...     store.add("k2", {"C": 10.0}, [{"test_scores": 0.8}])
+        ...     len(store), store.records()["k1"][1]
+        (2, [{'test_scores': 0.9}])
         """
         self._conn.execute(
             "INSERT OR REPLACE INTO candidates (key, params, outputs, finished) VALUES (?,?,?,?)",
@@ -203,7 +261,30 @@ class CheckpointStore:
         )
 
     def records(self):
-        """All records as ``{key: (params, outputs)}`` in the order they finished."""
+        """All records as ``{key: (params, outputs)}`` in the order they finished.
+
+        Returns
+        -------
+        records : dict of str -> tuple of (dict, list of dict)
+
+        Raises
+        ------
+        CheckpointError
+            If a record cannot be unpickled (written by an incompatible
+            version of a library).
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sktune.store import CheckpointStore
+        >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
+        >>> with CheckpointStore(path) as store:
+        ...     store.add("b", {"C": 10.0}, [{"test_scores": 0.8}])
+        ...     store.add("a", {"C": 1.0}, [{"test_scores": 0.9}])
+        >>> with CheckpointStore(path, read_only=True) as store:
+        ...     store.records()
+        {'b': ({'C': 10.0}, [{'test_scores': 0.8}]), 'a': ({'C': 1.0}, [{'test_scores': 0.9}])}
+        """
         rows = self._conn.execute("SELECT key, params, outputs FROM candidates ORDER BY seq")
         try:
             return {k: (pickle.loads(p), pickle.loads(o)) for k, p, o in rows}
@@ -216,7 +297,27 @@ class CheckpointStore:
         return self._conn.execute("SELECT COUNT(*) FROM candidates").fetchone()[0]
 
     def close(self):
-        """Close the database and release the writer lock."""
+        """Close the database and release the writer lock.
+
+        Closing twice does nothing; leaving a ``with`` block closes the store.
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sktune.store import CheckpointStore
+        >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
+        >>> store = CheckpointStore(path)
+        >>> store.add("k1", {"C": 1.0}, [{"test_scores": 0.9}])
+        >>> store.close()
+        >>> store.close()  # a second close does nothing
+        >>> with CheckpointStore(path) as writer:  # the file is free for a new writer
+        ...     len(writer)
+        1
+        """
         if getattr(self, "_conn", None) is not None:
             self._conn.close()
             self._conn = None
