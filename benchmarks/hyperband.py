@@ -34,8 +34,9 @@ full-budget fits (one Hyperband iteration). Printed, medians over seeds:
 
 Run::
 
-    nice -n 10 python benchmarks/hyperband.py [--quick] [--seeds N]
+    nice -n 10 python benchmarks/hyperband.py [--quick] [--seeds N] [--first-seed K]
         [--problems mlp,svc] [--max-iter 27] [--save results.json]
+    python benchmarks/hyperband.py --load results.json more.json  # re-print, pooled
 """
 
 import os
@@ -461,18 +462,27 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small data, two seeds")
     parser.add_argument("--seeds", type=int, default=None, help="seeds per problem")
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds start here")
     parser.add_argument("--problems", default="svc,mlp", help="comma-separated: svc, mlp")
     parser.add_argument("--save", default=None, help="write every run as JSON here")
-    parser.add_argument("--load", default=None, help="re-print the tables of a --save file")
+    parser.add_argument(
+        "--load", nargs="+", default=None,
+        help="re-print the tables of --save files (the seeds of several files pooled)",
+    )
     parser.add_argument(
         "--max-iter", type=int, default=None,
         help="largest number of epochs of the mlp problem (27; 81 is the paper's R)",
     )
     args = parser.parse_args(argv)
     if args.load:
-        with open(args.load) as f:
-            for saved in json.load(f).values():
-                summarize({"title": saved["title"]}, saved["seeds"])
+        pooled = {}
+        for path in args.load:
+            with open(path) as f:
+                for name, saved in json.load(f).items():
+                    entry = pooled.setdefault(name, dict(title=saved["title"], seeds=[]))
+                    entry["seeds"].extend(saved["seeds"])
+        for saved in pooled.values():
+            summarize({"title": saved["title"]}, saved["seeds"])
         return
     saved = {}
     for name in args.problems.split(","):
@@ -480,7 +490,8 @@ def main(argv=None):
         n_seeds = args.seeds or (2 if args.quick else {"svc": 10, "mlp": 5}[name])
         print(f"{problem['title']}: {n_seeds} seeds", flush=True)
         per_seed = [
-            run_seed(problem, seed, lambda s: print(s, flush=True)) for seed in range(n_seeds)
+            run_seed(problem, seed, lambda s: print(s, flush=True))
+            for seed in range(args.first_seed, args.first_seed + n_seeds)
         ]
         rows = summarize(problem, per_seed)
         saved[name] = dict(title=problem["title"], seeds=per_seed, summary=rows)
