@@ -326,7 +326,16 @@ class BayesOptimizer:
     # bookkeeping ---------------------------------------------------------------
     @property
     def n_initial_points_(self):
-        """Number of initial design points actually used."""
+        """Number of initial design points actually used.
+
+        Examples
+        --------
+        >>> from sktune.optimizers import BayesOptimizer
+        >>> [BayesOptimizer(d).n_initial_points_ for d in (2, 5, 20)]  # d + 1, within [4, 10]
+        [4, 6, 10]
+        >>> BayesOptimizer(2, n_initial_points=7).n_initial_points_
+        7
+        """
         if self.n_initial_points is not None:
             return self.n_initial_points
         return min(max(self.n_dims + 1, 4), 10)
@@ -363,7 +372,19 @@ class BayesOptimizer:
 
         Returns
         -------
-        self : BayesOptimizer
+        self : object
+            The optimizer.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sktune.optimizers import BayesOptimizer
+        >>> opt = BayesOptimizer(2, random_state=0)
+        >>> points = opt.ask(3)
+        >>> opt.tell(points, [0.5, np.nan, 0.9]) is opt
+        True
+        >>> opt.X_.shape, opt.y_.tolist()
+        ((3, 2), [0.5, nan, 0.9])
         """
         X = self._check_points(points, "points")
         y = np.asarray(scores, dtype=float).reshape(-1)
@@ -413,6 +434,21 @@ class BayesOptimizer:
             configurations.
         info : dict of str -> ndarray of shape (n_returned,)
             Only with ``return_info``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sktune.optimizers import BayesOptimizer
+        >>> opt = BayesOptimizer(2, random_state=0)
+        >>> points, info = opt.ask(4, return_info=True)  # the Sobol design first
+        >>> points.shape, info["initial"].tolist()
+        ((4, 2), [True, True, True, True])
+        >>> _ = opt.tell(points, -((points - 0.3) ** 2).sum(axis=1))
+        >>> new, info = opt.ask(2, return_info=True)  # then the Gaussian process
+        >>> info["initial"].tolist(), bool(np.isfinite(info["acquisition"]).all())
+        ([False, False], True)
+        >>> any((row == points).all(axis=1).any() for row in new)  # never a point seen before
+        False
         """
         # BLAS threads only slow down matrices of a few hundred rows, and
         # fight with joblib workers for cores: one ask ran 10x slower with

@@ -177,7 +177,22 @@ class GaussianProcess:
 
         Returns
         -------
-        self : GaussianProcess
+        self : object
+            The fitted process.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sktune.optimizers import GaussianProcess
+        >>> X = np.linspace(0, 1, 8)[:, None]
+        >>> y = np.sin(6 * X[:, 0])
+        >>> gp = GaussianProcess(random_state=0)
+        >>> gp.fit(X, y) is gp
+        True
+        >>> gp.theta_.shape  # log signal variance, one log length-scale, log noise
+        (3,)
+        >>> bool(np.allclose(gp.predict(X), y, atol=0.05))
+        True
         """
         X = np.asarray(X, dtype=float)
         y = np.asarray(y, dtype=float)
@@ -238,14 +253,42 @@ class GaussianProcess:
 
         Returns
         -------
-        self : GaussianProcess
+        self : object
+            The process, conditioned on ``(X, y)``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sktune.optimizers import GaussianProcess
+        >>> X = np.linspace(0, 1, 8)[:, None]
+        >>> gp = GaussianProcess(random_state=0).fit(X, np.sin(6 * X[:, 0]))
+        >>> theta = gp.theta_.copy()
+        >>> X2 = np.vstack([X, [[0.55]]])
+        >>> gp.update(X2, np.sin(6 * X2[:, 0])) is gp, bool(np.array_equal(gp.theta_, theta))
+        (True, True)
+        >>> _, std = gp.predict([[0.55]], return_std=True)
+        >>> bool(std[0] < 0.05)  # the new point is known now
+        True
         """
         self._set_posterior(np.asarray(X, dtype=float), np.asarray(y, dtype=float))
         return self
 
     @property
     def signal_variance_(self):
-        """Fitted signal variance ``s2``."""
+        """Fitted signal variance ``s2``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sktune.optimizers import GaussianProcess
+        >>> X = np.linspace(0, 1, 8)[:, None]
+        >>> gp = GaussianProcess(random_state=0).fit(X, np.sin(6 * X[:, 0]))
+        >>> bool(np.isclose(gp.signal_variance_, np.exp(gp.theta_[0])))
+        True
+        >>> _, std = gp.predict([[5.0]], return_std=True)  # far from the data: the prior's spread
+        >>> bool(np.isclose(std[0] ** 2, gp.signal_variance_))
+        True
+        """
         return float(np.exp(self.theta_[0]))
 
     def condition_on(self, X_new, y_new):
@@ -263,6 +306,20 @@ class GaussianProcess:
         Returns
         -------
         gp : GaussianProcess
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sktune.optimizers import GaussianProcess
+        >>> X = np.linspace(0, 1, 8)[:, None]
+        >>> gp = GaussianProcess(random_state=0).fit(X, np.sin(6 * X[:, 0]))
+        >>> believer = gp.condition_on(np.array([[0.55]]), np.array([2.0]))
+        >>> believer is gp, bool(np.array_equal(believer.theta_, gp.theta_))
+        (False, True)
+        >>> bool(believer.predict([[0.55]])[0] > 0.5)  # pulled towards the fantasy
+        True
+        >>> bool(abs(gp.predict([[0.55]])[0] - np.sin(3.3)) < 0.05)  # the original is unchanged
+        True
         """
         gp = GaussianProcess(self.n_restarts, self.random_state)
         gp.theta_ = self.theta_
@@ -290,6 +347,20 @@ class GaussianProcess:
             Only with ``return_std`` or ``return_grad``.
         dmean, dstd : ndarray of shape (n_points, n_features)
             Only with ``return_grad``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sktune.optimizers import GaussianProcess
+        >>> X = np.linspace(0, 1, 8)[:, None]
+        >>> gp = GaussianProcess(random_state=0).fit(X, np.sin(6 * X[:, 0]))
+        >>> mean, std = gp.predict([[0.5], [3.0]], return_std=True)
+        >>> bool(abs(mean[0] - np.sin(3.0)) < 0.1), bool(std[0] < std[1])  # surer near the data
+        (True, True)
+        >>> mean, std, dmean, dstd = gp.predict([[0.5]], return_grad=True)
+        >>> step = (gp.predict([[0.5 + 1e-6]]) - gp.predict([[0.5 - 1e-6]])) / 2e-6
+        >>> dmean.shape, bool(np.isclose(dmean[0, 0], step[0], rtol=1e-4))
+        ((1, 1), True)
         """
         X = np.asarray(X, dtype=float)
         r = np.sqrt(_sq_dist(X, self._X, self._inv_ls))
