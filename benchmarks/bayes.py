@@ -366,6 +366,7 @@ def _save(path, runs, overhead100):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10, help="seeds per problem")
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds start here")
     parser.add_argument("--jobs", type=int, default=2, help="problems run in parallel")
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 2 problems, 2 seeds, 10 evaluations")
@@ -374,10 +375,23 @@ def main(argv=None):
     parser.add_argument("--save", default=None, help="write every run to this JSON file")
     parser.add_argument("--load", default=None,
                         help="summarize the runs saved in this JSON file instead of running")
+    parser.add_argument(
+        "--reuse", default=None,
+        help="take the runs of the searchers not in --methods from this saved JSON file "
+             "(the anchors are deterministic for a seed: re-run only what changed)",
+    )
     args = parser.parse_args(argv)
     methods = args.methods.split(",")
-    if "BayesSearch" not in methods or "RandomSearch" not in methods:
-        parser.error("--methods must include BayesSearch and RandomSearch")
+    reused_runs, reused_overhead = [], {}
+    if args.reuse:
+        with open(args.reuse) as f:
+            saved = json.load(f)
+        reused_runs = [{**r, "scores": np.array(r["scores"], dtype=float)}
+                       for r in saved["runs"] if r["method"] not in methods]
+        reused_overhead = {m: v for m, v in saved["overhead100"].items() if m not in methods}
+    all_methods = methods + sorted({r["method"] for r in reused_runs} - set(methods))
+    if "BayesSearch" not in all_methods or "RandomSearch" not in all_methods:
+        parser.error("--methods (with --reuse) must include BayesSearch and RandomSearch")
     problems = list(_problems())
     if args.problems:
         problems = args.problems.split(",")
@@ -400,8 +414,12 @@ def main(argv=None):
             # a run stopped before its end: measure the overhead now
             overhead100 = {m: overhead_at_100(m) for m in methods}
     else:
-        tasks = [(p, m, s) for s in range(seeds) for p in problems for m in methods]
+        seed_range = range(args.first_seed, args.first_seed + seeds)
+        tasks = [(p, m, s) for s in seed_range for p in problems for m in methods]
         runs, overhead100 = [], {}
+        reused_runs = [
+            r for r in reused_runs if r["problem"] in problems and r["seed"] in seed_range
+        ]
         out = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
             delayed(run_one)(p, m, s, n_evals) for p, m, s in tasks
         )
@@ -411,8 +429,11 @@ def main(argv=None):
                 _save(args.save, runs, overhead100)
         if not args.quick:
             overhead100 = {m: overhead_at_100(m) for m in methods}
+        runs += reused_runs
+        overhead100.update(reused_overhead)
         if args.save:
             _save(args.save, runs, overhead100)
+    methods = all_methods
     print(summarize(runs, methods, overhead100, n_evals))
     print(f"\ntotal time {time.perf_counter() - start:.0f} s")
 
