@@ -4,9 +4,13 @@ Two problems where the budget matters:
 
 * ``mlp``: MLPClassifier on make_classification (50,000 samples, 20
   features, 5 classes), the number of epochs as the resource (``max_iter``,
-  1 to 27, eta=3), 3-fold CV. dask-ml's HyperbandSearchCV runs here too, with
-  ``partial_fit`` epochs on one hold-out split of the same size as a
-  training fold.
+  1 to 27, eta=3), 3-fold CV. HyperbandSearch also runs with
+  ``resource="partial_fit"`` (one epoch per call, 1 to 27): promoted
+  candidates continue their fold models of the previous rung instead of
+  training again from scratch; its incumbents are refitted with ``max_iter``
+  set to their number of epochs, like the others. dask-ml's
+  HyperbandSearchCV runs here too, with ``partial_fit`` epochs on one
+  hold-out split of the same size as a training fold.
 * ``svc``: SVC on the digits, the number of training samples as the
   resource (``n_samples``, 40 to all of a training fold), 5-fold CV.
 
@@ -72,6 +76,7 @@ from sktune.distributions import LogUniform  # noqa: E402
 from sktune.space import candidate_key  # noqa: E402
 
 FRACTIONS = (0.1, 0.25, 0.5, 1.0)
+LABEL_WIDTH = 38  # "HyperbandSearch random, partial_fit"
 
 
 # --- problems ----------------------------------------------------------------------------
@@ -107,6 +112,8 @@ def mlp_problem(quick, max_iter=None):
         min_resources=1,
         max_resources=max_iter,
         cv=3,
+        # MLPClassifier.partial_fit is one epoch, like one unit of max_iter
+        partial_fit=True,
         dask=True,
     )
 
@@ -123,6 +130,7 @@ def svc_problem(quick, max_iter=None):
         min_resources=40,
         max_resources=None,
         cv=5,
+        partial_fit=False,
         dask=False,
     )
 
@@ -268,21 +276,29 @@ def run_seed(problem, seed, log):
             curve=curve,
         )
         log(
-            f"  seed {seed} {label:<34} {search.cpu_time_:8.1f} CPU s "
+            f"  seed {seed} {label:<{LABEL_WIDTH}} {search.cpu_time_:8.1f} CPU s "
             f"{search.wall_time_:8.1f} wall s  test {final:.4f}"
         )
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         hb = {}
-        for sampler in ("random", "bayes"):
+        variants = [(sampler, p["resource"]) for sampler in ("random", "bayes")]
+        if p["partial_fit"]:
+            # the same epochs by partial_fit, continued from rung to rung
+            variants += [(sampler, "partial_fit") for sampler in ("random", "bayes")]
+        for sampler, resource in variants:
             search = timed(HyperbandSearch)(
-                p["estimator"], p["space"], sampler=sampler, **hb_kwargs
+                p["estimator"], p["space"], sampler=sampler,
+                **{**hb_kwargs, "resource": resource},
             ).fit(X_train, y_train)
-            hb[sampler] = search
+            hb.setdefault(sampler, search)
+            # the budget column: epochs (partial_fit passes) for the mlp problem,
+            # which TestScorer sets as max_iter
             budget = int(search.cv_results_["n_resources"][search.best_index_])
+            suffix = ", partial_fit" if resource == "partial_fit" else ""
             record(
-                f"HyperbandSearch {sampler}", search,
+                f"HyperbandSearch {sampler}{suffix}", search,
                 trajectory_from_search(search, "n_resources", search.max_resources_),
                 len(search.cv_results_["params"]), search.best_params_, budget,
             )
@@ -424,7 +440,7 @@ def summarize(problem, per_seed):
     print()
     print(f"== {problem['title']}; {n} seed{'s' if n > 1 else ''}, medians ==")
     print(
-        f"{'search':<34}{'evals':>6}{'CPU s':>8}{'wall s':>8}{'test':>8}{'t->RS':>8}"
+        f"{'search':<{LABEL_WIDTH}}{'evals':>6}{'CPU s':>8}{'wall s':>8}{'test':>8}{'t->RS':>8}"
         f"{'speed-up':>9}{'reached':>9}  "
         + "".join(f"{f'@{f:g}':>8}" for f in FRACTIONS) + "  (x RS CPU time)"
     )
@@ -432,7 +448,7 @@ def summarize(problem, per_seed):
         reach = f"{r['reach']:.1f}" if math.isfinite(r["reach"]) else "never"
         speed = f"{r['speed']:.1f}x" if math.isfinite(r["speed"]) else "-"
         print(
-            f"{r['label']:<34}{r['evals']:>6}{r['cpu']:>8.1f}{r['wall']:>8.1f}"
+            f"{r['label']:<{LABEL_WIDTH}}{r['evals']:>6}{r['cpu']:>8.1f}{r['wall']:>8.1f}"
             f"{r['final']:>8.4f}{reach:>8}{speed:>9}{r['n_reached']:>6}/{n:<2}  "
             + "".join(
                 f"{r['at'][f]:>8.4f}" if not math.isnan(r["at"][f]) else f"{'-':>8}"

@@ -2,9 +2,10 @@
 
     python tests/checkpoint_job.py SEARCH CHECKPOINT OUT [--n-iter N] [--delay S]
 
-Fits SEARCH ("random", "grid", ... from JOBS) on iris with a deliberately slow
-classifier that appends one line per fit to ``$SKTUNE_FIT_LOG``, then pickles
-the candidates and their scores to OUT.
+Fits SEARCH ("random", "grid", ... from ``make_search``) on iris with a
+deliberately slow classifier that appends one line per fit (per
+``partial_fit`` pass for "hyperband_partial_fit") to ``$SKTUNE_FIT_LOG``, then
+pickles the candidates and their scores to OUT.
 """
 
 import argparse
@@ -16,6 +17,7 @@ import time
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import load_iris
+from sklearn.linear_model import SGDClassifier
 
 import sktune
 from sktune.distributions import LogUniform
@@ -50,6 +52,18 @@ class SlowCentroids(ClassifierMixin, BaseEstimator):
         return self.classes_[d.argmin(axis=1)]
 
 
+class SlowSGD(SGDClassifier):
+    """SGDClassifier whose ``partial_fit`` logs and sleeps like SlowCentroids' fit."""
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        log = os.environ.get("SKTUNE_FIT_LOG")
+        if log:
+            with open(log, "a") as f:
+                f.write(f"{self.alpha!r},{len(X)}\n")
+        time.sleep(float(os.environ.get("SKTUNE_FIT_DELAY") or 0))
+        return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
+
+
 SPACE = {"shrink": LogUniform(1e-2, 1e2), "power": LogUniform(0.5, 4.0)}
 
 
@@ -68,6 +82,13 @@ def make_search(name, checkpoint, n_iter, n_jobs):
         return sktune.HyperbandSearch(
             estimator, SPACE, resource="n_samples", min_resources=20, max_resources=100,
             random_state=0, **common,
+        )
+    if name == "hyperband_partial_fit":
+        # promoted candidates continue their models of the previous rung
+        return sktune.HyperbandSearch(
+            SlowSGD(random_state=0), {"alpha": LogUniform(1e-5, 1e-1)},
+            resource="partial_fit", min_resources=1, max_resources=9, random_state=0,
+            **common,
         )
     raise SystemExit(f"unknown search {name!r}")
 

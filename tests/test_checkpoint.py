@@ -92,6 +92,26 @@ def test_killed_search_resumes_to_the_uninterrupted_result(tmp_path, search):
     _assert_same_results(resumed["results"], ref["results"])
 
 
+def test_killed_partial_fit_hyperband_resumes_to_the_uninterrupted_result(tmp_path):
+    # Continued training: the checkpoint holds scores, not models. Killed
+    # after its first rung (9 candidates) and one more candidate, the search
+    # resumes with no model for the promoted candidates of the first rung:
+    # they are trained from scratch, to the same scores.
+    search, db = "hyperband_partial_fit", tmp_path / "search.db"
+    _finish(_job(search, "-", tmp_path / "ref.pkl"))
+    first = _job(search, db, tmp_path / "never.pkl", "--delay", "0.05", "--n-jobs", "2")
+    _wait_for_records(db, 10, first)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    with CheckpointStore(db) as store:
+        n_stored = len(store)
+    _finish(_job(search, db, tmp_path / "resumed.pkl"))
+    ref = pickle.loads((tmp_path / "ref.pkl").read_bytes())
+    resumed = pickle.loads((tmp_path / "resumed.pkl").read_bytes())
+    assert 10 <= resumed["n_reused"] == n_stored < len(ref["results"]["params"])
+    _assert_same_results(resumed["results"], ref["results"])
+
+
 def test_ctrl_c_keeps_finished_candidates_and_says_how_to_resume(tmp_path):
     db = tmp_path / "search.db"
     proc = _job("random", db, tmp_path / "out.pkl", "--delay", "0.15")

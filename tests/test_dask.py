@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_classification
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import ShuffleSplit
 from sklearn.tree import DecisionTreeClassifier
 
@@ -235,6 +235,11 @@ def _searches():
             resource="n_samples", min_resources=20, max_resources=180, eta=3,
             cv=ShuffleSplit(n_splits=1, test_size=0.3, random_state=0), random_state=0,
         ),
+        # continued training: the fitted models travel back and forth
+        "HyperbandSearch partial_fit": lambda: sktune.HyperbandSearch(
+            SGDClassifier(random_state=0), {"alpha": LogUniform(1e-5, 1e-1)},
+            resource="partial_fit", min_resources=1, max_resources=9, cv=3, random_state=0,
+        ),
     }
 
 
@@ -253,7 +258,10 @@ def assert_same_results(local, remote):
     assert local.best_params_ == remote.best_params_
 
 
-@pytest.mark.parametrize("name", ["GridSearch", "RandomSearch", "BayesSearch", "HyperbandSearch"])
+@pytest.mark.parametrize(
+    "name",
+    ["GridSearch", "RandomSearch", "BayesSearch", "HyperbandSearch", "HyperbandSearch partial_fit"],
+)
 def test_search_on_the_cluster_equals_the_local_run(client, name):
     make = _searches()[name]
     # the local run on loky's two processes, the cluster's two worker threads

@@ -6,11 +6,13 @@ from collections import Counter
 import numpy as np
 import pytest
 from joblib import parallel_config
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_iris, make_classification
+from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.naive_bayes import GaussianNB
+from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -412,6 +414,177 @@ def test_partial_fit_with_sgd():
     assert search.best_estimator_.t_ == 9 * 150 + 1
     assert search.best_score_ > 0.8
     assert search.score(X_IRIS_STD, Y_IRIS) > 0.8
+
+
+# continued training with the partial_fit resource ---------------------------------------
+PASSES = []  # (x, passes of the model so far) per partial_fit call, with n_jobs=1
+
+
+class CountingIncremental(Incremental):
+    """Incremental that logs its passes; fails from pass ``fail_at`` if x > fail_above."""
+
+    def __init__(self, x=0.5, fail_at=None, fail_above=0.5):
+        self.x = x
+        self.fail_at = fail_at
+        self.fail_above = fail_above
+
+    def partial_fit(self, X, y, classes=None):
+        super().partial_fit(X, y, classes=classes)
+        PASSES.append((self.x, self.n_calls_))
+        if self.fail_at is not None and self.x > self.fail_above and self.n_calls_ >= self.fail_at:
+            raise ValueError("incremental failure")
+        return self
+
+
+def _partial_fit_search(estimator, space, continue_training=True, **kwargs):
+    params = dict(resource="partial_fit", min_resources=1, max_resources=9, cv=3,
+                  random_state=0)
+    params.update(kwargs)
+    search = HyperbandSearch(estimator, space, **params)
+    search._continue_training = continue_training
+    return search
+
+
+def _assert_same_scores(a, b):
+    ra, rb = a.cv_results_, b.cv_results_
+    assert ra["params"] == rb["params"]
+    keys = [k for k in ra if k.startswith(("split", "mean_test", "std_test", "rank_test"))]
+    assert keys
+    for key in keys + ["n_resources", "bracket", "rung"]:
+        np.testing.assert_array_equal(ra[key], rb[key], err_msg=key)
+
+
+@pytest.mark.parametrize("estimator, space", [
+    (SGDClassifier(random_state=0), {"alpha": LogUniform(1e-5, 1e-1)}),
+    (MLPClassifier(hidden_layer_sizes=(8,), batch_size=32, random_state=0),
+     {"alpha": LogUniform(1e-5, 1e-1), "learning_rate_init": LogUniform(1e-3, 1e-1)}),
+])
+def test_continued_training_scores_equal_training_from_scratch(estimator, space):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # MLP's ConvergenceWarning
+        continued = _partial_fit_search(estimator, space).fit(X_IRIS_STD, Y_IRIS)
+        scratch = _partial_fit_search(estimator, space, continue_training=False).fit(
+            X_IRIS_STD, Y_IRIS
+        )
+    _assert_same_scores(continued, scratch)
+    # ...and a manual loop of partial_fit calls, for the best row (continued
+    # from 1 and 3 passes in its bracket)
+    res, best = continued.cv_results_, continued.best_index_
+    assert res["n_resources"][best] == 9
+    splits = continued._base_cv.split(X_IRIS_STD, Y_IRIS)
+    for s, (train, test) in enumerate(splits):
+        model = clone(estimator).set_params(**res["params"][best])
+        for k in range(9):
+            model.partial_fit(X_IRIS_STD[train], Y_IRIS[train],
+                              **({"classes": np.unique(Y_IRIS)} if k == 0 else {}))
+        score = model.score(X_IRIS_STD[test], Y_IRIS[test])
+        assert res[f"split{s}_test_score"][best] == score
+
+
+def test_continued_training_runs_only_the_missing_passes():
+    def passes(continue_training):
+        PASSES.clear()
+        search = _partial_fit_search(
+            CountingIncremental(), {"x": Uniform(0, 1)}, continue_training, max_resources=27,
+            cv=2, refit=False,  # the search's passes only
+        ).fit(X_SMALL, Y_SMALL)
+        return search, len(PASSES)
+
+    continued, n_continued = passes(True)
+    scratch, n_scratch = passes(False)
+    _assert_same_scores(continued, scratch)
+    # every model has exactly n_resources passes (its score is 2000 + passes)
+    res = continued.cv_results_
+    np.testing.assert_array_equal(res["mean_test_score"], 2000 + res["n_resources"])
+    # R=27, eta=3, per split: 27@1 -> 9@3 -> 3@9 -> 1@27, 12@3 -> 4@9 -> 1@27,
+    # 6@9 -> 2@27, 4@27 cost 423 passes from scratch and 357 continued
+    schedule = continued.schedule_
+    assert n_scratch == 2 * sum(
+        r.n_candidates * r.n_resources for b in schedule.brackets for r in b.rungs
+    ) == 2 * 423
+    assert n_continued == 2 * 357
+
+
+def test_continued_training_keeps_only_the_promoted_models():
+    search = _partial_fit_search(CountingIncremental(), {"x": Uniform(0, 1)}, max_resources=27)
+    original = search._make_proposer
+    held = []
+
+    def spy(space, rng):
+        proposer = original(space, rng)
+        tell = proposer.tell
+
+        def checked(batch, scores):
+            tell(batch, scores)
+            # the batch's models are dropped; each bracket keeps one model per
+            # split of each promoted candidate
+            assert not batch.fitted_estimators and batch.init_estimators is None
+            for run in proposer.runs:
+                if run.models is not None:
+                    assert len(run.models) == len(run.candidates)
+                    assert all(len(m) == 3 for m in run.models)
+            held.append(sum(len(run.models or []) for run in proposer.runs))
+
+        proposer.tell = checked
+        return proposer
+
+    search._make_proposer = spy
+    search.fit(X_SMALL, Y_SMALL)
+    # 27 -> 9 -> 3 -> 1, 12 -> 4 -> 1, 6 -> 2, 4, one round each with one worker
+    assert held == [9, 3, 1, 0, 4, 1, 0, 2, 0, 0]
+
+
+@pytest.mark.filterwarnings("ignore:One or more of the test scores are non-finite")
+@pytest.mark.parametrize("fail_above", [0.5, -1.0])
+def test_failed_partial_fit_is_not_continued(fail_above):
+    # x > fail_above fails at its 3rd pass: fine at the first rung, NaN from
+    # the second on. A failed fit has no model: if promoted anyway (all fail
+    # with -1), it is trained from scratch, and fails again.
+    search = _partial_fit_search(
+        CountingIncremental(fail_at=3, fail_above=fail_above), {"x": Uniform(0, 1)},
+        refit=fail_above > 0,
+    )
+    with pytest.warns(FitFailedWarning):
+        search.fit(X_SMALL, Y_SMALL)
+    res = search.cv_results_
+    x = np.array([p["x"] for p in res["params"]])
+    failed = np.isnan(res["mean_test_score"])
+    np.testing.assert_array_equal(failed, (x > fail_above) & (res["n_resources"] >= 3))
+    ok = ~failed
+    np.testing.assert_array_equal(res["mean_test_score"][ok], 2000 + res["n_resources"][ok])
+    if search.refit:
+        assert search.best_params_["x"] <= fail_above
+
+
+def test_continued_training_does_not_depend_on_n_jobs():
+    space = {"alpha": LogUniform(1e-5, 1e-1)}
+    one = _partial_fit_search(SGDClassifier(random_state=0), space, n_jobs=1)
+    two = _partial_fit_search(SGDClassifier(random_state=0), space, n_jobs=2)
+    _assert_same_scores(one.fit(X_IRIS_STD, Y_IRIS), two.fit(X_IRIS_STD, Y_IRIS))
+
+
+def test_continued_training_resumes_from_a_checkpoint(tmp_path):
+    # A search stopped early leaves some rungs in the checkpoint; their
+    # candidates have no model and are trained from scratch when it resumes.
+    space = {"alpha": LogUniform(1e-5, 1e-1)}
+    kwargs = dict(max_resources=27, checkpoint=tmp_path / "hb.db")
+    stopped = _partial_fit_search(SGDClassifier(random_state=0), space, n_iter_no_change=20,
+                                  **kwargs).fit(X_IRIS_STD, Y_IRIS)
+    assert stopped.stop_reason_ == "n_iter_no_change"
+    n_stopped = len(stopped.cv_results_["params"])
+    resumed = _partial_fit_search(SGDClassifier(random_state=0), space, **kwargs)
+    resumed.fit(X_IRIS_STD, Y_IRIS)
+    assert 0 < resumed.n_reused_ == n_stopped < len(resumed.cv_results_["params"])
+    reference = _partial_fit_search(SGDClassifier(random_state=0), space, max_resources=27)
+    _assert_same_scores(resumed, reference.fit(X_IRIS_STD, Y_IRIS))
+
+
+def test_partial_fit_resource_refuses_a_pipeline():
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", SGDClassifier(random_state=0))])
+    search = _partial_fit_search(pipe, {"clf__alpha": LogUniform(1e-5, 1e-1)})
+    with pytest.raises(ValueError, match=r"can be 'partial_fit' only for an estimator with a "
+                       r"partial_fit method; Pipeline has none"):
+        search.fit(X_IRIS, Y_IRIS)
 
 
 # the Bayesian sampler ---------------------------------------------------------------------

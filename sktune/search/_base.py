@@ -42,6 +42,13 @@ class Batch:
     cv : cross-validation generator or None
         Splitter for this batch (Hyperband's subsampled folds); ``None`` uses
         the search's own.
+    init_estimators : list or None, default=None
+        Per candidate, ``None`` or one fitted estimator per split whose
+        training the batch continues (HyperbandSearch with
+        ``resource="partial_fit"``); passed on to ``evaluate_candidates``.
+    fitted_estimators : dict or None, default=None
+        A dict asks ``evaluate_candidates`` to fill it with the fitted
+        estimators of the batch, ``{candidate index: one per split}``.
 
     Examples
     --------
@@ -54,6 +61,8 @@ class Batch:
     params: list
     more_results: dict = field(default_factory=dict)
     cv: object = None
+    init_estimators: list = None
+    fitted_estimators: dict = None
 
 
 def check_param_names(estimator, space, search):
@@ -311,11 +320,18 @@ class BaseSearch(BaseSearchCV):
                     max_subtasks=len(batch.params) * self.n_splits_,
                     sequential_subtasks=False,
                 ).call_on_fit_task_begin(estimator=self)
+            # continued training only: other batches keep scikit-learn's signature
+            models = {
+                name: getattr(batch, name)
+                for name in ("init_estimators", "fitted_estimators")
+                if getattr(batch, name) is not None
+            }
             results = evaluate_candidates(
                 batch.params,
                 cv=batch.cv,
                 more_results=batch.more_results or None,
                 callback_ctx=round_ctx,
+                **models,
             )
             stopped = self._stop is not None and self._stop.reason is not None
             if not stopped:

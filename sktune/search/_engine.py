@@ -184,9 +184,9 @@ class Evaluator:
         self._seen[ident] += 1
         return hashlib.sha1(ident + str(occurrence).encode()).hexdigest()
 
-    def _tasks(self, params, pending, splits, contexts, finished):
+    def _tasks(self, params, pending, splits, contexts, finished, init, return_estimator):
         n_splits = len(splits)
-        kwargs = {**self.fit_kwargs, **self.task_data}
+        kwargs = {**self.fit_kwargs, **self.task_data, "return_estimator": return_estimator}
         for i in pending:
             # No new candidate starts once a stop rule fired; started ones finish.
             if self.stop.reason is not None or self.stop.out_of_time():
@@ -194,9 +194,10 @@ class Evaluator:
             for s, (train, test) in enumerate(splits):
                 if s in finished[i]:
                     continue
+                start = init[i][s] if init is not None and init[i] is not None else None
                 yield delayed(_indexed_fit_and_score)(
                     i, s,
-                    estimator=clone(self.base_estimator),
+                    estimator=clone(self.base_estimator) if start is None else start,
                     train=train, test=test,
                     parameters=params[i],
                     split_progress=(s, n_splits),
@@ -214,11 +215,26 @@ class Evaluator:
             next_in_order += 1
         return next_in_order
 
-    def evaluate_candidates(self, candidate_params, cv=None, more_results=None, callback_ctx=None):
+    def evaluate_candidates(
+        self, candidate_params, cv=None, more_results=None, callback_ctx=None, *,
+        init_estimators=None, fitted_estimators=None,
+    ):
         """Evaluate candidates; return the cumulative results dict.
 
         Same signature and return value as the ``evaluate_candidates`` that
-        scikit-learn passes to ``_run_search``.
+        scikit-learn passes to ``_run_search``, plus two keyword-only
+        arguments that let a search continue the training of earlier fits
+        (HyperbandSearch with ``resource="partial_fit"``):
+
+        * ``init_estimators``: list with, per candidate, ``None`` or one
+          fitted estimator per split. The split's task fits that estimator
+          (whose ``fit`` continues its training) instead of a fresh clone.
+          Each entry is set to ``None`` once its fit has finished, so the
+          old models are freed as the new ones arrive.
+        * ``fitted_estimators``: a dict, filled with ``{candidate index: list
+          of n_splits fitted estimators}`` (``None`` for a failed fit), the
+          models being sent back from the workers. Candidates taken from the
+          checkpoint have no entry: it records scores, not models.
         """
         search = self.search
         params = list(candidate_params)
@@ -257,8 +273,17 @@ class Evaluator:
         next_in_order = 0
         for n_losses in range(_MAX_DATA_LOSSES + 1):
             try:
-                tasks = self._tasks(params, pending, splits, contexts, partial)
+                tasks = self._tasks(
+                    params, pending, splits, contexts, partial, init_estimators,
+                    return_estimator=fitted_estimators is not None,
+                )
                 for i, s, out in self.parallel(tasks):
+                    # models are handed over, never recorded nor kept in the results
+                    model = out.pop("estimator", None)
+                    if fitted_estimators is not None and out["fit_error"] is None:
+                        fitted_estimators.setdefault(i, [None] * n_splits)[s] = model
+                    if init_estimators is not None and init_estimators[i] is not None:
+                        init_estimators[i][s] = None
                     partial[i][s] = out
                     if len(partial[i]) == n_splits:
                         outputs[i] = [partial[i].pop(k) for k in range(n_splits)]

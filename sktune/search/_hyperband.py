@@ -15,7 +15,10 @@ Three kinds of budget ("resource") are supported:
 * the name of an integer estimator parameter (``"max_iter"``,
   ``"clf__n_estimators"``), set to the budget in every candidate;
 * ``"partial_fit"``: the estimator is trained by that many passes of
-  ``partial_fit`` over each training fold.
+  ``partial_fit`` over each training fold. A promoted candidate continues
+  its fold models of the previous rung: the fitted models come back from
+  the workers with the rung's scores, those of the promoted candidates are
+  sent with the next rung's tasks, and the others are dropped.
 """
 
 import inspect
@@ -151,8 +154,16 @@ class _PartialFitEpochs(BaseEstimator):
     Used by HyperbandSearch with ``resource="partial_fit"`` in place of the
     user's estimator while the search runs. ``set_params`` sends every name
     but ``partial_fit_epochs`` to the inner estimator, so candidates use the
-    user's parameter names. Each fit starts from a fresh clone: a rung does
-    not continue the training of the rung before.
+    user's parameter names.
+
+    The first fit trains a fresh clone. Fitting a fitted wrapper again
+    continues its model (as ``warm_start=True`` does in scikit-learn) up to
+    ``partial_fit_epochs`` passes in all: the search sends a promoted
+    candidate's fold model of the previous rung back to the same training
+    fold with more passes. Successive ``partial_fit`` calls are the same
+    computation in one fit or over several, so the model equals one trained
+    from scratch. A model already trained for more passes is not continued:
+    a fresh clone is trained.
 
     Parameters
     ----------
@@ -163,6 +174,13 @@ class _PartialFitEpochs(BaseEstimator):
     classes : ndarray or None, default=None
         All classes of the target, given to the first ``partial_fit`` call of
         a classifier (a training fold may miss some).
+
+    Attributes
+    ----------
+    estimator_ : estimator object
+        The trained clone of ``estimator``.
+    n_epochs_ : int
+        Passes of ``partial_fit`` it has had in all.
     """
 
     def __init__(self, estimator, partial_fit_epochs=1, classes=None):
@@ -193,15 +211,25 @@ class _PartialFitEpochs(BaseEstimator):
         return get_tags(self.estimator)
 
     def fit(self, X, y=None, **fit_params):
-        est = clone(self.estimator)
+        done = getattr(self, "n_epochs_", 0)
         first = {}
-        if self.classes is not None and "classes" in inspect.signature(est.partial_fit).parameters:
-            first = {"classes": self.classes}
+        if 0 < done <= self.partial_fit_epochs:
+            est = self.estimator_
+        else:
+            est, done = clone(self.estimator), 0
+            if (
+                self.classes is not None
+                and "classes" in inspect.signature(est.partial_fit).parameters
+            ):
+                first = {"classes": self.classes}
         args = (X,) if y is None else (X, y)
-        for _ in range(self.partial_fit_epochs):
+        # a failed pass leaves no model that could be continued by mistake
+        self.n_epochs_ = 0
+        for _ in range(self.partial_fit_epochs - done):
             est.partial_fit(*args, **fit_params, **first)
             first = {}
         self.estimator_ = est
+        self.n_epochs_ = self.partial_fit_epochs
         return self
 
     @available_if(_delegates("predict"))
@@ -249,6 +277,9 @@ class _Run:
         self.iteration = iteration
         self.bracket = bracket
         self.candidates = None  # of the rung to evaluate next
+        # with continued training: per candidate, its fold models of the
+        # previous rung (None if it has none, e.g. taken from the checkpoint)
+        self.models = None
         self.n_candidates = []  # per evaluated rung
         self.n_resources = []
 
@@ -263,6 +294,14 @@ class HyperbandProposer:
     the candidates do not depend on the number of workers; with
     ``sampler="bayes"`` a bracket's configurations are proposed when its
     first rung is asked, from every score known by then.
+
+    With ``resource="partial_fit"`` (and ``continue_training``), a batch
+    whose rungs promote asks for its fitted fold models
+    (``Batch.fitted_estimators``); :meth:`tell` keeps those of the promoted
+    candidates only, and the next rung's batch hands them over as
+    ``Batch.init_estimators``, so their training continues instead of
+    starting again. At most one rung's survivors' models are kept per
+    bracket.
 
     Parameters
     ----------
@@ -290,6 +329,10 @@ class HyperbandProposer:
         Name used in messages.
     verbose : int, default=0
         Print one line per round when > 0.
+    continue_training : bool, default=True
+        With ``resource="partial_fit"``, continue the fold models of the
+        previous rung; ``False`` trains every rung from scratch (the same
+        scores, at a higher cost).
 
     Attributes
     ----------
@@ -338,6 +381,7 @@ class HyperbandProposer:
         stratify=False,
         search="HyperbandSearch",
         verbose=0,
+        continue_training=True,
     ):
         self.space = space
         self.schedule = schedule
@@ -347,6 +391,7 @@ class HyperbandProposer:
         self.stratify = stratify
         self.search = search
         self.verbose = verbose
+        self._continue = continue_training and resource == "partial_fit"
         self._rng = random_state
         # drawn first, so the candidates do not depend on the resource kind
         self._seed = int(random_state.randint(0, 2**31 - 2**16))
@@ -466,6 +511,7 @@ class HyperbandProposer:
         if self._round == len(self._rounds):
             return None
         params, columns = [], {"iter": [], "bracket": [], "rung": [], "n_resources": []}
+        init, promotes = [], False
         budget = None
         for run_id, i in self._rounds[self._round]:
             run = self.runs[run_id]
@@ -475,6 +521,10 @@ class HyperbandProposer:
                 run.candidates = self._draw_bayes(rung.n_candidates)
             run.n_candidates.append(len(run.candidates))
             run.n_resources.append(budget)
+            # the batch owns the models now; the evaluator frees them as it goes
+            init.extend(run.models or [None] * len(run.candidates))
+            run.models = None
+            promotes = promotes or rung.n_promoted > 0
             for cand in run.candidates:
                 params.append(self._with_budget(cand, budget))
                 columns["iter"].append(self._round)
@@ -491,10 +541,18 @@ class HyperbandProposer:
             )
         self._pending = self._rounds[self._round]
         self._round += 1
-        return Batch(params, columns, cv)
+        batch = Batch(params, columns, cv)
+        if self._continue:
+            batch.init_estimators = init if any(m is not None for m in init) else None
+            batch.fitted_estimators = {} if promotes else None
+        return batch
 
     def tell(self, batch, scores):
         """Promote the best ``1/eta`` of each rung of the last round.
+
+        With continued training, the fold models of the promoted candidates
+        are taken from ``batch.fitted_estimators`` for the next rung, and the
+        batch's models are dropped.
 
         Parameters
         ----------
@@ -529,13 +587,14 @@ class HyperbandProposer:
         True
         """
         scores = np.asarray(scores, dtype=float)
+        fitted = batch.fitted_estimators or {}
         start = 0
         for run_id, i in self._pending:
             run = self.runs[run_id]
             rung = run.bracket.rungs[i]
             n = len(run.candidates)
             rung_scores = scores[start : start + n]
-            start += n
+            offset, start = start, start + n
             self._observed.setdefault(rung.level, []).extend(
                 zip(run.candidates, rung_scores.tolist())
             )
@@ -547,6 +606,11 @@ class HyperbandProposer:
             n_keep = min(rung.n_promoted, max(1, n // self.schedule.eta))
             ranked = np.argsort(-np.nan_to_num(rung_scores, nan=-np.inf), kind="stable")
             run.candidates = [run.candidates[j] for j in ranked[:n_keep]]
+            if self._continue:
+                run.models = [fitted.get(offset + j) for j in ranked[:n_keep]]
+        # the rung is decided: the losers' models go now
+        fitted.clear()
+        batch.init_estimators = None
         self._pending = None
 
 
@@ -586,12 +650,21 @@ class HyperbandSearch(BaseSearch):
       ``n_resources`` in each candidate; it appears in ``cv_results_["params"]``
       and ``best_params_`` (at ``max_resources``), like in scikit-learn's
       halving searches;
-    * ``"partial_fit"``: each cross-validation fit calls ``partial_fit``
-      ``n_resources`` times over the whole training fold. Each rung trains
-      from scratch (it does not continue the previous rung's models), which
-      costs at most ``eta / (eta - 1)`` times continued training. A
-      scikit-learn ``Pipeline`` has no ``partial_fit``: tune a pipeline with
-      ``"n_samples"`` or a parameter such as ``"clf__max_iter"``.
+    * ``"partial_fit"``: each cross-validation model is trained by
+      ``n_resources`` passes of ``partial_fit`` over its whole training
+      fold. A promoted candidate continues its fold models of the previous
+      rung (one per split, sent back from the workers) and is trained for
+      the missing passes only; the models of candidates that are not
+      promoted are dropped as soon as their rung is decided. Successive
+      ``partial_fit`` calls are the same computation whether or not they
+      are split in two, so the scores equal those of training from scratch
+      (given an int ``random_state``). ``n_resources`` in ``cv_results_``
+      is the model's total number of passes, but ``mean_fit_time`` is the
+      time of the passes added at that rung. A candidate whose previous
+      rung was taken from the ``checkpoint`` (which holds scores, not
+      models), or whose fit failed there, is trained from scratch. A
+      scikit-learn ``Pipeline`` has no ``partial_fit``: tune a pipeline
+      with ``"n_samples"`` or a parameter such as ``"clf__max_iter"``.
 
     **How the best candidate is chosen.** ``best_index_``, ``best_params_``
     and ``best_score_`` come from the candidates evaluated at the largest
@@ -737,6 +810,10 @@ class HyperbandSearch(BaseSearch):
     >>> bool(search.best_score_ > 0.9), int(search.cv_results_["n_resources"][search.best_index_])
     (True, 120)
     """
+
+    # Private switch: False trains every partial_fit rung from scratch (the
+    # tests compare both paths).
+    _continue_training = True
 
     _parameter_constraints: dict = {
         **BaseSearch._parameter_constraints,
@@ -918,6 +995,7 @@ class HyperbandSearch(BaseSearch):
             stratify=is_classifier(self.estimator),
             search=name,
             verbose=self.verbose,
+            continue_training=self._continue_training,
         )
         # filled in as the search runs
         self.n_candidates_ = [run.n_candidates for run in proposer.runs]
