@@ -305,3 +305,13 @@ def test_tuple_valued_choices_round_trip():
     space = SearchSpace({"hidden": [(16,), (32, 32), (8, 8, 8)], "alpha": [1e-4, 1e-3]})
     params = [{"hidden": (32, 32), "alpha": 1e-3}, {"hidden": (8, 8, 8), "alpha": 1e-4}]
     assert space.decode(space.encode(params)) == params
+
+
+def test_a_value_far_in_one_tail_is_encoded_in_the_sub_space_that_holds_it():
+    # 7.46 is in the support of both sub-spaces named "C", but the Normal's
+    # unit coordinate cannot hold it (found by the round-trip property test)
+    space = SearchSpace([{"C": Normal(0.0, 1.0)}, {"C": LogUniform(1e-4, 100.0)}])
+    params = [{"C": 7.46470024356059}, {"C": 0.5}]
+    U = space.encode(params)
+    assert space.subspace_of(U).tolist() == [1, 0]
+    _assert_same_params(space.decode(U), params)

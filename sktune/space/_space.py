@@ -400,7 +400,10 @@ def _contains(dist, value, strict=False):
     """Whether ``value`` is one of the values ``dist`` can take.
 
     With ``strict``, the kind must match too: an integral value for an
-    integer distribution, a non-integral type for a continuous one.
+    integer distribution, a non-integral type for a continuous one; and a
+    continuous value must come back from its unit coordinate. Far in a
+    tail (7.5 under a standard Normal) it cannot, as the coordinate is kept
+    off 0 and 1: a sub-space that holds the value exactly is then preferred.
     """
     if isinstance(dist, Categorical):
         try:
@@ -421,7 +424,11 @@ def _contains(dist, value, strict=False):
             and low <= value <= high
             and dist.ppf(dist.to_unit(value)) == value
         )
-    return bool(low <= value <= high)
+    if not low <= value <= high:
+        return False
+    return not strict or math.isclose(
+        dist.ppf(dist.to_unit(value)), value, rel_tol=1e-9, abs_tol=1e-12
+    )
 
 
 def _freeze(value):
