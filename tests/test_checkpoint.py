@@ -114,7 +114,9 @@ def test_killed_partial_fit_hyperband_resumes_to_the_uninterrupted_result(tmp_pa
 
 def test_ctrl_c_keeps_finished_candidates_and_says_how_to_resume(tmp_path):
     db = tmp_path / "search.db"
-    proc = _job("random", db, tmp_path / "out.pkl", "--delay", "0.15")
+    # 40 candidates: on a loaded machine the search must still be running,
+    # many seconds of fits from its end, when the signal arrives
+    proc = _job("random", db, tmp_path / "out.pkl", "--delay", "0.15", "--n-iter", "40")
     _wait_for_records(db, 2, proc)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
@@ -122,7 +124,7 @@ def test_ctrl_c_keeps_finished_candidates_and_says_how_to_resume(tmp_path):
     assert "interrupted" in err and "resume" in err and str(db) in err
     n_stored = _n_records(db)
     assert n_stored >= 2
-    _finish(_job("random", db, tmp_path / "out.pkl"))
+    _finish(_job("random", db, tmp_path / "out.pkl", "--n-iter", "40"))
     assert pickle.loads((tmp_path / "out.pkl").read_bytes())["n_reused"] == n_stored
 
 
