@@ -11,6 +11,7 @@ pickles the candidates and their scores to OUT.
 import argparse
 import os
 import pickle
+import signal
 import sys
 import time
 
@@ -102,6 +103,10 @@ def main(argv=None):
     parser.add_argument("--delay", type=float, default=0.0)
     parser.add_argument("--n-jobs", type=int, default=1)
     args = parser.parse_args(argv)
+    # A shell that starts the tests in the background makes this process
+    # ignore SIGINT, and Python keeps that: Ctrl-C must raise here, as it does
+    # for a user at a terminal.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     X, y = load_iris(return_X_y=True)
     checkpoint = None if args.checkpoint == "-" else args.checkpoint
     os.environ["SKTUNE_FIT_DELAY"] = str(args.delay)
