@@ -311,6 +311,11 @@ class SearchSpace:
         # An int is looked for in integer axes first, so that {"C": 3} from
         # Integer(1, 5) does not come back as 3.0 from a LogUniform(1, 10).
         named = [k for k, sub in enumerate(self.subspaces) if set(sub) == set(p)]
+        if len(named) == 1:
+            # nothing to choose between: skip the strict checks' round trips
+            named_only = self.subspaces[named[0]]
+            if all(_contains(d, p[n]) for n, d in named_only.items()):
+                return named[0]
         for strict in (True, False):
             for k in named:
                 if all(_contains(d, p[n], strict) for n, d in self.subspaces[k].items()):
