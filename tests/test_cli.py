@@ -373,3 +373,17 @@ def test_a_checkpoint_of_another_search_is_refused_in_one_line(tmp_path, capsys)
         r"was written by a search with different search space; .* delete the file to start "
         r"over\.\n", err,
     ), err
+
+
+def test_show_prints_the_budget_columns_of_a_hyperband_checkpoint(tmp_path, job):
+    config = job(search='strategy = "hyperband"\nresource = "n_samples"\nmin_resources = 20\n'
+                        'cv = 2\nrandom_state = 0\ncheckpoint = "hb.db"')
+    status, ran, err = sktune("run", config.name, "-q", "--top", "50", cwd=tmp_path)
+    assert status == 0, err
+    status, shown, err = sktune("show", "hb.db", "--top", "50", cwd=tmp_path)
+    assert (status, err) == (0, "")
+    header = next(line for line in shown.splitlines() if line.lstrip().startswith("rank"))
+    assert "n_resources" in header and "bracket" in header
+    assert header in ran
+    # the same evaluations, budgets and brackets as the search's own leaderboard
+    assert sorted(_leaderboard_rows(shown)) == sorted(_leaderboard_rows(ran))

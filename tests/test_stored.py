@@ -1,14 +1,16 @@
 """cv_results_ rebuilt from a checkpoint file, and the store's read-only mode."""
 
+import pickle
 import sqlite3
 import warnings
 
 import numpy as np
 import pytest
 from sklearn.datasets import load_iris
+from sklearn.linear_model import SGDClassifier
 from sklearn.svm import SVC
 
-from sktune import GridSearch, RandomSearch
+from sktune import BayesSearch, GridSearch, HyperbandSearch, RandomSearch
 from sktune.distributions import LogUniform
 from sktune.search import results_from_checkpoint
 from sktune.store import CheckpointError, CheckpointStore
@@ -140,3 +142,66 @@ def test_records_with_different_numbers_of_splits_are_refused(tmp_path):
         store.add("b", {"C": 2.0}, [out])
     with pytest.raises(CheckpointError, match="different numbers of cross-validation splits"):
         results_from_checkpoint(path)
+
+
+def _rows_by_budget(results):
+    """Row index of each (params, budget): Hyperband evaluates a candidate at several budgets."""
+    budgets = results.get("n_resources", [None] * len(results["params"]))
+    keys = [(repr(sorted(p.items())), b) for p, b in zip(results["params"], budgets)]
+    return {key: i for i, key in enumerate(keys)}
+
+
+@pytest.mark.parametrize(
+    "make_search",
+    [
+        lambda: BayesSearch(SVC(), {"C": LogUniform(1e-2, 1e2)}, n_iter=7, cv=3, random_state=0),
+        lambda: HyperbandSearch(
+            SGDClassifier(random_state=0), {"alpha": LogUniform(1e-5, 1.0)},
+            resource="partial_fit", max_resources=9, cv=3, random_state=0,
+        ),
+        lambda: HyperbandSearch(
+            SVC(), {"C": LogUniform(1e-2, 1e2)}, min_resources=30, cv=3, random_state=0,
+        ),
+    ],
+    ids=["bayes", "hyperband-partial-fit", "hyperband-n-samples"],
+)
+def test_a_search_s_own_columns_come_back_from_the_checkpoint(tmp_path, make_search):
+    path = tmp_path / "s.db"
+    search = make_search().set_params(checkpoint=path).fit(X, y)
+    stored = results_from_checkpoint(path)
+    results = search.cv_results_
+    assert set(stored) == set(results)
+    rows = _rows_by_budget(results)
+    order = [rows[key] for key in _rows_by_budget(stored)]
+    assert sorted(order) == list(range(len(results["params"])))
+    own = {"iter", "initial_design", "surrogate_mean", "bracket", "rung", "n_resources"}
+    assert own & set(results)
+    for key in own & set(results):
+        np.testing.assert_array_equal(stored[key], np.asarray(results[key])[order], err_msg=key)
+    np.testing.assert_array_equal(
+        stored["mean_test_score"], results["mean_test_score"][order]
+    )
+
+
+def test_a_checkpoint_written_before_the_search_columns_existed_still_works(tmp_path):
+    path = tmp_path / "old.db"
+    out = {"test_scores": 0.5, "fit_error": None, "fit_time": 0.1, "score_time": 0.01,
+           "n_test_samples": 10}
+    with sqlite3.connect(path) as conn:  # the layout of the first checkpoints
+        conn.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB)")
+        conn.execute("CREATE TABLE candidates (seq INTEGER PRIMARY KEY, key TEXT UNIQUE,"
+                     " params BLOB, outputs BLOB, finished REAL)")
+        conn.execute("INSERT INTO meta VALUES ('schema', ?)", (pickle.dumps("1"),))
+        conn.execute("INSERT INTO candidates (key, params, outputs, finished) VALUES (?,?,?,?)",
+                     ("a", pickle.dumps({"C": 1.0}), pickle.dumps([out]), 0.0))
+    # read-only: no column is added, the record has no own columns
+    with CheckpointStore(path, read_only=True) as reader:
+        assert reader.extras() == {"a": {}}
+    assert results_from_checkpoint(path)["mean_test_score"].tolist() == [0.5]
+    # a writer adds the column and records new candidates with their columns
+    with CheckpointStore(path) as writer:
+        writer.add("b", {"C": 2.0}, [out], {"bracket": 1})
+        assert writer.extras() == {"a": {}, "b": {"bracket": 1}}
+    results = results_from_checkpoint(path)
+    assert "bracket" not in results  # not every record has it
+    assert results["params"] == [{"C": 1.0}, {"C": 2.0}]

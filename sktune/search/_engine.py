@@ -289,7 +289,8 @@ class Evaluator:
                         outputs[i] = [partial[i].pop(k) for k in range(n_splits)]
                         self.n_finished += 1
                         if self.store is not None:
-                            self.store.add(keys[i], params[i], outputs[i])
+                            extra = {k: v[i] for k, v in (more_results or {}).items()}
+                            self.store.add(keys[i], params[i], outputs[i], extra)
                     # the no-change rule reads scores in candidate order, whatever
                     # order the workers finish in, so it stops at the same candidate
                     next_in_order = self._record_in_order(outputs, next_in_order)

@@ -61,6 +61,17 @@ _BOHB_EXTRA_OBSERVATIONS = 3
 _BOHB_RANDOM_FRACTION_DENOMINATOR = 3
 
 
+def drop_epochs(results):
+    """Remove the epoch count of ``resource="partial_fit"`` from results' params.
+
+    Also for results rebuilt from a checkpoint, whose records keep it; the
+    ``n_resources`` column holds the same number.
+    """
+    results["params"] = [{k: v for k, v in p.items() if k != _EPOCHS} for p in results["params"]]
+    results.pop(f"param_{_EPOCHS}", None)
+    return results
+
+
 def _is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
@@ -1083,11 +1094,7 @@ class HyperbandSearch(BaseSearch):
         return self
 
     def _unwrap_partial_fit(self):
-        results = self.cv_results_
-        results["params"] = [
-            {k: v for k, v in p.items() if k != _EPOCHS} for p in results["params"]
-        ]
-        results.pop(f"param_{_EPOCHS}", None)
+        drop_epochs(self.cv_results_)
         if hasattr(self, "best_params_"):
             self.best_params_ = {k: v for k, v in self.best_params_.items() if k != _EPOCHS}
         if hasattr(self, "best_estimator_"):

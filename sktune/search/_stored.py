@@ -5,6 +5,7 @@ import math
 from .._compat import _insert_error_scores
 from ..store import CheckpointError, CheckpointStore
 from ._base import BaseSearch
+from ._hyperband import drop_epochs
 
 
 class _StoredSearch(BaseSearch):
@@ -21,9 +22,11 @@ def results_from_checkpoint(path):
     Works on the checkpoint of a finished search and on one that is still
     being written: the file is opened read-only, without the writer's lock.
     Rows come in the order the candidates finished, which for a parallel
-    search may differ from the fitted search's candidate order. Columns a
-    search adds on its own (``iter``, ``bracket``, ``n_resources``...) are not
-    recorded in the checkpoint and are absent.
+    search may differ from the fitted search's candidate order. The columns a
+    search adds on its own (HyperbandSearch's ``bracket``, ``rung`` and
+    ``n_resources``, BayesSearch's ``iter`` and its surrogate's prediction...)
+    come back too when every record has them (files written before sktune
+    recorded them have not).
 
     Parameters
     ----------
@@ -62,6 +65,7 @@ def results_from_checkpoint(path):
     """
     with CheckpointStore(path, read_only=True) as store:
         records = list(store.records().values())
+        extras = list(store.extras().values())
     if not records:
         raise CheckpointError(
             f"The checkpoint {str(path)!r} records no finished candidate yet."
@@ -74,10 +78,13 @@ def results_from_checkpoint(path):
             f"The checkpoint {str(path)!r} records candidates with different numbers "
             "of cross-validation splits; it cannot be read as one search."
         )
+    names = [n for n in extras[0] if all(n in e for e in extras)]
+    more = {n: [e[n] for e in extras] for n in names}
     params = [p for p, _ in records]
     out = [dict(o) for _, outputs in records for o in outputs]
     # A failed fit of a multi-metric search is stored before the search fills
     # in its per-metric error scores (it does so when the results are formatted).
     _insert_error_scores(out, math.nan)
     train = all("train_scores" in o for o in out)
-    return _StoredSearch(return_train_score=train)._format_results(params, n_splits, out)
+    results = _StoredSearch(return_train_score=train)._format_results(params, n_splits, out, more)
+    return drop_epochs(results)

@@ -1,8 +1,9 @@
 """An SQLite file that records finished candidates as they finish.
 
 The store knows nothing of estimators or searches: it keeps a fingerprint (a
-dict of named hashes) and records (a key, the candidate's parameters and its
-per-split results, all pickled). The search layer decides what goes in.
+dict of named hashes) and records (a key, the candidate's parameters, its
+per-split results and the search's own columns for it, all pickled). The
+search layer decides what goes in.
 
 Durability: WAL journal, one transaction per candidate, ``synchronous=NORMAL``
 (a killed process loses nothing committed; only a power cut may lose the last
@@ -160,13 +161,21 @@ class CheckpointStore:
         c.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)")
         c.execute(
             "CREATE TABLE IF NOT EXISTS candidates (seq INTEGER PRIMARY KEY, key TEXT UNIQUE,"
-            " params BLOB, outputs BLOB, finished REAL)"
+            " params BLOB, outputs BLOB, finished REAL, extra BLOB)"
         )
         version = self._meta("schema")
         if version is None:
             self._set_meta("schema", _SCHEMA_VERSION)
         elif version != _SCHEMA_VERSION:
             raise sqlite3.DatabaseError(f"schema version {version!r}, expected {_SCHEMA_VERSION}")
+        if not self._has_extra():
+            # Added without a new schema version: files written before the
+            # column existed gain it here and are read without it read-only.
+            c.execute("ALTER TABLE candidates ADD COLUMN extra BLOB")
+
+    def _has_extra(self):
+        columns = self._conn.execute("PRAGMA table_info(candidates)").fetchall()
+        return any(col[1] == "extra" for col in columns)
 
     def _meta(self, name):
         row = self._conn.execute("SELECT value FROM meta WHERE name=?", (name,)).fetchone()
@@ -225,7 +234,7 @@ class CheckpointStore:
         """
         self._set_meta("fingerprint", dict(fingerprint))
 
-    def add(self, key, params, outputs):
+    def add(self, key, params, outputs, extra=None):
         """Record one finished candidate in its own transaction.
 
         Parameters
@@ -236,6 +245,10 @@ class CheckpointStore:
             Its parameters.
         outputs : list of dict
             Its per-split results.
+        extra : dict or None, default=None
+            The search's own ``cv_results_`` columns for this candidate
+            (Hyperband's ``bracket`` and ``n_resources``, BayesSearch's
+            ``round``...), name -> value; read back by :meth:`extras`.
 
         Returns
         -------
@@ -256,8 +269,10 @@ class CheckpointStore:
         (2, [{'test_scores': 0.9}])
         """
         self._conn.execute(
-            "INSERT OR REPLACE INTO candidates (key, params, outputs, finished) VALUES (?,?,?,?)",
-            (key, pickle.dumps(params), pickle.dumps(outputs), time.time()),
+            "INSERT OR REPLACE INTO candidates (key, params, outputs, finished, extra)"
+            " VALUES (?,?,?,?,?)",
+            (key, pickle.dumps(params), pickle.dumps(outputs), time.time(),
+             pickle.dumps(dict(extra or {}))),
         )
 
     def records(self):
@@ -286,8 +301,41 @@ class CheckpointStore:
         {'b': ({'C': 10.0}, [{'test_scores': 0.8}]), 'a': ({'C': 1.0}, [{'test_scores': 0.9}])}
         """
         rows = self._conn.execute("SELECT key, params, outputs FROM candidates ORDER BY seq")
+        return {k: (self._load(p), self._load(o)) for k, p, o in rows}
+
+    def extras(self):
+        """The search's own columns of every record, ``{key: dict}``, in finishing order.
+
+        Returns
+        -------
+        extras : dict of str -> dict
+            The ``extra`` given to :meth:`add`; an empty dict for a record
+            written without it or before the column existed.
+
+        Raises
+        ------
+        CheckpointError
+            If a value cannot be unpickled.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sktune.store import CheckpointStore
+        >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
+        >>> with CheckpointStore(path) as store:
+        ...     store.add("a", {"C": 1.0}, [{"test_scores": 0.9}], {"bracket": 2, "n_resources": 9})
+        ...     store.add("b", {"C": 10.0}, [{"test_scores": 0.8}])
+        ...     store.extras()
+        {'a': {'bracket': 2, 'n_resources': 9}, 'b': {}}
+        """
+        if not self._has_extra():
+            return {k: {} for (k,) in self._conn.execute("SELECT key FROM candidates ORDER BY seq")}
+        rows = self._conn.execute("SELECT key, extra FROM candidates ORDER BY seq")
+        return {k: {} if e is None else self._load(e) for k, e in rows}
+
+    def _load(self, blob):
         try:
-            return {k: (pickle.loads(p), pickle.loads(o)) for k, p, o in rows}
+            return pickle.loads(blob)
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
             raise CheckpointError(
                 f"The checkpoint {self.path!r} holds a record that cannot be read ({exc})."
