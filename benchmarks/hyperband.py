@@ -100,8 +100,7 @@ def mlp_problem(quick, max_iter=None):
         estimator=MLPClassifier(max_iter=max_iter, tol=0.0, n_iter_no_change=10**9,
                                 random_state=0),
         space={
-            # ints, not 1-tuples: Categorical.to_unit reads a tuple value as a
-            # vector of values (reported)
+            # one hidden layer; MLPClassifier takes its width as an int
             "hidden_layer_sizes": [16, 32, 64, 128],
             "activation": ["relu", "tanh", "logistic"],
             "alpha": LogUniform(1e-6, 1.0),
