@@ -41,6 +41,9 @@ Run::
     nice -n 10 python benchmarks/hyperband.py [--quick] [--seeds N] [--first-seed K]
         [--problems mlp,svc] [--max-iter 27] [--save results.json]
     python benchmarks/hyperband.py --load results.json more.json  # re-print, pooled
+    # re-run only the Bayesian sampler's rows (after a change to the optimizer)
+    python benchmarks/hyperband.py --samplers bayes --hyperband-only --save bayes.json
+    python benchmarks/hyperband.py --load results.json --replace bayes.json
 """
 
 import os
@@ -254,7 +257,7 @@ def time_to(curve, target):
 
 
 # --- one seed -----------------------------------------------------------------------------------
-def run_seed(problem, seed, log):
+def run_seed(problem, seed, log, samplers=("random", "bayes"), hyperband_only=False):
     p = problem
     X_train, _, y_train, _ = p["data"]
     n_splits = p["cv"]
@@ -282,10 +285,10 @@ def run_seed(problem, seed, log):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         hb = {}
-        variants = [(sampler, p["resource"]) for sampler in ("random", "bayes")]
+        variants = [(sampler, p["resource"]) for sampler in samplers]
         if p["partial_fit"]:
             # the same epochs by partial_fit, continued from rung to rung
-            variants += [(sampler, "partial_fit") for sampler in ("random", "bayes")]
+            variants += [(sampler, "partial_fit") for sampler in samplers]
         for sampler, resource in variants:
             search = timed(HyperbandSearch)(
                 p["estimator"], p["space"], sampler=sampler,
@@ -301,8 +304,10 @@ def run_seed(problem, seed, log):
                 trajectory_from_search(search, "n_resources", search.max_resources_),
                 len(search.cv_results_["params"]), search.best_params_, budget,
             )
-        schedule = hb["random"].schedule_
-        max_budget = hb["random"].max_resources_
+        if hyperband_only:
+            return runs
+        schedule = hb[samplers[0]].schedule_
+        max_budget = hb[samplers[0]].max_resources_
 
         # RandomSearch with as many full-budget fits as Hyperband's budget holds
         n_iter = max(1, round(schedule.total_resources / schedule.max_resources))
@@ -473,6 +478,17 @@ def summarize(problem, per_seed):
     return rows
 
 
+def _pool(paths):
+    """Runs of several ``--save`` files, seeds of each problem in the order given."""
+    pooled = {}
+    for path in paths:
+        with open(path) as f:
+            for name, saved in json.load(f).items():
+                entry = pooled.setdefault(name, dict(title=saved["title"], seeds=[]))
+                entry["seeds"].extend(saved["seeds"])
+    return pooled
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small data, two seeds")
@@ -485,17 +501,29 @@ def main(argv=None):
         help="re-print the tables of --save files (the seeds of several files pooled)",
     )
     parser.add_argument(
+        "--replace", nargs="+", default=None,
+        help="with --load: rows of these files (pooled the same way, same seeds in the same "
+        "order) replace the loaded rows of the same name, seed by seed",
+    )
+    parser.add_argument(
+        "--samplers", default="random,bayes", help="HyperbandSearch samplers to run",
+    )
+    parser.add_argument(
+        "--hyperband-only", action="store_true",
+        help="run only the HyperbandSearch rows (to --replace them in earlier results)",
+    )
+    parser.add_argument(
         "--max-iter", type=int, default=None,
         help="largest number of epochs of the mlp problem (27; 81 is the paper's R)",
     )
     args = parser.parse_args(argv)
     if args.load:
-        pooled = {}
-        for path in args.load:
-            with open(path) as f:
-                for name, saved in json.load(f).items():
-                    entry = pooled.setdefault(name, dict(title=saved["title"], seeds=[]))
-                    entry["seeds"].extend(saved["seeds"])
+        pooled = _pool(args.load)
+        for name, new in _pool(args.replace or []).items():
+            if len(new["seeds"]) != len(pooled[name]["seeds"]):
+                parser.error(f"--replace: {name} has other seeds than --load")
+            for runs, new_runs in zip(pooled[name]["seeds"], new["seeds"]):
+                runs.update(new_runs)
         for saved in pooled.values():
             summarize({"title": saved["title"]}, saved["seeds"])
         return
@@ -505,10 +533,14 @@ def main(argv=None):
         n_seeds = args.seeds or (2 if args.quick else {"svc": 10, "mlp": 5}[name])
         print(f"{problem['title']}: {n_seeds} seeds", flush=True)
         per_seed = [
-            run_seed(problem, seed, lambda s: print(s, flush=True))
+            run_seed(
+                problem, seed, lambda s: print(s, flush=True),
+                samplers=tuple(args.samplers.split(",")), hyperband_only=args.hyperband_only,
+            )
             for seed in range(args.first_seed, args.first_seed + n_seeds)
         ]
-        rows = summarize(problem, per_seed)
+        # the other rows come with --load ... --replace
+        rows = None if args.hyperband_only else summarize(problem, per_seed)
         saved[name] = dict(title=problem["title"], seeds=per_seed, summary=rows)
     if args.save:
         with open(args.save, "w") as f:
