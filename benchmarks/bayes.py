@@ -373,8 +373,9 @@ def main(argv=None):
     parser.add_argument("--methods", default="BayesSearch,RandomSearch,skopt,optuna-gp,optuna-tpe")
     parser.add_argument("--problems", default=None, help="comma-separated subset")
     parser.add_argument("--save", default=None, help="write every run to this JSON file")
-    parser.add_argument("--load", default=None,
-                        help="summarize the runs saved in this JSON file instead of running")
+    parser.add_argument("--load", nargs="+", default=None,
+                        help="summarize the runs saved in these JSON files (pooled) of the "
+                        "--methods instead of running")
     parser.add_argument(
         "--reuse", default=None,
         help="take the runs of the searchers not in --methods from this saved JSON file "
@@ -400,10 +401,16 @@ def main(argv=None):
         problems, n_evals, seeds = problems[:2], 10, min(seeds, 2)
     start = time.perf_counter()
     if args.load:
-        with open(args.load) as f:
-            saved = json.load(f)
-        runs = [{**r, "scores": np.array(r["scores"], dtype=float)} for r in saved["runs"]]
-        overhead100 = saved["overhead100"]
+        runs, overhead100 = [], {}
+        for path in args.load:
+            with open(path) as f:
+                saved = json.load(f)
+            # a later file's run of the same (problem, method, seed) wins
+            runs = [r for r in runs if (r["problem"], r["method"], r["seed"]) not in {
+                (n["problem"], n["method"], n["seed"]) for n in saved["runs"]}]
+            runs += [{**r, "scores": np.array(r["scores"], dtype=float)}
+                     for r in saved["runs"] if r["method"] in methods]
+            overhead100.update(saved["overhead100"])
         # only (problem, seed) pairs that every method finished
         done = {}
         for r in runs:
