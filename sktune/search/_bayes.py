@@ -90,7 +90,7 @@ class BayesSearch(BaseSearch):
         Number of candidates evaluated in all.
     n_initial_points : int or None, default=None
         Candidates of the quasi-random initial design, evaluated in one
-        batch; ``None`` uses ``min(max(n_dims + 1, 4), 10)``.
+        batch; ``None`` uses ``min(max(2 * n_dims + 2, 6), 10)``.
     batch_size : int or None, default=None
         Candidates proposed per model-based round. ``None`` uses
         ``ceil(n_workers / n_splits)``, the fewest that keep every worker
@@ -180,7 +180,7 @@ class BayesSearch(BaseSearch):
     >>> bool(search.fit(X, y).best_score_ > 0.95)
     True
     >>> [int(i) for i in search.cv_results_["iter"]]
-    [0, 0, 0, 0, 1, 2, 3, 4, 5, 6]
+    [0, 0, 0, 0, 0, 0, 1, 2, 3, 4]
     """
 
     _parameter_constraints: dict = {

@@ -456,7 +456,11 @@ class HyperbandProposer:
         from ..optimizers import BayesOptimizer
 
         observed = self._observed[level]
-        optimizer = BayesOptimizer(self.space, random_state=self._rng.randint(0, 2**31 - 1))
+        # the model proposes from its first ask: the level already holds
+        # more observations than BOHB's minimum, whatever the default design
+        optimizer = BayesOptimizer(
+            self.space, n_initial_points=1, random_state=self._rng.randint(0, 2**31 - 1)
+        )
         optimizer.tell(
             self.space.encode([c for c, _ in observed]),
             np.array([s for _, s in observed], dtype=float),
