@@ -406,8 +406,8 @@ def main(argv=None):
             with open(path) as f:
                 saved = json.load(f)
             # a later file's run of the same (problem, method, seed) wins
-            runs = [r for r in runs if (r["problem"], r["method"], r["seed"]) not in {
-                (n["problem"], n["method"], n["seed"]) for n in saved["runs"]}]
+            newer = {(n["problem"], n["method"], n["seed"]) for n in saved["runs"]}
+            runs = [r for r in runs if (r["problem"], r["method"], r["seed"]) not in newer]
             runs += [{**r, "scores": np.array(r["scores"], dtype=float)}
                      for r in saved["runs"] if r["method"] in methods]
             overhead100.update(saved["overhead100"])

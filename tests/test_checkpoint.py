@@ -37,6 +37,15 @@ def _n_records(db):
         return 0
 
 
+def _kill_after_records(db, n, proc):
+    """SIGKILL ``proc`` once ``db`` holds ``n`` records; return how many it holds."""
+    _wait_for_records(db, n, proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with CheckpointStore(db) as store:
+        return len(store)
+
+
 def _wait_for_records(db, n, proc, timeout=120):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -76,11 +85,7 @@ def test_killed_search_resumes_to_the_uninterrupted_result(tmp_path, search):
     _finish(_job(search, "-", tmp_path / "ref.pkl", "--delay", "0.02", log=ref_log))
 
     first = _job(search, db, tmp_path / "never.pkl", "--delay", "0.15", "--n-jobs", "2")
-    _wait_for_records(db, 3, first)
-    first.send_signal(signal.SIGKILL)
-    first.wait()
-    with CheckpointStore(db) as store:
-        n_stored = len(store)
+    n_stored = _kill_after_records(db, 3, first)
     assert 3 <= n_stored
 
     _finish(_job(search, db, tmp_path / "resumed.pkl", "--delay", "0.02", log=log))
@@ -100,11 +105,7 @@ def test_killed_partial_fit_hyperband_resumes_to_the_uninterrupted_result(tmp_pa
     search, db = "hyperband_partial_fit", tmp_path / "search.db"
     _finish(_job(search, "-", tmp_path / "ref.pkl"))
     first = _job(search, db, tmp_path / "never.pkl", "--delay", "0.05", "--n-jobs", "2")
-    _wait_for_records(db, 10, first)
-    first.send_signal(signal.SIGKILL)
-    first.wait()
-    with CheckpointStore(db) as store:
-        n_stored = len(store)
+    n_stored = _kill_after_records(db, 10, first)
     _finish(_job(search, db, tmp_path / "resumed.pkl"))
     ref = pickle.loads((tmp_path / "ref.pkl").read_bytes())
     resumed = pickle.loads((tmp_path / "resumed.pkl").read_bytes())

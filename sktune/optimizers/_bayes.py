@@ -592,7 +592,7 @@ class BayesOptimizer:
     def _acq(self, gp, U, best):
         Z, Uc = self._encoder.features(U)
         mean, std = gp.predict(Z, return_std=True)
-        return log_expected_improvement(mean, std, best), mean, std, Uc
+        return log_expected_improvement(mean, std, best), mean, std, Uc, Z
 
     def _maximize(self, gp, best):
         """The new point of highest log EI, or None if none is left."""
@@ -617,7 +617,7 @@ class BayesOptimizer:
             local = np.where(flip, rng.uniform(size=centres.shape), local)
             pools.append(np.clip(local, lo, hi))
         pool = np.vstack(pools)
-        acq, mean, std, Uc = self._acq(gp, pool, best)
+        acq, mean, std, Uc, _ = self._acq(gp, pool, best)
         # A point the surrogate already knows almost exactly (std a few
         # percent of the signal's) teaches nothing: EI can sit on such points
         # next to the incumbent forever (Branin, seed 5: 17 evaluations at
@@ -641,12 +641,11 @@ class BayesOptimizer:
         if len(enc.cont_axes):
             cand_U.append(self._refine(gp, Uc[starts], best))
         cand = np.vstack(cand_U)
-        acq_c, mean_c, std_c, Uc_c = self._acq(gp, cand, best)
+        acq_c, mean_c, std_c, Uc_c, Zc = self._acq(gp, cand, best)
         rank = np.where(std_c >= min_std, acq_c, acq_c - _UNINFORMATIVE_PENALTY)
         # a candidate a hair from a known or pending point (L-BFGS-B runs
         # into the same corner twice) is that point again: a noise term
         # leaves it some std, but its evaluation would teach nothing new
-        Zc, _ = self._encoder.features(Uc_c)
         near = np.sqrt(_sq_dist(Zc, gp._X, 1.0).min(axis=1)) < _MIN_DISTANCE
         for i in np.argsort(-rank, kind="stable"):
             if not near[i] and self._claim(Uc_c[i]):
