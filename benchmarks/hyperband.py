@@ -33,8 +33,9 @@ full-budget fits (one Hyperband iteration). Printed, medians over seeds:
 * ``t->RS``: the time each search's incumbent first reaches the final test
   score of RandomSearch, and the speed-up, RandomSearch's time over it;
 * the incumbent's test score at fractions of RandomSearch's time;
-* HyperbandSearch against each HalvingRandomSearchCV at the time the halving
-  search ends (equal time).
+* HyperbandSearch against each HalvingRandomSearchCV at two readings of the
+  CPU clock (equal time): when the halving search ends, and when
+  HyperbandSearch ends.
 
 Run::
 
@@ -44,6 +45,9 @@ Run::
     # re-run only the Bayesian sampler's rows (after a change to the optimizer)
     python benchmarks/hyperband.py --samplers bayes --hyperband-only --save bayes.json
     python benchmarks/hyperband.py --load results.json --replace bayes.json
+    # add a halving search with 81 candidates to the same seeds
+    python benchmarks/hyperband.py --problems mlp --halving 81 --save halving.json
+    python benchmarks/hyperband.py --load results.json --replace bayes.json --replace halving.json
 """
 
 import os
@@ -257,7 +261,8 @@ def time_to(curve, target):
 
 
 # --- one seed -----------------------------------------------------------------------------------
-def run_seed(problem, seed, log, samplers=("random", "bayes"), hyperband_only=False):
+def run_seed(problem, seed, log, samplers=("random", "bayes"), hyperband_only=False,
+             halving_only=None):
     p = problem
     X_train, _, y_train, _ = p["data"]
     n_splits = p["cv"]
@@ -284,6 +289,10 @@ def run_seed(problem, seed, log, samplers=("random", "bayes"), hyperband_only=Fa
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        if halving_only:
+            for n_candidates in halving_only:
+                record_halving(p, n_candidates, seed, p["max_resources"], record)
+            return runs
         hb = {}
         variants = [(sampler, p["resource"]) for sampler in samplers]
         if p["partial_fit"]:
@@ -321,20 +330,7 @@ def run_seed(problem, seed, log, samplers=("random", "bayes"), hyperband_only=Fa
         )
 
         for n_candidates in halving_sizes(schedule, p, n_splits):
-            halving = halving_search(p, n_candidates, n_splits, seed, max_budget)
-            halving.fit(X_train, y_train)
-            column = "n_resources" if p["resource"] != "n_samples" else "iter"
-            trajectory = trajectory_from_search(halving, column, None)
-            if p["resource"] == "n_samples":
-                trajectory = [(t, params, max_budget) for t, params, _ in trajectory]
-            budget = (
-                max_budget if p["resource"] == "n_samples"
-                else int(halving.cv_results_["n_resources"][halving.best_index_])
-            )
-            record(
-                f"HalvingRandomSearchCV ({halving.n_candidates_[0]})", halving, trajectory,
-                len(halving.cv_results_["params"]), halving.best_params_, budget,
-            )
+            record_halving(p, n_candidates, seed, max_budget, record)
 
         if p["dask"]:
             search = run_dask(p, seed, n_splits, max_budget)
@@ -349,6 +345,26 @@ def run_seed(problem, seed, log, samplers=("random", "bayes"), hyperband_only=Fa
                     search.metadata_["partial_fit_calls"], final_params, calls,
                 )
     return runs
+
+
+def record_halving(problem, n_candidates, seed, max_budget, record):
+    """Fit a HalvingRandomSearchCV and ``record`` its row."""
+    p = problem
+    X_train, _, y_train, _ = p["data"]
+    halving = halving_search(p, n_candidates, p["cv"], seed, max_budget)
+    halving.fit(X_train, y_train)
+    column = "n_resources" if p["resource"] != "n_samples" else "iter"
+    trajectory = trajectory_from_search(halving, column, None)
+    if p["resource"] == "n_samples":
+        trajectory = [(t, params, max_budget) for t, params, _ in trajectory]
+    budget = (
+        max_budget if p["resource"] == "n_samples"
+        else int(halving.cv_results_["n_resources"][halving.best_index_])
+    )
+    record(
+        f"HalvingRandomSearchCV ({halving.n_candidates_[0]})", halving, trajectory,
+        len(halving.cv_results_["params"]), halving.best_params_, budget,
+    )
 
 
 def halving_sizes(schedule, problem, n_splits):
@@ -459,22 +475,38 @@ def summarize(problem, per_seed):
                 for f in FRACTIONS
             )
         )
-    # Hyperband against each halving search when the halving search ends
+    # Hyperband against each halving search at one reading of the CPU clock:
+    # when the halving search ends, and when Hyperband ends. A search that has
+    # not finished by then is judged by its incumbent so far, and one with no
+    # full-budget model yet ranks below one with a model.
     print()
     for hb_label in (label for label in labels if label.startswith("HyperbandSearch")):
         for h_label in (label for label in labels if label.startswith("Halving")):
-            diffs = []
-            for runs in per_seed:
-                hb_score = score_at(runs[hb_label]["curve"], runs[h_label]["cpu"])
-                diffs.append(hb_score - runs[h_label]["final"])
-            wins = sum(d > 0 for d in diffs if not math.isnan(d))
-            ties = sum(d == 0 for d in diffs)
-            none = sum(math.isnan(d) for d in diffs)
-            print(
-                f"{hb_label} vs {h_label} at equal CPU time: test score "
-                f"difference median {median(diffs):+.4f}, better in {wins}/{n} seeds, "
-                f"equal in {ties}, no full-budget model yet in {none}"
-            )
+            for ends, who in ((h_label, "the halving search"), (hb_label, "Hyperband")):
+                diffs, hb_none, h_none = [], 0, 0
+                for runs in per_seed:
+                    t = runs[ends]["cpu"]
+                    hb_score = score_at(runs[hb_label]["curve"], t)
+                    h_score = score_at(runs[h_label]["curve"], t)
+                    hb_none += math.isnan(hb_score)
+                    h_none += math.isnan(h_score)
+                    if math.isnan(hb_score) and math.isnan(h_score):
+                        diffs.append(0.0)
+                    elif math.isnan(h_score):
+                        diffs.append(math.inf)
+                    elif math.isnan(hb_score):
+                        diffs.append(-math.inf)
+                    else:
+                        diffs.append(hb_score - h_score)
+                both = [d for d in diffs if math.isfinite(d)]
+                both_median = f"{statistics.median(both):+.4f}" if both else "-"
+                print(
+                    f"{hb_label} vs {h_label} when {who} ends: better in "
+                    f"{sum(d > 0 for d in diffs)}/{n} seeds, equal in "
+                    f"{sum(d == 0 for d in diffs)}; no full-budget model yet: Hyperband "
+                    f"{hb_none}, halving {h_none}; median difference where both have one "
+                    f"{both_median}"
+                )
     return rows
 
 
@@ -501,9 +533,10 @@ def main(argv=None):
         help="re-print the tables of --save files (the seeds of several files pooled)",
     )
     parser.add_argument(
-        "--replace", nargs="+", default=None,
+        "--replace", nargs="+", action="append", default=None,
         help="with --load: rows of these files (pooled the same way, same seeds in the same "
-        "order) replace the loaded rows of the same name, seed by seed",
+        "order) replace the loaded rows of the same name, seed by seed, and new rows are "
+        "added; give it again for another group of files",
     )
     parser.add_argument(
         "--samplers", default="random,bayes", help="HyperbandSearch samplers to run",
@@ -513,34 +546,43 @@ def main(argv=None):
         help="run only the HyperbandSearch rows (to --replace them in earlier results)",
     )
     parser.add_argument(
+        "--halving", type=int, nargs="+", default=None,
+        help="run only HalvingRandomSearchCV rows with these numbers of candidates (to add "
+        "them to earlier results with --load ... --replace); problems with a fixed budget",
+    )
+    parser.add_argument(
         "--max-iter", type=int, default=None,
         help="largest number of epochs of the mlp problem (27; 81 is the paper's R)",
     )
     args = parser.parse_args(argv)
     if args.load:
         pooled = _pool(args.load)
-        for name, new in _pool(args.replace or []).items():
-            if len(new["seeds"]) != len(pooled[name]["seeds"]):
-                parser.error(f"--replace: {name} has other seeds than --load")
-            for runs, new_runs in zip(pooled[name]["seeds"], new["seeds"]):
-                runs.update(new_runs)
+        for group in args.replace or []:
+            for name, new in _pool(group).items():
+                if len(new["seeds"]) != len(pooled[name]["seeds"]):
+                    parser.error(f"--replace: {name} has other seeds than --load")
+                for runs, new_runs in zip(pooled[name]["seeds"], new["seeds"]):
+                    runs.update(new_runs)
         for saved in pooled.values():
             summarize({"title": saved["title"]}, saved["seeds"])
         return
     saved = {}
     for name in args.problems.split(","):
         problem = PROBLEMS[name](args.quick, args.max_iter)
+        if args.halving and problem["max_resources"] is None:
+            parser.error(f"--halving: the {name} problem's largest budget depends on the data")
         n_seeds = args.seeds or (2 if args.quick else {"svc": 10, "mlp": 5}[name])
         print(f"{problem['title']}: {n_seeds} seeds", flush=True)
         per_seed = [
             run_seed(
                 problem, seed, lambda s: print(s, flush=True),
                 samplers=tuple(args.samplers.split(",")), hyperband_only=args.hyperband_only,
+                halving_only=args.halving,
             )
             for seed in range(args.first_seed, args.first_seed + n_seeds)
         ]
         # the other rows come with --load ... --replace
-        rows = None if args.hyperband_only else summarize(problem, per_seed)
+        rows = None if args.hyperband_only or args.halving else summarize(problem, per_seed)
         saved[name] = dict(title=problem["title"], seeds=per_seed, summary=rows)
     if args.save:
         with open(args.save, "w") as f:
