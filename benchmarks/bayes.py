@@ -401,16 +401,18 @@ def main(argv=None):
         problems, n_evals, seeds = problems[:2], 10, min(seeds, 2)
     start = time.perf_counter()
     if args.load:
-        runs, overhead100 = [], {}
+        by_key, overhead100 = {}, {}
         for path in args.load:
             with open(path) as f:
                 saved = json.load(f)
-            # a later file's run of the same (problem, method, seed) wins
-            newer = {(n["problem"], n["method"], n["seed"]) for n in saved["runs"]}
-            runs = [r for r in runs if (r["problem"], r["method"], r["seed"]) not in newer]
-            runs += [{**r, "scores": np.array(r["scores"], dtype=float)}
-                     for r in saved["runs"] if r["method"] in methods]
+            # a later run of the same (problem, method, seed) wins
+            for r in saved["runs"]:
+                if r["method"] in methods:
+                    by_key[r["problem"], r["method"], r["seed"]] = {
+                        **r, "scores": np.array(r["scores"], dtype=float)
+                    }
             overhead100.update(saved["overhead100"])
+        runs = list(by_key.values())
         # only (problem, seed) pairs that every method finished
         done = {}
         for r in runs:

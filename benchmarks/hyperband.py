@@ -476,28 +476,12 @@ def summarize(problem, per_seed):
             )
         )
     # Hyperband against each halving search at one reading of the CPU clock:
-    # when the halving search ends, and when Hyperband ends. A search that has
-    # not finished by then is judged by its incumbent so far, and one with no
-    # full-budget model yet ranks below one with a model.
+    # when the halving search ends, and when Hyperband ends.
     print()
     for hb_label in (label for label in labels if label.startswith("HyperbandSearch")):
         for h_label in (label for label in labels if label.startswith("Halving")):
             for ends, who in ((h_label, "the halving search"), (hb_label, "Hyperband")):
-                diffs, hb_none, h_none = [], 0, 0
-                for runs in per_seed:
-                    t = runs[ends]["cpu"]
-                    hb_score = score_at(runs[hb_label]["curve"], t)
-                    h_score = score_at(runs[h_label]["curve"], t)
-                    hb_none += math.isnan(hb_score)
-                    h_none += math.isnan(h_score)
-                    if math.isnan(hb_score) and math.isnan(h_score):
-                        diffs.append(0.0)
-                    elif math.isnan(h_score):
-                        diffs.append(math.inf)
-                    elif math.isnan(hb_score):
-                        diffs.append(-math.inf)
-                    else:
-                        diffs.append(hb_score - h_score)
+                diffs, hb_none, h_none = _compare_when(per_seed, hb_label, h_label, ends)
                 both = [d for d in diffs if math.isfinite(d)]
                 both_median = f"{statistics.median(both):+.4f}" if both else "-"
                 print(
@@ -508,6 +492,27 @@ def summarize(problem, per_seed):
                     f"{both_median}"
                 )
     return rows
+
+
+def _compare_when(per_seed, a_label, b_label, ends):
+    """Per seed, search a's test score minus b's when search ``ends`` ends.
+
+    A search not finished by then counts with its incumbent so far; one with
+    no full-budget model yet ranks below one with a model (a difference of
+    -inf or +inf; 0 when neither has one). Also returns how many seeds had
+    no model yet, for a and for b.
+    """
+    diffs, a_none, b_none = [], 0, 0
+    for runs in per_seed:
+        t = runs[ends]["cpu"]
+        a = score_at(runs[a_label]["curve"], t)
+        b = score_at(runs[b_label]["curve"], t)
+        a_none += math.isnan(a)
+        b_none += math.isnan(b)
+        # NaN (no model yet) ranks below every score
+        a, b = (-math.inf if math.isnan(a) else a), (-math.inf if math.isnan(b) else b)
+        diffs.append(0.0 if a == b else a - b)
+    return diffs, a_none, b_none
 
 
 def _pool(paths):
