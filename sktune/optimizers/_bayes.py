@@ -19,6 +19,7 @@ L-BFGS-B, and condition the GP on the chosen point at its predicted mean
 
 import numbers
 import time
+from fractions import Fraction
 
 import numpy as np
 from scipy.optimize import minimize
@@ -56,9 +57,9 @@ _FLOOR = -5.0
 # The GP's hyperparameters are refitted at every ask up to this many
 # observations, then whenever their number has grown by this factor since the
 # last fit (every 10 points at 100): at 100 points in 8 dimensions a fit costs
-# more than all the rest of an ask.
+# more than all the rest of an ask. A fraction, since 1.1 * 50 > 55 in floats.
 _REFIT_ALWAYS_UP_TO = 50
-_REFIT_GROWTH = 1.1
+_REFIT_GROWTH = Fraction(11, 10)
 # Default initial design: 2 (d + 1) Sobol points, at least 6 and at most 10.
 # Fewer (d + 1, at least 4) gave the model more rounds by 15 evaluations but
 # fitted its length-scales on too few points: on benchmarks/bayes.py the
