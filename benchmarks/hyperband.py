@@ -48,6 +48,9 @@ Run::
     # add a halving search with 81 candidates to the same seeds
     python benchmarks/hyperband.py --problems mlp --halving 81 --save halving.json
     python benchmarks/hyperband.py --load results.json --replace bayes.json --replace halving.json
+    # a longer search: 3 Hyperband iterations (RandomSearch and the halving search of
+    # Hyperband's budget 3 times larger too)
+    python benchmarks/hyperband.py --problems mlp --n-iterations 3 --save long.json
 """
 
 import os
@@ -262,7 +265,7 @@ def time_to(curve, target):
 
 # --- one seed -----------------------------------------------------------------------------------
 def run_seed(problem, seed, log, samplers=("random", "bayes"), hyperband_only=False,
-             halving_only=None):
+             halving_only=None, n_iterations=1):
     p = problem
     X_train, _, y_train, _ = p["data"]
     n_splits = p["cv"]
@@ -270,7 +273,7 @@ def run_seed(problem, seed, log, samplers=("random", "bayes"), hyperband_only=Fa
     common = dict(cv=n_splits, n_jobs=1, random_state=seed)
     hb_kwargs = dict(
         resource=p["resource"], min_resources=p["min_resources"],
-        max_resources=p["max_resources"], eta=3, **common,
+        max_resources=p["max_resources"], eta=3, n_iterations=n_iterations, **common,
     )
 
     runs = {}
@@ -319,7 +322,7 @@ def run_seed(problem, seed, log, samplers=("random", "bayes"), hyperband_only=Fa
         max_budget = hb[samplers[0]].max_resources_
 
         # RandomSearch with as many full-budget fits as Hyperband's budget holds
-        n_iter = max(1, round(schedule.total_resources / schedule.max_resources))
+        n_iter = max(1, round(n_iterations * schedule.total_resources / schedule.max_resources))
         estimator = clone(p["estimator"])
         search = timed(RandomSearch)(estimator, p["space"], n_iter=n_iter, **common)
         search.fit(X_train, y_train)
@@ -329,7 +332,7 @@ def run_seed(problem, seed, log, samplers=("random", "bayes"), hyperband_only=Fa
             n_iter, search.best_params_, max_budget,
         )
 
-        for n_candidates in halving_sizes(schedule, p, n_splits):
+        for n_candidates in halving_sizes(schedule, p, n_splits, n_iterations):
             record_halving(p, n_candidates, seed, max_budget, record)
 
         if p["dask"]:
@@ -367,11 +370,11 @@ def record_halving(problem, n_candidates, seed, max_budget, record):
     )
 
 
-def halving_sizes(schedule, problem, n_splits):
+def halving_sizes(schedule, problem, n_splits, n_iterations=1):
     """sklearn's default (``n_candidates="exhaust"``: Hyperband's first bracket) and
     as many candidates as gives Hyperband's total budget."""
     per_iteration = schedule.total_resources // (schedule.n_brackets * schedule.budgets[0])
-    return ["exhaust", per_iteration]
+    return ["exhaust", n_iterations * per_iteration]
 
 
 def halving_search(problem, n_candidates, n_splits, seed, max_budget):
@@ -434,16 +437,20 @@ def median(values):
 
 def summarize(problem, per_seed):
     labels = list(per_seed[0])
-    rs_label = next(label for label in labels if label.startswith("RandomSearch"))
+    # runs of --hyperband-only or --halving alone have no RandomSearch row
+    rs_label = next((label for label in labels if label.startswith("RandomSearch")), None)
     rows = []
     for label in labels:
         cpus, walls, finals, reach, speed = [], [], [], [], []
         at = {f: [] for f in FRACTIONS}
         for runs in per_seed:
-            run, rs = runs[label], runs[rs_label]
+            run = runs[label]
             cpus.append(run["cpu"])
             walls.append(run["wall"])
             finals.append(run["final"])
+            if rs_label is None:
+                continue
+            rs = runs[rs_label]
             t = time_to(run["curve"], rs["final"])
             reach.append(t)
             speed.append(rs["cpu"] / t if t > 0 else math.inf)
@@ -451,10 +458,11 @@ def summarize(problem, per_seed):
                 at[f].append(score_at(run["curve"], f * rs["cpu"]))
         rows.append(
             dict(label=label, evals=per_seed[0][label]["n_evals"], cpu=median(cpus),
-                 wall=median(walls), final=median(finals), reach=statistics.median(reach),
-                 speed=statistics.median(speed),
+                 wall=median(walls), final=median(finals),
+                 reach=statistics.median(reach) if reach else math.nan,
+                 speed=statistics.median(speed) if speed else math.nan,
                  n_reached=sum(math.isfinite(t) for t in reach),
-                 at={f: median(v) for f, v in at.items()})
+                 at={f: median(v) if v else math.nan for f, v in at.items()})
         )
     n = len(per_seed)
     print()
@@ -465,7 +473,10 @@ def summarize(problem, per_seed):
         + "".join(f"{f'@{f:g}':>8}" for f in FRACTIONS) + "  (x RS CPU time)"
     )
     for r in rows:
-        reach = f"{r['reach']:.1f}" if math.isfinite(r["reach"]) else "never"
+        reach = (
+            "-" if math.isnan(r["reach"])
+            else f"{r['reach']:.1f}" if math.isfinite(r["reach"]) else "never"
+        )
         speed = f"{r['speed']:.1f}x" if math.isfinite(r["speed"]) else "-"
         print(
             f"{r['label']:<{LABEL_WIDTH}}{r['evals']:>6}{r['cpu']:>8.1f}{r['wall']:>8.1f}"
@@ -556,6 +567,11 @@ def main(argv=None):
         "them to earlier results with --load ... --replace); problems with a fixed budget",
     )
     parser.add_argument(
+        "--n-iterations", type=int, default=1,
+        help="HyperbandSearch's n_iterations; RandomSearch and the halving search of "
+        "Hyperband's budget grow with it",
+    )
+    parser.add_argument(
         "--max-iter", type=int, default=None,
         help="largest number of epochs of the mlp problem (27; 81 is the paper's R)",
     )
@@ -574,6 +590,8 @@ def main(argv=None):
     saved = {}
     for name in args.problems.split(","):
         problem = PROBLEMS[name](args.quick, args.max_iter)
+        if args.n_iterations > 1:
+            problem["title"] += f", {args.n_iterations} Hyperband iterations"
         if args.halving and problem["max_resources"] is None:
             parser.error(f"--halving: the {name} problem's largest budget depends on the data")
         n_seeds = args.seeds or (2 if args.quick else {"svc": 10, "mlp": 5}[name])
@@ -582,7 +600,7 @@ def main(argv=None):
             run_seed(
                 problem, seed, lambda s: print(s, flush=True),
                 samplers=tuple(args.samplers.split(",")), hyperband_only=args.hyperband_only,
-                halving_only=args.halving,
+                halving_only=args.halving, n_iterations=args.n_iterations,
             )
             for seed in range(args.first_seed, args.first_seed + n_seeds)
         ]
