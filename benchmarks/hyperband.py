@@ -83,6 +83,7 @@ from sklearn.svm import SVC  # noqa: E402
 
 from sktune import HyperbandSearch, RandomSearch  # noqa: E402
 from sktune.distributions import LogUniform  # noqa: E402
+from sktune.optimizers import HyperbandSchedule  # noqa: E402
 from sktune.space import candidate_key  # noqa: E402
 
 FRACTIONS = (0.1, 0.25, 0.5, 1.0)
@@ -265,7 +266,7 @@ def time_to(curve, target):
 
 # --- one seed -----------------------------------------------------------------------------------
 def run_seed(problem, seed, log, samplers=("random", "bayes"), hyperband_only=False,
-             halving_only=None, n_iterations=1):
+             halving_only=None, n_iterations=1, random_search_only=False):
     p = problem
     X_train, _, y_train, _ = p["data"]
     n_splits = p["cv"]
@@ -297,10 +298,10 @@ def run_seed(problem, seed, log, samplers=("random", "bayes"), hyperband_only=Fa
                 record_halving(p, n_candidates, seed, p["max_resources"], record)
             return runs
         hb = {}
-        variants = [(sampler, p["resource"]) for sampler in samplers]
+        variants = [] if random_search_only else [(sampler, p["resource"]) for sampler in samplers]
         if p["partial_fit"]:
             # the same epochs by partial_fit, continued from rung to rung
-            variants += [(sampler, "partial_fit") for sampler in samplers]
+            variants += [(sampler, "partial_fit") for sampler, _ in list(variants)]
         for sampler, resource in variants:
             search = timed(HyperbandSearch)(
                 p["estimator"], p["space"], sampler=sampler,
@@ -318,8 +319,14 @@ def run_seed(problem, seed, log, samplers=("random", "bayes"), hyperband_only=Fa
             )
         if hyperband_only:
             return runs
-        schedule = hb[samplers[0]].schedule_
-        max_budget = hb[samplers[0]].max_resources_
+        if hb:
+            schedule = hb[samplers[0]].schedule_
+            max_budget = hb[samplers[0]].max_resources_
+        else:  # the RandomSearch row alone: a problem with a fixed budget
+            schedule = HyperbandSchedule.from_resources(
+                p["min_resources"], p["max_resources"], eta=3
+            )
+            max_budget = p["max_resources"]
 
         # RandomSearch with as many full-budget fits as Hyperband's budget holds
         n_iter = max(1, round(n_iterations * schedule.total_resources / schedule.max_resources))
@@ -331,6 +338,8 @@ def run_seed(problem, seed, log, samplers=("random", "bayes"), hyperband_only=Fa
             trajectory_from_search(search, None, max_budget),
             n_iter, search.best_params_, max_budget,
         )
+        if random_search_only:
+            return runs
 
         for n_candidates in halving_sizes(schedule, p, n_splits, n_iterations):
             record_halving(p, n_candidates, seed, max_budget, record)
@@ -567,6 +576,11 @@ def main(argv=None):
         "them to earlier results with --load ... --replace); problems with a fixed budget",
     )
     parser.add_argument(
+        "--random-search-only", action="store_true",
+        help="run only the RandomSearch row (to add it with --load ... --replace); "
+        "problems with a fixed budget",
+    )
+    parser.add_argument(
         "--n-iterations", type=int, default=1,
         help="HyperbandSearch's n_iterations; RandomSearch and the halving search of "
         "Hyperband's budget grow with it",
@@ -592,8 +606,8 @@ def main(argv=None):
         problem = PROBLEMS[name](args.quick, args.max_iter)
         if args.n_iterations > 1:
             problem["title"] += f", {args.n_iterations} Hyperband iterations"
-        if args.halving and problem["max_resources"] is None:
-            parser.error(f"--halving: the {name} problem's largest budget depends on the data")
+        if (args.halving or args.random_search_only) and problem["max_resources"] is None:
+            parser.error(f"the {name} problem's largest budget depends on the data")
         n_seeds = args.seeds or (2 if args.quick else {"svc": 10, "mlp": 5}[name])
         print(f"{problem['title']}: {n_seeds} seeds", flush=True)
         per_seed = [
@@ -601,11 +615,13 @@ def main(argv=None):
                 problem, seed, lambda s: print(s, flush=True),
                 samplers=tuple(args.samplers.split(",")), hyperband_only=args.hyperband_only,
                 halving_only=args.halving, n_iterations=args.n_iterations,
+                random_search_only=args.random_search_only,
             )
             for seed in range(args.first_seed, args.first_seed + n_seeds)
         ]
         # the other rows come with --load ... --replace
-        rows = None if args.hyperband_only or args.halving else summarize(problem, per_seed)
+        partial = args.hyperband_only or args.halving or args.random_search_only
+        rows = None if partial else summarize(problem, per_seed)
         saved[name] = dict(title=problem["title"], seeds=per_seed, summary=rows)
     if args.save:
         with open(args.save, "w") as f:
