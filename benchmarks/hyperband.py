@@ -298,10 +298,11 @@ def run_seed(problem, seed, log, samplers=("random", "bayes"), hyperband_only=Fa
                 record_halving(p, n_candidates, seed, p["max_resources"], record)
             return runs
         hb = {}
-        variants = [] if random_search_only else [(sampler, p["resource"]) for sampler in samplers]
+        run_samplers = () if random_search_only else samplers
+        variants = [(sampler, p["resource"]) for sampler in run_samplers]
         if p["partial_fit"]:
             # the same epochs by partial_fit, continued from rung to rung
-            variants += [(sampler, "partial_fit") for sampler, _ in list(variants)]
+            variants += [(sampler, "partial_fit") for sampler in run_samplers]
         for sampler, resource in variants:
             search = timed(HyperbandSearch)(
                 p["estimator"], p["space"], sampler=sampler,

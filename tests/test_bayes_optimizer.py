@@ -1,6 +1,5 @@
 """BayesOptimizer on analytic functions, plus its ask/tell contract."""
 
-
 import numpy as np
 import pytest
 
