@@ -342,7 +342,7 @@ def run_seed(problem, seed, log, samplers=("random", "bayes"), hyperband_only=Fa
         if random_search_only:
             return runs
 
-        for n_candidates in halving_sizes(schedule, p, n_splits, n_iterations):
+        for n_candidates in halving_sizes(schedule, n_iterations):
             record_halving(p, n_candidates, seed, max_budget, record)
 
         if p["dask"]:
@@ -380,7 +380,7 @@ def record_halving(problem, n_candidates, seed, max_budget, record):
     )
 
 
-def halving_sizes(schedule, problem, n_splits, n_iterations=1):
+def halving_sizes(schedule, n_iterations=1):
     """sklearn's default (``n_candidates="exhaust"``: Hyperband's first bracket) and
     as many candidates as gives Hyperband's total budget."""
     per_iteration = schedule.total_resources // (schedule.n_brackets * schedule.budgets[0])
