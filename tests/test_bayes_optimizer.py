@@ -183,6 +183,29 @@ def test_prior_shapes_the_search_normal_near_its_mean_loguniform_in_log_space():
     assert np.all(np.abs(a - 5.0) < 0.31)
 
 
+def test_log_scaled_parameters_are_seen_through_a_fitted_warp():
+    space = SearchSpace({"C": LogUniform(1e-3, 1e3), "x": Uniform(0, 1),
+                         "n": Integer(1, 100, log=True), "k": Integer(0, 5), "kind": ["a", "b"]})
+    opt = BayesOptimizer(space, random_state=0)
+    for _ in range(12):
+        points = opt.ask(1)
+        p = space.decode(points)[0]
+        opt.tell(points, [np.tanh(np.log10(p["C"])) - p["x"] + np.log(p["n"]) / 10])
+    gp = opt.surrogate_
+    Z, _ = opt._encoder.features(opt.X_[:1])
+    warped = sorted(gp.warped_features)
+    # exactly the features of C and n: their columns vary with them alone
+    for name, column_moves in [("C", True), ("n", True), ("x", False), ("k", False)]:
+        j = space.names.index(name)
+        U = opt.X_[:1].copy()
+        U[0, j] = 0.9 if U[0, j] < 0.5 else 0.1
+        Z2, _ = opt._encoder.features(U)
+        changed = set(np.flatnonzero(Z2[0] != Z[0]))
+        assert bool(changed & set(warped)) is column_moves, name
+    assert len(warped) == 2
+    assert gp.theta_.shape == (Z.shape[1] + 2 + 2 * 2,)
+
+
 def test_conditional_space_proposals_decode_and_inactive_axes_are_fixed():
     space = SearchSpace([
         {"kernel": ["rbf"], "C": LogUniform(1e-2, 1e2), "gamma": LogUniform(1e-3, 1)},

@@ -14,25 +14,28 @@ def _data(n=25, p=3, seed=0):
     return X, (y - y.mean()) / y.std()
 
 
-def test_log_posterior_gradient_matches_finite_differences():
+@pytest.mark.parametrize("warped", [(), (0, 2)])
+def test_log_posterior_gradient_matches_finite_differences(warped):
     X, y = _data()
-    gp = GaussianProcess()
+    gp = GaussianProcess(warped_features=warped)
     n, p = X.shape
     diff = X[:, None, :] - X[None, :, :]
     D2 = (diff * diff).reshape(n * n, p)
     rng = np.random.RandomState(1)
     for _ in range(3):
         theta = np.concatenate([[rng.normal(0, 0.5)], rng.normal(-0.5, 0.5, p),
-                                [rng.normal(-3, 1)]])
+                                [rng.normal(-3, 1)], rng.uniform(0, 1.5, 2 * len(warped))])
         _, grad = gp._neg_log_posterior(theta, X, y, D2)
         fd = approx_fprime(theta, lambda t: gp._neg_log_posterior(t, X, y, D2)[0], 1e-6)
         np.testing.assert_allclose(grad, fd, rtol=1e-4, atol=1e-4)
 
 
-def test_predict_gradients_match_finite_differences():
+@pytest.mark.parametrize("warped", [(), (0, 2)])
+def test_predict_gradients_match_finite_differences(warped):
     X, y = _data()
-    gp = GaussianProcess().fit(X, y)
+    gp = GaussianProcess(warped_features=warped).fit(X, y)
     Xq = np.random.RandomState(2).uniform(size=(4, X.shape[1]))
+    Xq[0] = [0.01, 0.5, 0.99]  # near the ends, where a warp is steepest or flattest
     _, _, dmean, dstd = gp.predict(Xq, return_grad=True)
     h = 1e-6
     for k in range(X.shape[1]):
@@ -88,3 +91,38 @@ def test_condition_on_shrinks_uncertainty_at_the_new_point():
     after = fantasy.predict(x_new, return_std=True)[1][0]
     assert after < 0.5 * before
     np.testing.assert_array_equal(fantasy.theta_, gp.theta_)
+
+
+def _plateaus(n=30, seed=0):
+    """Flat at both ends, a steep step in the middle: a saturating response."""
+    z = np.random.RandomState(seed).uniform(size=(n, 1))
+    y = np.tanh(12 * (z[:, 0] - 0.5))
+    return z, (y - y.mean()) / y.std()
+
+
+def test_a_warp_compresses_both_ends_of_a_saturating_response():
+    Z, y = _plateaus()
+    plain = GaussianProcess().fit(Z, y)
+    warped = GaussianProcess(warped_features=[0]).fit(Z, y)
+    log_a, log_b = warped.theta_[-2:]
+    # both shapes above the identity: the ends are squeezed, the middle spread
+    assert log_a > 0.5 and log_b > 0.5, warped.theta_
+    assert warped.log_marginal_likelihood_ > plain.log_marginal_likelihood_ + 2
+    # the step is followed more closely between the data
+    zq = np.linspace(0.35, 0.65, 31)[:, None]
+    truth = (np.tanh(12 * (zq[:, 0] - 0.5)) - np.tanh(12 * (Z[:, 0] - 0.5)).mean()) / np.tanh(
+        12 * (Z[:, 0] - 0.5)).std()
+    err_warped = np.abs(warped.predict(zq) - truth).max()
+    err_plain = np.abs(plain.predict(zq) - truth).max()
+    assert err_warped < err_plain, (err_warped, err_plain)
+
+
+def test_a_warp_never_stretches_an_end():
+    # a response that changes only near z = 0 would like a < 1 (a stretched
+    # end); the bounds keep the warp at most the identity there
+    z = np.linspace(0, 1, 25)[:, None]
+    y = np.exp(-30 * z[:, 0])
+    gp = GaussianProcess(warped_features=[0]).fit(z, (y - y.mean()) / y.std())
+    assert np.all(gp.theta_[-2:] >= 0.0)
+    _, std = gp.predict(np.array([[0.0], [1.0]]), return_std=True)
+    assert np.all(np.isfinite(std))

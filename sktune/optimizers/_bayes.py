@@ -41,6 +41,11 @@ _N_LOCAL = 256
 _N_TOP_OBSERVED = 4
 _LOCAL_SCALE = 0.08
 _N_STARTS = 5
+# The refinement stops when an iteration gains less than this fraction of the
+# summed log EI. Through the input warps of log-scaled axes L-BFGS-B crawls
+# along the compressed ends: at 100 points on 8 such axes it ran to its 50
+# iterations for a last gain of 0.01 to 0.1 in log EI, half the time of an ask.
+_REFINE_FTOL = 1e-4
 # Candidates whose posterior std is below this fraction of the signal's are
 # ranked after all others, by this many log-EI units.
 _MIN_STD = 0.01
@@ -129,6 +134,11 @@ class _Encoder:
             if self.kinds[j] == "cont" and not dim.distribution.is_bounded:
                 self.low[j], self.high[j] = _TAIL, 1.0 - _TAIL
         self.cont_axes = np.array([j for j, k in enumerate(self.kinds) if k == "cont"], dtype=int)
+        # features the GP sees through a fitted input warp (see _gp.py)
+        self.log_features = [
+            int(self.columns[j][0]) for j, dim in enumerate(space.dimensions)
+            if self.kinds[j] != "cat" and dim.distribution.is_log
+        ]
         self.discrete_axes = [j for j, k in enumerate(self.kinds) if k != "cont"]
         self.conditional = len(space.subspaces) > 1
 
@@ -350,7 +360,7 @@ class BayesOptimizer:
         self._seen = set()
         self.surrogate_ = None
         self.prior_mean_ = None
-        self._gp = GaussianProcess(n_restarts=1)
+        self._gp = GaussianProcess(n_restarts=1, warped_features=self._encoder.log_features)
         self._n_at_last_fit = 0
 
     # bookkeeping ---------------------------------------------------------------
@@ -677,7 +687,8 @@ class BayesOptimizer:
 
         res = minimize(
             objective, U0[:, axes].ravel(), jac=True, method="L-BFGS-B",
-            bounds=list(zip(enc.low[axes], enc.high[axes])) * k, options={"maxiter": 50},
+            bounds=list(zip(enc.low[axes], enc.high[axes])) * k,
+            options={"maxiter": 50, "ftol": _REFINE_FTOL},
         )
         out = U0.copy()
         out[:, axes] = np.clip(res.x.reshape(k, len(axes)), enc.low[axes], enc.high[axes])
