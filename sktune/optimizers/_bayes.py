@@ -43,8 +43,9 @@ _LOCAL_SCALE = 0.08
 _N_STARTS = 5
 # The refinement stops when an iteration gains less than this fraction of the
 # summed log EI. Through the input warps of log-scaled axes L-BFGS-B crawls
-# along the compressed ends: at 100 points on 8 such axes it ran to its 50
-# iterations for a last gain of 0.01 to 0.1 in log EI, half the time of an ask.
+# along the compressed ends: at 100 points on 8 such axes it ran 30 to 50
+# iterations, past the tenth gaining a few hundredths of log EI, and took
+# over half the time of an ask.
 _REFINE_FTOL = 1e-4
 # Candidates whose posterior std is below this fraction of the signal's are
 # ranked after all others, by this many log-EI units.
