@@ -151,6 +151,16 @@ class GaussianProcess:
     >>> mean, std = gp.predict(np.array([[0.5]]), return_std=True)
     >>> bool(abs(mean[0] - np.sin(3.0)) < 0.1), bool(std[0] < 0.1)
     (True, True)
+
+    A response flat at both ends of its range, seen through a warp:
+
+    >>> Z = np.linspace(0, 1, 15)[:, None]
+    >>> step = np.tanh(12 * (Z[:, 0] - 0.5))
+    >>> warped = GaussianProcess(warped_features=[0], random_state=0).fit(Z, step)
+    >>> warped.theta_.shape  # log s2, log l, log noise, log a, log b
+    (5,)
+    >>> bool(np.all(np.exp(warped.theta_[-2:]) > 1.5))  # both ends compressed
+    True
     """
 
     def __init__(self, n_restarts=1, random_state=None, warped_features=()):
