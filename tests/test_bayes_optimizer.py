@@ -206,6 +206,17 @@ def test_log_scaled_parameters_are_seen_through_a_fitted_warp():
     assert gp.theta_.shape == (Z.shape[1] + 2 + 2 * 2,)
 
 
+def test_without_input_warping_no_axis_is_warped():
+    space = SearchSpace({"C": LogUniform(1e-3, 1e3), "x": Uniform(0, 1)})
+    opt = BayesOptimizer(space, input_warping=False, random_state=0)
+    for _ in range(8):
+        points = opt.ask(1)
+        p = space.decode(points)[0]
+        opt.tell(points, [np.tanh(np.log10(p["C"])) - p["x"]])
+    assert tuple(opt.surrogate_.warped_features) == ()
+    assert opt.surrogate_.theta_.shape == (2 + 2,)
+
+
 def test_conditional_space_proposals_decode_and_inactive_axes_are_fixed():
     space = SearchSpace([
         {"kernel": ["rbf"], "C": LogUniform(1e-2, 1e2), "gamma": LogUniform(1e-3, 1)},
@@ -306,6 +317,9 @@ def test_bad_n_initial_points_and_n_are_rejected():
     with pytest.raises(ValueError, match=r"'n' parameter of BayesOptimizer must be an "
                                          r"int >= 1\. Got 0"):
         BayesOptimizer(2).ask(0)
+    with pytest.raises(TypeError, match=r"'input_warping' parameter of BayesOptimizer must be "
+                                        r"a bool\. Got 'yes'"):
+        BayesOptimizer(2, input_warping="yes")
 
 
 def test_bad_tell_arguments_are_rejected():

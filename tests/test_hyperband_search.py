@@ -608,6 +608,28 @@ def test_bayes_sampler_learns_from_earlier_brackets():
     assert np.median(bayes) < 0.6 * np.median(random)
 
 
+def test_bayes_sampler_models_log_axes_without_input_warps(monkeypatch):
+    # the warps of BayesSearch made the Hyperband MLP benchmark worse
+    import sktune.optimizers
+
+    made = []
+
+    class Spy(sktune.optimizers.BayesOptimizer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(sktune.optimizers, "BayesOptimizer", Spy)
+    search = HyperbandSearch(
+        Toy(), {"x": LogUniform(1e-3, 1.0)}, resource="max_iter", min_resources=1,
+        max_resources=9, sampler="bayes", n_iterations=2, cv=2, random_state=0,
+    ).fit(X_SMALL, Y_SMALL)
+    assert made and all(not opt.input_warping for opt in made)
+    assert all(tuple(opt.surrogate_.warped_features) == () for opt in made
+               if opt.surrogate_ is not None)
+    assert np.isfinite(search.best_score_)
+
+
 def test_bayes_first_bracket_is_random():
     random = _toy_search(max_resources=9).fit(X_SMALL, Y_SMALL)
     bayes = _toy_search(max_resources=9, sampler="bayes").fit(X_SMALL, Y_SMALL)
