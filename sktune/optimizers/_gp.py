@@ -194,10 +194,14 @@ class GaussianProcess:
         q = len(self.warped_features)
         return e[0], e[1:p + 1], e[p + 1], e[p + 2:p + 2 + q], e[p + 2 + q:]
 
+    @property
+    def _warped_columns(self):
+        return np.asarray(self.warped_features, dtype=int)
+
     def _warp(self, Z, theta, grad=False):
         """``Z`` with its warped features replaced by ``w(z)`` (and, with
         ``grad``, the derivatives of ``_kumaraswamy``; None when unwarped)."""
-        cols = np.asarray(self.warped_features, dtype=int)
+        cols = self._warped_columns
         if not len(cols):
             return (Z, None) if grad else Z
         _, _, _, a, b = self._unpack(theta, Z.shape[1])
@@ -216,7 +220,7 @@ class GaussianProcess:
         n, p = Z.shape
         self._last_lml = -np.inf
         s2, ls, noise, _, _ = self._unpack(theta, p)
-        cols = np.asarray(self.warped_features, dtype=int)
+        cols = self._warped_columns
         if len(cols):
             Zw, (dlog_a, dlog_b, _) = self._warp(Z, theta, grad=True)
             diff_w = Zw[:, None, cols] - Zw[None, :, cols]  # (n, n, q)
@@ -482,7 +486,7 @@ class GaussianProcess:
         dstd = dvar / (2.0 * std[:, None])
         if shapes is not None:
             # chain rule through the warp: d/dz = d/dw * dw/dz
-            cols = np.asarray(self.warped_features, dtype=int)
+            cols = self._warped_columns
             dmean[:, cols] *= shapes[2]
             dstd[:, cols] *= shapes[2]
         return mean, std, dmean, dstd
