@@ -178,13 +178,13 @@ BAD_INPUTS = [
     # ----- parameter names --------------------------------------------
     ("unknown-name", lambda: random_search({"alpah": [1, 2]}), ValueError,
      r"Invalid parameter 'alpah' in the search space of RandomSearch for estimator "
-     r"FitRecorder\. Valid parameters are: \['alpha', 'kernel'\]"),
+     r"FitRecorder \(did you mean 'alpha'\?\)\. Valid parameters are: \['alpha', 'kernel'\]"),
     ("unknown-name-grid", lambda: grid_search({"alpha": [1], "gamma": [1, 2]}), ValueError,
      r"Invalid parameter 'gamma' in the search space of GridSearch"),
     ("unknown-name-in-pipeline-step", lambda: random_search(
         {"model__alpah": [1, 2]}, estimator=pipeline()), ValueError,
      r"Invalid parameter 'model__alpah' in the search space of RandomSearch for estimator "
-     r"Pipeline\. Valid parameters are: \[.*'model__alpha'"),
+     r"Pipeline \(did you mean 'model__alpha'\?\)\. Valid parameters are: \[.*'model__alpha'"),
     ("unknown-pipeline-step", lambda: grid_search(
         {"modle__alpha": [1, 2]}, estimator=pipeline()), ValueError,
      r"Invalid parameter 'modle__alpha' in the search space of GridSearch"),

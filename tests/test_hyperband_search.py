@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_iris, make_classification
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression, SGDClassifier
-from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
@@ -130,8 +130,8 @@ def test_rung_sizes_follow_the_paper_table(toy81):
     res = toy81.cv_results_
     counts = Counter(zip(res["bracket"], res["rung"], res["n_resources"]))
     expected = {
-        (b, i, rung.n_resources): rung.n_candidates
-        for b, bracket in enumerate(schedule.brackets)
+        (bracket.s, i, rung.n_resources): rung.n_candidates
+        for bracket in schedule.brackets
         for i, rung in enumerate(bracket.rungs)
     }
     assert counts == expected
@@ -150,10 +150,10 @@ def test_promotion_keeps_exactly_the_best_1_over_eta(toy81):
     res = toy81.cv_results_
     keys = [p["x"] for p in res["params"]]
     scores = res["mean_test_score"]
-    for b, bracket in enumerate(toy81.schedule_.brackets):
+    for bracket in toy81.schedule_.brackets:
         for i in range(len(bracket.rungs) - 1):
-            here = _rows(toy81, bracket=b, rung=i)
-            nxt = _rows(toy81, bracket=b, rung=i + 1)
+            here = _rows(toy81, bracket=bracket.s, rung=i)
+            nxt = _rows(toy81, bracket=bracket.s, rung=i + 1)
             best = here[np.argsort(-scores[here], kind="stable")[: len(here) // 3]]
             assert len(nxt) == len(here) // 3
             assert sorted(keys[j] for j in nxt) == sorted(keys[j] for j in best)
@@ -209,7 +209,7 @@ def test_multimetric_refit_by_name():
 # rounds and parallelism --------------------------------------------------------------
 def test_one_worker_runs_brackets_in_the_paper_order(toy81):
     res = toy81.cv_results_
-    order = [(b, i) for b, bracket in enumerate(toy81.schedule_.brackets)
+    order = [(bracket.s, i) for bracket in toy81.schedule_.brackets
              for i in range(len(bracket.rungs))]
     for k, (b, i) in enumerate(order):
         rows = _rows(toy81, iter=k)
@@ -227,7 +227,7 @@ def test_idle_workers_get_rungs_of_other_brackets():
     for k, members in enumerate(rounds):
         rows = _rows(search, iter=k)
         assert sorted(set(zip(res["bracket"][rows], res["rung"][rows]))) == sorted(
-            (b, i) for _, b, i in members
+            (search.schedule_.brackets[b].s, i) for _, b, i in members
         )
         assert len(set(res["n_resources"][rows])) == 1
     assert any(len(members) > 1 for members in rounds)
@@ -245,7 +245,10 @@ def test_iterations_run_one_after_the_other_with_one_worker():
     search = _toy_search(max_resources=9, n_iterations=2).fit(X_SMALL, Y_SMALL)
     assert len(search.n_candidates_) == 6
     assert max(search.cv_results_["iter"]) == 2 * 6 - 1
-    assert list(search.cv_results_["bracket"][_rows(search, iter=6)]) == [3] * 9
+    # the second iteration's first bracket: the schedule's s=2 again
+    assert list(search.cv_results_["bracket"][_rows(search, iter=6)]) == [2] * 9
+    assert list(search.cv_results_["hyperband_iteration"][_rows(search, iter=6)]) == [1] * 9
+    assert set(search.cv_results_["hyperband_iteration"][_rows(search, iter=5)]) == {0}
 
 
 def _count_calls(search, X, y):
@@ -471,7 +474,7 @@ def test_continued_training_scores_equal_training_from_scratch(estimator, space)
     # from 1 and 3 passes in its bracket)
     res, best = continued.cv_results_, continued.best_index_
     assert res["n_resources"][best] == 9
-    splits = continued._base_cv.split(X_IRIS_STD, Y_IRIS)
+    splits = check_cv(3, Y_IRIS, classifier=True).split(X_IRIS_STD, Y_IRIS)
     for s, (train, test) in enumerate(splits):
         model = clone(estimator).set_params(**res["params"][best])
         for k in range(9):
@@ -599,7 +602,7 @@ def test_bayes_sampler_learns_from_earlier_brackets():
                 max_resources=27, n_iterations=2, sampler=sampler, random_state=seed
             ).fit(X_SMALL, Y_SMALL)
             res = search.cv_results_
-            rows = np.flatnonzero((res["bracket"] >= 4) & (res["rung"] == 0))
+            rows = np.flatnonzero((res["hyperband_iteration"] == 1) & (res["rung"] == 0))
             errors += [abs(res["params"][j]["x"] - _target(27)) for j in rows]
         return np.array(errors)
 
@@ -633,9 +636,10 @@ def test_bayes_sampler_models_log_axes_without_input_warps(monkeypatch):
 def test_bayes_first_bracket_is_random():
     random = _toy_search(max_resources=9).fit(X_SMALL, Y_SMALL)
     bayes = _toy_search(max_resources=9, sampler="bayes").fit(X_SMALL, Y_SMALL)
-    first = _rows(random, bracket=0, rung=0)
+    s_max = random.schedule_.s_max
+    first = _rows(random, bracket=s_max, rung=0)
     assert [random.cv_results_["params"][j] for j in first] == [
-        bayes.cv_results_["params"][j] for j in _rows(bayes, bracket=0, rung=0)
+        bayes.cv_results_["params"][j] for j in _rows(bayes, bracket=s_max, rung=0)
     ]
 
 

@@ -106,16 +106,15 @@ def test_the_candidates_parameter_is_not_changed():
     assert clone(search).get_params()["candidates"] == candidates
 
 
-def test_recorded_candidates_hook_puts_earlier_results_first():
-    # What a checkpoint store plugs in: candidates an earlier fit recorded
-    # come first (once), then the listed ones, so the results add up.
-    class Resumed(ManualSearch):
-        def _recorded_candidates(self):
-            return [{"C": 1.0}, {"C": 0.5}, {"C": 1.0}]
-
-    search = Resumed(SVC(), [{"C": 2.0}, {"C": 1.0}], cv=3).fit(X, y)
+def test_recorded_candidates_come_first_from_the_fit_context(tmp_path):
+    # Candidates an earlier fit recorded in the checkpoint come first (once),
+    # then the listed ones, so the results add up.
+    path = str(tmp_path / "manual.db")
+    ManualSearch(SVC(), [{"C": 1.0}, {"C": 0.5}], cv=3, checkpoint=path).fit(X, y)
+    search = ManualSearch(SVC(), [{"C": 2.0}, {"C": 1.0}], cv=3, checkpoint=path).fit(X, y)
     assert search.cv_results_["params"] == [{"C": 0.5}, {"C": 2.0}, {"C": 1.0}]
-    assert ManualSearch(SVC(), [{"C": 1.0}])._recorded_candidates() == ()
+    assert search.n_reused_ == 2
+    assert not hasattr(search, "_recorded")
 
 
 def test_fitting_again_with_the_same_checkpoint_adds_to_the_earlier_results(tmp_path):

@@ -101,7 +101,7 @@ class _RoundSearch(BaseSearch):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
 
-    def _make_proposer(self, space, random_state):
+    def _make_proposer(self, space, context):
         return _Rounds()
 
 

@@ -543,7 +543,7 @@ class BayesOptimizer:
                 info["mean"].append(mean)
                 info["std"].append(std)
                 info["acquisition"].append(acq)
-        points = np.array(rows, dtype=float).reshape(-1, self.n_dims)
+        points = np.array(rows, dtype=float).reshape(len(rows), self.n_dims)
         self._pending = np.vstack([self._pending, points])
         if not return_info:
             return points

@@ -193,6 +193,15 @@ class HyperbandSchedule:
     (1, 3, 9, 27, 81)
     >>> len(schedule.rounds()), len(schedule.rounds(n_workers=1000))
     (15, 5)
+
+    When the ratio is not a power of ``eta``, the first line says where the
+    budgets start:
+
+    >>> print(HyperbandSchedule.from_resources(60, 1200, eta=3))
+    HyperbandSchedule(min_resources=60, max_resources=1200, eta=3): 3 brackets; budgets from 133
+      s=2: 9@133 -> 3@400 -> 1@1200
+      s=1: 5@400 -> 1@1200
+      s=0: 3@1200
     """
 
     min_resources: int
@@ -411,6 +420,9 @@ class HyperbandSchedule:
             f"max_resources={self.max_resources}, eta={self.eta}): "
             f"{self.n_brackets} bracket{'s' if self.n_brackets > 1 else ''}"
         ]
+        if self.budgets[0] != self.min_resources:
+            # budgets are anchored at max_resources: say where they start
+            lines[0] += f"; budgets from {self.budgets[0]}"
         for b in self.brackets:
             rungs = " -> ".join(f"{r.n_candidates}@{r.n_resources}" for r in b.rungs)
             lines.append(f"  s={b.s}: {rungs}")

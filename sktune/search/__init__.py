@@ -1,25 +1,32 @@
 """The search meta-estimators: the only layer that sees estimators and data."""
 
-from ._base import BaseSearch, Batch, FixedProposer, check_param_names
+from ._base import BaseSearch, Batch, FixedProposer
 from ._bayes import BayesSearch
+from ._context import FitContext, FixedSplits
 from ._grid import GridSearch, expand_grid
 from ._hyperband import HyperbandProposer, HyperbandSearch
 from ._manual import ManualSearch
 from ._random import RandomSearch, draw_unique
 from ._stored import results_from_checkpoint
+from ._validation import check_param_names, check_space, check_value, suggest
 
 __all__ = [
     "Batch",
     "BaseSearch",
     "BayesSearch",
+    "FitContext",
     "FixedProposer",
+    "FixedSplits",
     "GridSearch",
     "HyperbandProposer",
     "HyperbandSearch",
     "ManualSearch",
     "RandomSearch",
     "check_param_names",
+    "check_space",
+    "check_value",
     "draw_unique",
     "expand_grid",
     "results_from_checkpoint",
+    "suggest",
 ]

@@ -18,15 +18,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from joblib import Parallel
-from sklearn.base import BaseEstimator, clone, is_classifier
+from sklearn.base import clone, is_classifier
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, indexable
 
 from .._compat import BaseSearchCV, Interval, _check_method_params, _fit_context
 from ..space import SearchSpace
 from ..store import CheckpointError, CheckpointStore
+from ._context import FitContext, FixedSplits
 from ._engine import Evaluator, StopRules
 from ._fingerprint import compare, fingerprint
+from ._validation import check_space
 
 
 @dataclass
@@ -63,61 +65,6 @@ class Batch:
     cv: object = None
     init_estimators: list = None
     fitted_estimators: dict = None
-
-
-def check_param_names(estimator, space, search):
-    """Raise if a searched name is not a parameter of ``estimator``.
-
-    A nested name (``clf__C``) is also accepted when one of its prefixes
-    (``clf``) is searched in the same sub-space, since the estimator put there
-    decides which names exist, and when the step it belongs to is not a
-    scikit-learn ``BaseEstimator`` (which alone is known to reject names).
-
-    Parameters
-    ----------
-    estimator : estimator object
-        The search's estimator.
-    space : SearchSpace
-        The parsed search space.
-    search : str
-        Class name of the search, for the message.
-
-    Raises
-    ------
-    ValueError
-        If a name cannot be set on ``estimator``; the message lists the
-        valid names.
-
-    Examples
-    --------
-    >>> from sklearn.svm import SVC
-    >>> from sktune.search import check_param_names
-    >>> from sktune.space import SearchSpace
-    >>> check_param_names(SVC(), SearchSpace({"C": [1.0, 10.0]}), "GridSearch")
-    >>> check_param_names(SVC(), SearchSpace({"CC": [1.0]}), "GridSearch")
-    Traceback (most recent call last):
-    ...
-    ValueError: Invalid parameter 'CC' in the search space of GridSearch for estimator SVC. ...
-    """
-    if not hasattr(estimator, "get_params"):
-        return
-    valid = estimator.get_params(deep=True)
-    for sub in space.subspaces:
-        for name in sub:
-            parts = name.split("__")
-            prefixes = ["__".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
-            if name in valid or set(prefixes) & set(sub):
-                continue
-            owner = next((valid[p] for p in prefixes if p in valid), estimator)
-            if owner is not estimator and not isinstance(owner, BaseEstimator):
-                # Only BaseEstimator.set_params is known to reject unknown
-                # names; a third-party step may accept more than it lists.
-                continue
-            raise ValueError(
-                f"Invalid parameter {name!r} in the search space of {search} for "
-                f"estimator {type(estimator).__name__}. Valid parameters are: "
-                f"{sorted(valid)!r}."
-            )
 
 
 class FixedProposer:
@@ -196,8 +143,10 @@ class FixedProposer:
 class BaseSearch(BaseSearchCV):
     """Base class of sktune's searches; subclasses implement ``_make_proposer``.
 
-    ``_make_proposer(space, random_state)`` returns the object that proposes
-    candidates (see the module docstring); the base runs the loop. The
+    ``_make_proposer(space, context)`` returns the object that proposes
+    candidates (see the module docstring) from the parsed space and the fit
+    context (:class:`~sktune.search.FitContext`: the random generator, the
+    folds split once, the checkpoint's records); the base runs the loop. The
     search space is read from the attribute named by ``_space_param``
     (``"param_distributions"`` unless a subclass says otherwise).
 
@@ -249,7 +198,7 @@ class BaseSearch(BaseSearchCV):
     ...     def __init__(self, estimator, param_distributions, *, cv=None):
     ...         super().__init__(estimator, cv=cv)
     ...         self.param_distributions = param_distributions
-    ...     def _make_proposer(self, space, random_state):
+    ...     def _make_proposer(self, space, context):
     ...         sub = space.subspaces[0]
     ...         return FixedProposer([{n: d.ppf(q) for n, d in sub.items()} for q in (0, 1)])
     >>> X, y = load_iris(return_X_y=True)
@@ -279,11 +228,14 @@ class BaseSearch(BaseSearchCV):
         """Parse and check the search space before any model is fitted."""
         owner = f"{self._space_param} of {type(self).__name__}"
         space = SearchSpace(self._space_argument(), owner=owner)
-        check_param_names(self.estimator, space, type(self).__name__)
+        check_space(self.estimator, space, type(self).__name__)
         return space
 
-    def _make_proposer(self, space, random_state):
+    def _make_proposer(self, space, context):
         raise NotImplementedError
+
+    def _check_input_parameters(self, X, y, split_params, cv=None):
+        """Checks that need the data and the folds (``cv``, split once); none here."""
 
     def _score_key(self, results):
         if "mean_test_score" in results:
@@ -296,11 +248,13 @@ class BaseSearch(BaseSearchCV):
         # multi-metric without a named refit: follow the first metric
         return f"mean_test_{metrics[0]}"
 
-    def _run_search(self, evaluate_candidates, *, callback_ctx=None):
-        space = self._build_space()
-        rng = check_random_state(getattr(self, "_fit_seed", getattr(self, "random_state", None)))
-        proposer = self._make_proposer(space, rng)
+    def _run_search(self, evaluate_candidates, *, callback_ctx=None, context):
+        """Run ask -> evaluate -> tell over the proposer built for ``context``."""
+        space = context.space
+        proposer = self._make_proposer(space, context)
         self.search_space_ = space
+        stop = context.stop
+        n_splits = context.n_splits
 
         n_total = proposer.n_candidates
         single = n_total is not None
@@ -308,7 +262,7 @@ class BaseSearch(BaseSearchCV):
         if callback_ctx is not None:
             search_ctx = callback_ctx.subcontext(
                 task_name="search",
-                max_subtasks=n_total * self.n_splits_ if single else None,
+                max_subtasks=n_total * n_splits if single else None,
                 sequential_subtasks=not single,
             ).call_on_fit_task_begin(estimator=self)
 
@@ -317,7 +271,7 @@ class BaseSearch(BaseSearchCV):
             if search_ctx is not None and not single:
                 round_ctx = search_ctx.subcontext(
                     task_name="search-round",
-                    max_subtasks=len(batch.params) * self.n_splits_,
+                    max_subtasks=len(batch.params) * n_splits,
                     sequential_subtasks=False,
                 ).call_on_fit_task_begin(estimator=self)
             # continued training only: other batches keep scikit-learn's signature
@@ -333,28 +287,24 @@ class BaseSearch(BaseSearchCV):
                 callback_ctx=round_ctx,
                 **models,
             )
-            stopped = self._stop is not None and self._stop.reason is not None
-            if not stopped:
+            if stop.reason is None:
                 scores = np.asarray(results[self._score_key(results)], dtype=float)
                 proposer.tell(batch, scores[len(scores) - len(batch.params):])
             if round_ctx is not search_ctx and round_ctx.call_on_fit_task_end(estimator=self):
                 # a callback asked the search to stop after this round
-                if self._stop is not None and self._stop.reason is None:
-                    self._stop.reason = "callback"
-            if self._stop is not None and self._stop.reason is not None:
+                if stop.reason is None:
+                    stop.reason = "callback"
+            if stop.reason is not None:
                 break
 
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)
 
-    _stop = None
-
-    def _open_checkpoint(self, X, y, routed, cv):
+    def _open_checkpoint(self, X, y, routed, splits):
         path = getattr(self, "checkpoint", None)
         if path is None:
             return None
-        splits = list(cv.split(X, y, **routed.splitter.split))
-        current = fingerprint(self, X, y, routed.estimator.fit, splits)
+        current = fingerprint(self, X, y, routed.estimator.fit, splits.splits)
         store = CheckpointStore(path)
         stored = store.fingerprint()
         if stored is None:
@@ -378,6 +328,31 @@ class BaseSearch(BaseSearchCV):
                 seed = int(np.random.randint(0, 2**31 - 1))
                 store._set_meta("seed", seed)
         return seed
+
+    def _split_once(self, X, y, routed):
+        """The search's folds, split once for the whole fit (DESIGN rule 14)."""
+        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        n_splits = cv.get_n_splits(X, y, **routed.splitter.split)
+        splits = FixedSplits(cv.split(X, y, **routed.splitter.split))
+        if not splits.splits:
+            raise ValueError(
+                "No fits were performed. Was the CV iterator empty? Were there no candidates?"
+            )
+        if len(splits.splits) != n_splits:
+            raise ValueError(
+                "cv.split and cv.get_n_splits return inconsistent results. "
+                f"Expected {n_splits} splits, got {len(splits.splits)}"
+            )
+        return splits
+
+    def _trainer(self, X, y, fit_params):
+        """The estimator each candidate's parameters are set on and fitted.
+
+        The search's own estimator; a subclass may train it through a wrapper
+        (HyperbandSearch's ``partial_fit`` passes), which then travels in the
+        fit context instead of replacing the ``estimator`` parameter.
+        """
+        return self.estimator
 
     @_fit_context(
         # the estimator of the search is validated when it is fitted
@@ -427,12 +402,16 @@ class BaseSearch(BaseSearchCV):
             max_subtasks=1 + (self.refit is not False)
         ).call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
 
-        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
-        self._check_input_parameters(X=X, y=y, split_params=routed.splitter.split)
-        self.n_splits_ = cv.get_n_splits(X, y, **routed.splitter.split)
+        # Everything a user can get wrong is checked before a file is touched
+        # or a model fitted.
+        splits = self._split_once(X, y, routed)
+        self.n_splits_ = splits.get_n_splits()
+        self._check_input_parameters(X=X, y=y, split_params=routed.splitter.split, cv=splits)
+        space = self._build_space()
+        trainer = self._trainer(X, y, routed.estimator.fit)
 
-        store = self._open_checkpoint(X, y, routed, cv)
-        self._stop = StopRules(
+        store = self._open_checkpoint(X, y, routed, splits)
+        stop = StopRules(
             getattr(self, "max_time", None),
             getattr(self, "n_iter_no_change", None),
             getattr(self, "tol", 0.0),
@@ -442,20 +421,30 @@ class BaseSearch(BaseSearchCV):
             n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch,
             return_as="generator_unordered",
         )
-        engine = Evaluator(self, X, y, routed, scorers, cv, parallel, self._stop, store, metric)
+        engine = None
         try:
-            self._fit_seed = self._resolve_seed(store)
+            records = store.records() if store is not None else {}
+            context = FitContext(
+                random_state=check_random_state(self._resolve_seed(store)),
+                cv=splits,
+                stop=stop,
+                store=store,
+                recorded=tuple(params for params, _ in records.values()),
+                estimator=trainer,
+                space=space,
+            )
+            engine = Evaluator(self, X, y, routed, scorers, parallel, context, metric, records)
             with parallel, engine.data_on_workers():
-                self._run_search(engine.evaluate_candidates, callback_ctx=root_ctx)
+                self._run_search(
+                    engine.evaluate_candidates, callback_ctx=root_ctx, context=context
+                )
         except KeyboardInterrupt:
             raise KeyboardInterrupt(self._interrupt_message(engine)) from None
         finally:
             if store is not None:
                 store.close()
-            del self._fit_seed
-        self.stop_reason_ = self._stop.reason or "completed"
+        self.stop_reason_ = stop.reason or "completed"
         self.n_reused_ = engine.n_reused
-        del self._stop
         results = engine.results
         if not results:
             raise ValueError(
@@ -463,7 +452,7 @@ class BaseSearch(BaseSearchCV):
                 f"stopped ({self.stop_reason_}); raise max_time or n_iter_no_change."
             )
         self._finish(results, engine.all_out[0]["test_scores"], scorers, refit_metric,
-                     X, y, routed, metadata, root_ctx)
+                     X, y, routed, metadata, root_ctx, trainer)
         return self
 
     def _interrupt_message(self, engine):
@@ -474,13 +463,14 @@ class BaseSearch(BaseSearchCV):
                 "Pass checkpoint='search.db' to keep them and resume later."
             )
         return (
-            f"{type(self).__name__} interrupted; {engine.n_finished} newly finished "
+            f"{type(self).__name__} interrupted; "
+            f"{0 if engine is None else engine.n_finished} newly finished "
             f"candidates are saved in {str(path)!r} with those saved before. Call fit "
             "again with the same checkpoint and data to resume."
         )
 
     def _finish(self, results, first_test_scores, scorers, refit_metric,
-                X, y, routed, metadata, root_ctx):
+                X, y, routed, metadata, root_ctx, trainer):
         """Pick the best candidate, refit it and store the fitted attributes."""
         self.multimetric_ = isinstance(first_test_scores, dict)
         if callable(self.scoring) and self.multimetric_:
@@ -496,7 +486,7 @@ class BaseSearch(BaseSearchCV):
 
         if self.refit:
             # parameters may hold estimators: clone them too
-            self.best_estimator_ = clone(clone(self.estimator)).set_params(
+            self.best_estimator_ = clone(clone(trainer)).set_params(
                 **clone(self.best_params_, safe=False)
             )
             refit_ctx = root_ctx.subcontext(task_name="refit-with-best-params")

@@ -235,7 +235,7 @@ class BayesSearch(BaseSearch):
         self.batch_size = batch_size
         self.random_state = random_state
 
-    def _make_proposer(self, space, random_state):
+    def _make_proposer(self, space, context):
         size = space.size
         if size < self.n_iter:
             warnings.warn(
@@ -249,6 +249,6 @@ class BayesSearch(BaseSearch):
         else:
             self.batch_size_ = self.batch_size
         self.optimizer_ = BayesOptimizer(
-            space, n_initial_points=self.n_initial_points, random_state=random_state
+            space, n_initial_points=self.n_initial_points, random_state=context.random_state
         )
         return _BayesProposer(space, self.optimizer_, self.n_iter, self.batch_size_)

@@ -106,31 +106,30 @@ class Evaluator:
         ``routed.splitter.split``).
     scorers : callable or dict
         From ``search._get_scorers()``.
-    cv : cross-validation generator
-        The search's splitter.
     parallel : joblib.Parallel
         Opened by the caller, with ``return_as="generator_unordered"``.
-    stop : StopRules
-        When to stop starting candidates.
-    store : CheckpointStore or None
-        Where finished candidates are recorded.
+    context : FitContext
+        The fit's folds (split once), stop rules, checkpoint and the
+        estimator each candidate is fitted on.
     metric : str
         Key of the refit metric within multi-metric test scores.
+    records : dict, default=None
+        The checkpoint's records, ``{key: (params, outputs)}``.
     """
 
-    def __init__(self, search, X, y, routed, scorers, cv, parallel, stop, store, metric):
+    def __init__(self, search, X, y, routed, scorers, parallel, context, metric, records=None):
         self.search = search
         self.X, self.y = X, y
         self.routed = routed
-        self.cv = cv
+        self.cv = context.cv
         self.parallel = parallel
-        self.stop = stop
-        self.store = store
+        self.stop = context.stop
+        self.store = context.store
         self.metric = metric
-        self.recorded = store.records() if store is not None else {}
+        self.recorded = records or {}
         self.n_reused = 0
         self.n_finished = 0
-        self.base_estimator = clone(search.estimator)
+        self.base_estimator = clone(context.estimator)
         self.fit_kwargs = dict(
             scorer=scorers,
             fit_params=routed.estimator.fit,
@@ -239,13 +238,10 @@ class Evaluator:
         search = self.search
         params = list(candidate_params)
         cv = cv or self.cv
-        n_splits = search.n_splits_
+        n_splits = self.cv.get_n_splits()
+        # a batch's own splitter (Hyperband's subsampled training folds) is
+        # derived from the fit's fixed folds, never split afresh
         splits = list(cv.split(self.X, self.y, **self.routed.splitter.split))
-        if len(splits) != n_splits:
-            raise ValueError(
-                "cv.split and cv.get_n_splits return inconsistent results. "
-                f"Expected {n_splits} splits, got {len(splits)}"
-            )
         if search.verbose > 0:
             print(
                 f"Fitting {n_splits} folds for each of {len(params)} candidates,"

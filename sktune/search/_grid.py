@@ -8,7 +8,8 @@ from .._compat import Interval, ParameterGrid
 from ..distributions import Distribution, as_distribution, is_scipy_frozen
 from ..space import SearchSpace
 from ..space._space import _check_structure
-from ._base import BaseSearch, FixedProposer, check_param_names
+from ._base import BaseSearch, FixedProposer
+from ._validation import check_space
 
 
 def expand_grid(param_grid, n_points, *, owner="param_grid"):
@@ -197,8 +198,8 @@ class GridSearch(BaseSearch):
         _check_structure(self.param_grid, owner)
         grid = ParameterGrid(expand_grid(self.param_grid, self.n_points, owner=owner))
         space = SearchSpace(grid.param_grid, owner=owner)
-        check_param_names(self.estimator, space, name)
+        check_space(self.estimator, space, name)
         return space
 
-    def _make_proposer(self, space, random_state):
+    def _make_proposer(self, space, context):
         return FixedProposer(list(ParameterGrid(expand_grid(self.param_grid, self.n_points))))

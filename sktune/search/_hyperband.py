@@ -28,7 +28,6 @@ import warnings
 import numpy as np
 from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator, clone, is_classifier
-from sklearn.model_selection import check_cv
 from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
@@ -38,6 +37,7 @@ from ..optimizers import HyperbandSchedule
 from ..space import candidate_key
 from ._base import BaseSearch, Batch
 from ._random import draw_unique
+from ._validation import suggest
 
 _SAMPLERS = ("random", "bayes")
 _SPECIAL_RESOURCES = ("n_samples", "partial_fit")
@@ -237,7 +237,9 @@ class _PartialFitEpochs(BaseEstimator):
         # a failed pass leaves no model that could be continued by mistake
         self.n_epochs_ = 0
         for _ in range(self.partial_fit_epochs - done):
-            est.partial_fit(*args, **fit_params, **first)
+            # the user's fit parameters win: fit(X, y, classes=...) is the
+            # usual partial_fit convention and must not be passed twice
+            est.partial_fit(*args, **{**first, **fit_params})
             first = {}
         self.estimator_ = est
         self.n_epochs_ = self.partial_fit_epochs
@@ -498,8 +500,9 @@ class HyperbandProposer:
         Each candidate carries its budget as the ``resource`` parameter
         (``max_iter`` below); with ``resource="n_samples"`` the batch's
         ``cv`` subsamples the training folds instead. The batch's
-        ``more_results`` give the ``iter``, ``bracket``, ``rung`` and
-        ``n_resources`` columns of ``cv_results_``.
+        ``more_results`` give the ``iter``, ``bracket`` (the schedule's ``s``),
+        ``hyperband_iteration``, ``rung`` and ``n_resources`` columns of
+        ``cv_results_``.
 
         Returns
         -------
@@ -529,7 +532,9 @@ class HyperbandProposer:
         """
         if self._round == len(self._rounds):
             return None
-        params, columns = [], {"iter": [], "bracket": [], "rung": [], "n_resources": []}
+        params, columns = [], {
+            "iter": [], "bracket": [], "hyperband_iteration": [], "rung": [], "n_resources": []
+        }
         init, promotes = [], False
         budget = None
         for run_id, i in self._rounds[self._round]:
@@ -547,7 +552,9 @@ class HyperbandProposer:
             for cand in run.candidates:
                 params.append(self._with_budget(cand, budget))
                 columns["iter"].append(self._round)
-                columns["bracket"].append(run.index)
+                # the schedule's own label of the bracket, as printed by schedule_
+                columns["bracket"].append(run.bracket.s)
+                columns["hyperband_iteration"].append(run.iteration)
                 columns["rung"].append(i)
                 columns["n_resources"].append(budget)
         cv = None
@@ -689,7 +696,11 @@ class HyperbandSearch(BaseSearch):
     and ``best_score_`` come from the candidates evaluated at the largest
     budget (``n_resources == max_resources_``) only: a score at a small
     budget is not comparable. A callable ``refit`` is applied to the whole
-    ``cv_results_`` as usual. ``rank_test_*`` ranks all rows together.
+    ``cv_results_`` as usual. ``rank_test_*`` ranks all rows together, as
+    in scikit-learn's halving searches; :func:`~sktune.leaderboard`, the
+    plots, the report and ``sktune show`` rank the full-budget rows only
+    (their first row is ``best_params_``), and take ``budgets="all"``
+    (``--all-budgets``) for every row.
 
     Parameters
     ----------
@@ -703,7 +714,18 @@ class HyperbandSearch(BaseSearch):
         ``"n_samples"``, ``"partial_fit"`` or the name of an integer estimator
         parameter.
     min_resources : int or None, default=None
-        Smallest budget. ``None`` takes the larger of ``max_resources //
+        Lower bound of the budgets. Budgets are anchored at
+        ``max_resources``, as in the paper: with ``s_max`` the largest number
+        of halvings such that ``max_resources // eta**s_max >=
+        min_resources``, the rungs get ``max_resources // eta**k`` for ``k =
+        s_max, ..., 0``. The smallest budget used is therefore at least
+        ``min_resources`` and less than ``eta * min_resources``; it equals
+        ``min_resources`` exactly when ``max_resources / min_resources`` is a
+        power of ``eta`` (``schedule_.budgets`` lists them, and printing
+        ``schedule_`` says where they start). Unlike scikit-learn's halving
+        searches, whose first rung is at ``min_resources`` and whose last may
+        stop short of ``max_resources``, every bracket here ends at
+        ``max_resources``. ``None`` takes the larger of ``max_resources //
         eta**4`` (at most 5 brackets, as in the paper's example) and, for
         ``"n_samples"``, scikit-learn's smallest sensible sample count
         (``2 * n_splits``, times the number of classes for a classifier), or
@@ -766,8 +788,10 @@ class HyperbandSearch(BaseSearch):
         One entry per evaluation (a candidate at one budget), with the
         columns of ``RandomizedSearchCV`` plus ``iter`` (the round, one call
         to ``evaluate_candidates``),
-        ``bracket`` (index into ``n_candidates_``), ``rung`` (index within the
-        bracket) and ``n_resources``.
+        ``bracket`` (the schedule's ``s``, as ``print(schedule_)`` labels the
+        brackets: ``s_max`` for the most aggressive, 0 for plain random
+        search), ``hyperband_iteration`` (0 to ``n_iterations - 1``), ``rung``
+        (index within the bracket) and ``n_resources``.
     best_estimator_ : estimator
         Refitted on the whole data (when ``refit``).
     best_score_ : float
@@ -793,8 +817,9 @@ class HyperbandSearch(BaseSearch):
     max_resources_ : int
         Largest budget.
     n_candidates_ : list of list of int
-        Per bracket (all iterations, in bracket-id order), the number of
-        candidates evaluated in each rung.
+        Per bracket of each iteration, in the schedule's order (iteration
+        by iteration, ``s = s_max`` down to 0), the number of candidates
+        evaluated in each rung.
     n_resources_ : list of list of int
         Per bracket, the budget of each rung.
     stop_reason_ : str
@@ -924,30 +949,27 @@ class HyperbandSearch(BaseSearch):
             return
         valid = estimator.get_params(deep=True) if hasattr(estimator, "get_params") else {}
         if self.resource not in valid:
+            # a step's own name (max_iter of a pipeline's sgdclassifier) first
+            nested = [v for v in valid if v.endswith(f"__{self.resource}")]
+            hint = f" (did you mean {nested[0]!r}?)" if nested else suggest(self.resource, valid)
             raise ValueError(
                 f"The 'resource' parameter of {name} must be 'n_samples', 'partial_fit' "
                 f"or the name of a parameter of {type(estimator).__name__}. Got "
-                f"{self.resource!r} instead. Valid parameters are: {sorted(valid)!r}."
+                f"{self.resource!r} instead{hint}. Valid parameters are: {sorted(valid)!r}."
             )
 
-    def _check_input_parameters(self, X, y, split_params):
-        # Called by BaseSearchCV.fit with the data, before any model is fitted:
-        # the budgets and the schedule are settled here.
+    def _check_input_parameters(self, X, y, split_params, cv=None):
+        # Called by BaseSearch.fit with the data and the folds (split once),
+        # before any model is fitted: the budgets and the schedule are settled here.
         name = type(self).__name__
         kind = self._resource_kind()
         estimator = self.estimator
-        if kind == "partial_fit":
-            estimator = estimator.estimator  # inside the _PartialFitEpochs wrapper
         self._check_resource(estimator)
 
-        # the splitter BaseSearchCV.fit builds, rebuilt here: the base keeps
-        # its own private, and the subsampled splitters wrap this one
-        cv = check_cv(self.cv, y, classifier=is_classifier(estimator))
-        self._base_cv = cv
         floor = 1
         if kind == "n_samples":
-            n_splits = cv.get_n_splits(X, y, **split_params)
-            largest = max(len(train) for train, _ in cv.split(X, y, **split_params))
+            n_splits = cv.get_n_splits()
+            largest = max(len(train) for train, _ in cv.split())
             if self.max_resources is not None and self.max_resources > largest:
                 raise ValueError(
                     f"The 'max_resources' parameter of {name} must be at most the number "
@@ -993,24 +1015,28 @@ class HyperbandSearch(BaseSearch):
         )
 
     # the search ---------------------------------------------------------------
-    def _make_proposer(self, space, random_state):
-        name = type(self).__name__
+    def _build_space(self):
+        space = super()._build_space()
         if self._resource_kind() == "parameter" and self.resource in space.names:
             raise ValueError(
-                f"The 'resource' parameter of {name} is {self.resource!r}, which is also "
-                f"searched in param_distributions. The resource is set by the schedule; "
-                f"remove {self.resource!r} from param_distributions."
+                f"The 'resource' parameter of {type(self).__name__} is {self.resource!r}, "
+                f"which is also searched in param_distributions. The resource is set by "
+                f"the schedule; remove {self.resource!r} from param_distributions."
             )
+        return space
+
+    def _make_proposer(self, space, context):
+        name = type(self).__name__
         proposer = HyperbandProposer(
             space,
             self.schedule_,
             self.resource,
-            random_state,
+            context.random_state,
             n_iterations=self.n_iterations,
             sampler=self.sampler,
             n_workers=effective_n_jobs(self.n_jobs),
             fits_per_candidate=self.n_splits_,
-            cv=self._base_cv,
+            cv=context.cv,
             stratify=is_classifier(self.estimator),
             search=name,
             verbose=self.verbose,
@@ -1078,28 +1104,30 @@ class HyperbandSearch(BaseSearch):
         >>> sorted(search.best_params_), type(search.best_estimator_).__name__
         (['alpha'], 'SGDClassifier')
         """
+        super().fit(X, y, **params)
+        if self.resource == "partial_fit":
+            self._unwrap_partial_fit()
+        return self
+
+    def _trainer(self, X, y, fit_params):
         if self.resource != "partial_fit":
-            return super().fit(X, y, **params)
-        original = self.estimator
-        if not hasattr(original, "partial_fit"):
-            self._check_resource(original)
+            return self.estimator
         classes = None
-        if y is not None and is_classifier(original):
+        if (
+            "classes" not in fit_params
+            and y is not None
+            and is_classifier(self.estimator)
+        ):
             # partial_fit needs every class on its first call; a training fold
             # may miss some. A bad target gets scikit-learn's own message.
             check_classification_targets(y)
             y_arr = np.asarray(y)
             if type_of_target(y_arr) in ("binary", "multiclass"):
                 classes = np.unique(y_arr)
-        # BaseSearchCV.fit clones, evaluates and refits self.estimator; for the
-        # time of the search it is a wrapper that trains by partial_fit passes.
-        self.estimator = _PartialFitEpochs(original, classes=classes)
-        try:
-            super().fit(X, y, **params)
-        finally:
-            self.estimator = original
-        self._unwrap_partial_fit()
-        return self
+        # Candidates are trained by partial_fit passes through this wrapper,
+        # which travels in the fit context: the estimator parameter stays the
+        # user's during the fit.
+        return _PartialFitEpochs(self.estimator, classes=classes)
 
     def _unwrap_partial_fit(self):
         drop_epochs(self.cv_results_)

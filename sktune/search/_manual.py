@@ -7,7 +7,8 @@ import numpy as np
 
 from ..distributions import Categorical
 from ..space import SearchSpace, candidate_key
-from ._base import BaseSearch, FixedProposer, check_param_names
+from ._base import BaseSearch, FixedProposer
+from ._validation import check_space
 
 
 def _check_candidates(candidates, search):
@@ -216,7 +217,7 @@ class ManualSearch(BaseSearch):
         name = type(self).__name__
         _check_candidates(self.candidates, name)
         space = _space_of(self.candidates)
-        check_param_names(self.estimator, space, name)
+        check_space(self.estimator, space, name)
         seen = {}
         for i, cand in enumerate(self.candidates):
             first = seen.setdefault(candidate_key(cand), i)
@@ -228,24 +229,8 @@ class ManualSearch(BaseSearch):
                 )
         return space
 
-    def _recorded_candidates(self):
-        """Candidates an earlier fit with the same checkpoint recorded.
-
-        With a checkpoint, fitting again with more candidates finds the
-        stored ones here, so ``cv_results_`` adds the new candidates to the
-        earlier results. Without a checkpoint, nothing is recorded.
-        """
-        return getattr(self, "_recorded", ())
-
-    def _run_search(self, evaluate_candidates, *, callback_ctx=None):
-        # The evaluator of BaseSearch.fit holds the checkpoint's records
-        # ({key: (params, outputs)}, in the order they finished).
-        records = getattr(getattr(evaluate_candidates, "__self__", None), "recorded", None)
-        self._recorded = [params for params, _ in (records or {}).values()]
-        try:
-            super()._run_search(evaluate_candidates, callback_ctx=callback_ctx)
-        finally:
-            del self._recorded
-
-    def _make_proposer(self, space, random_state):
-        return ManualProposer(self.candidates, recorded=self._recorded_candidates())
+    def _make_proposer(self, space, context):
+        # With a checkpoint, fitting again with more candidates finds the
+        # stored ones in the context, so cv_results_ adds the new candidates
+        # to the earlier results.
+        return ManualProposer(self.candidates, recorded=context.recorded)

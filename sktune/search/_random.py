@@ -245,8 +245,8 @@ class RandomSearch(BaseSearch):
         self.sampler = sampler
         self.random_state = random_state
 
-    def _make_proposer(self, space, random_state):
+    def _make_proposer(self, space, context):
         candidates = draw_unique(
-            space, self.n_iter, self.sampler, random_state, type(self).__name__
+            space, self.n_iter, self.sampler, context.random_state, type(self).__name__
         )
         return FixedProposer(candidates)

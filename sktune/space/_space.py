@@ -266,7 +266,9 @@ class SearchSpace:
         >>> space.decode([[0.0, 0.0], [0.5, 0.9]])
         [{'C': 0.01, 'degree': 1}, {'C': 1.0, 'degree': 4}]
         """
-        U = np.asarray(U, dtype=float).reshape(-1, self.n_dims)
+        U = np.asarray(U, dtype=float)
+        # an empty space has one candidate, {}: its rows have no columns
+        U = U.reshape(len(U), 0) if self.n_dims == 0 else U.reshape(-1, self.n_dims)
         out = []
         for row, k in zip(U, self.subspace_of(U)):
             axes = self._axes[k]

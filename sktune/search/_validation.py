@@ -1,0 +1,221 @@
+"""Checks of a search space against the estimator, before any model is fitted.
+
+One function, :func:`check_space`, serves the Python API (each search's
+``fit``) and the command line (``sktune run``), so both reject a misspelled
+name or a value the estimator's own ``_parameter_constraints`` forbid with
+the same message, and before anything is fitted or written.
+"""
+
+import difflib
+import math
+
+from sklearn.base import BaseEstimator, clone
+
+from .._compat import StrOptions
+
+
+def suggest(name, choices):
+    """A " (did you mean 'x'?)" hint for the closest of ``choices``, or "".
+
+    Parameters
+    ----------
+    name : object
+        What the user wrote (a parameter name, a string value).
+    choices : iterable
+        What is allowed.
+
+    Returns
+    -------
+    hint : str
+        To append to an error message; empty when nothing is close.
+
+    Examples
+    --------
+    >>> from sktune.search import suggest
+    >>> suggest("svc__CC", ["svc__C", "svc__kernel"])
+    " (did you mean 'svc__C'?)"
+    >>> suggest("zzz", ["svc__C"])
+    ''
+    """
+    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _prefixes(name):
+    parts = name.split("__")
+    return ["__".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+
+
+def check_param_names(estimator, space, search):
+    """Raise if a searched name is not a parameter of ``estimator``.
+
+    A nested name (``clf__C``) is also accepted when one of its prefixes
+    (``clf``) is searched in the same sub-space, since the estimator put there
+    decides which names exist, and when the step it belongs to is not a
+    scikit-learn ``BaseEstimator`` (which alone is known to reject names).
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The search's estimator.
+    space : SearchSpace
+        The parsed search space.
+    search : str
+        Class name of the search, for the message.
+
+    Raises
+    ------
+    ValueError
+        If a name cannot be set on ``estimator``; the message suggests the
+        closest valid name and lists them all.
+
+    Examples
+    --------
+    >>> from sklearn.svm import SVC
+    >>> from sktune.search import check_param_names
+    >>> from sktune.space import SearchSpace
+    >>> check_param_names(SVC(), SearchSpace({"C": [1.0, 10.0]}), "GridSearch")
+    >>> check_param_names(SVC(), SearchSpace({"CC": [1.0]}), "GridSearch")
+    Traceback (most recent call last):
+    ...
+    ValueError: Invalid parameter 'CC' in the search space of ... SVC (did you mean 'C'?). ...
+    """
+    if not hasattr(estimator, "get_params"):
+        return
+    valid = estimator.get_params(deep=True)
+    for sub in space.subspaces:
+        for name in sub:
+            prefixes = _prefixes(name)
+            if name in valid or set(prefixes) & set(sub):
+                continue
+            owner = next((valid[p] for p in prefixes if p in valid), estimator)
+            if owner is not estimator and not isinstance(owner, BaseEstimator):
+                # Only BaseEstimator.set_params is known to reject unknown
+                # names; a third-party step may accept more than it lists.
+                continue
+            raise ValueError(
+                f"Invalid parameter {name!r} in the search space of {search} for "
+                f"estimator {type(estimator).__name__}{suggest(name, valid)}. Valid "
+                f"parameters are: {sorted(valid)!r}."
+            )
+
+
+def _values_to_check(dist):
+    """The values of a dimension that are surely tried: its choices, or its ends."""
+    n = dist.n_values
+    if math.isfinite(n) and hasattr(dist, "choices"):
+        return list(dist.choices)
+    if math.isfinite(n):
+        # an integer range: its two ends are drawn (or gridded) like any value
+        low, high = dist.support()
+        return [int(low), int(high)]
+    return []
+
+
+def check_value(estimator, name, value, search):
+    """Raise if the estimator's own constraints reject ``value`` for ``name``.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The search's estimator (not changed: a clone is tried).
+    name : str
+        A parameter name of ``estimator`` (``svc__kernel`` in a pipeline).
+    value : object
+        A value the search would set.
+    search : str
+        Class name of the search, for the message.
+
+    Raises
+    ------
+    ValueError
+        If scikit-learn's parameter validation of the owning estimator
+        rejects the value; the message names the searched parameter, the
+        search and the value, and suggests the closest allowed string.
+
+    Examples
+    --------
+    >>> from sklearn.svm import SVC
+    >>> from sktune.search import check_value
+    >>> check_value(SVC(), "kernel", "rbf", "GridSearch")
+    >>> check_value(SVC(), "kernel", "rbff", "GridSearch")
+    Traceback (most recent call last):
+    ...
+    ValueError: Invalid value 'rbff' for parameter 'kernel' ... (did you mean 'rbf'?): ...
+    """
+    trial = clone(estimator)
+    try:
+        trial.set_params(**{name: value})
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"Invalid value {value!r} for parameter {name!r} in the search space of "
+            f"{search}: {exc}"
+        ) from None
+    prefix, _, leaf = name.rpartition("__")
+    owner = trial.get_params(deep=True)[prefix] if prefix else trial
+    validate = getattr(owner, "_validate_params", None)
+    constraints = getattr(owner, "_parameter_constraints", None)
+    if validate is None or not isinstance(constraints, dict) or leaf not in constraints:
+        return  # a third-party estimator without declared constraints
+    try:
+        validate()
+    except (TypeError, ValueError) as exc:
+        if f"'{leaf}' parameter" not in str(exc):
+            return  # another parameter of the owner is at fault, not the searched one
+        options = [
+            o for c in constraints[leaf] if isinstance(c, StrOptions) for o in c.options
+        ]
+        hint = suggest(value, options) if isinstance(value, str) else ""
+        raise ValueError(
+            f"Invalid value {value!r} for parameter {name!r} in the search space of "
+            f"{search}{hint}: {exc}"
+        ) from None
+
+
+def check_space(estimator, space, search):
+    """The one structural check of a search space against its estimator.
+
+    Every name must be a parameter of ``estimator`` (:func:`check_param_names`)
+    and every value that is surely tried (the choices of a list or
+    ``Categorical``, the ends of an ``Integer`` range) must pass the
+    estimator's own ``_parameter_constraints`` (:func:`check_value`), so a
+    typo fails before any model is fitted instead of leaving failed fits.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The search's estimator.
+    space : SearchSpace
+        The parsed search space.
+    search : str
+        Class name of the search, for the message.
+
+    Raises
+    ------
+    ValueError
+        On the first unknown name or rejected value.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sklearn.svm import SVC
+    >>> from sktune.search import check_space
+    >>> from sktune.space import SearchSpace
+    >>> pipe = make_pipeline(StandardScaler(), SVC())
+    >>> check_space(pipe, SearchSpace({"svc__kernel": ["rbf", "linear"]}), "GridSearch")
+    >>> check_space(pipe, SearchSpace({"svc__kernel": ["rbf", "rbff"]}), "GridSearch")
+    Traceback (most recent call last):
+    ...
+    ValueError: Invalid value 'rbff' for parameter 'svc__kernel' ... (did you mean 'rbf'?): ...
+    """
+    check_param_names(estimator, space, search)
+    if not hasattr(estimator, "get_params"):
+        return
+    valid = estimator.get_params(deep=True)
+    for sub in space.subspaces:
+        for name, dist in sub.items():
+            if name not in valid or set(_prefixes(name)) & set(sub):
+                continue  # the step that owns it is itself searched
+            for value in _values_to_check(dist):
+                check_value(estimator, name, value, search)
