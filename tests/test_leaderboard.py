@@ -124,10 +124,12 @@ def test_bracket_and_budget_columns_from_a_dict():
         "params": [{"C": 1}, {"C": 2}, {"C": 2}], "mean_test_score": [0.5, 0.6, 0.9],
         "n_resources": np.array([10, 10, 30]), "bracket": np.array([1, 1, 1]),
     }
-    columns, rows, index = leaderboard_table(results)
+    columns, rows, index = leaderboard_table(results, budgets="all")
     assert columns == ["rank", "mean_score", "std_score", "C", "fit_time", "n_resources",
                        "bracket"]
     assert index == [2, 1, 0]
+    # by default only the rows at the largest budget, which compare
+    assert leaderboard_table(results)[2] == [2]
     assert rows[0][-2:] == (30, 1)
     assert type(rows[0][-2]) is int
     # columns cv_results_ lacks are NaN, not an error

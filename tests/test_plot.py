@@ -88,12 +88,23 @@ def _n_points(ax):
     return sum(len(c.get_offsets()) for c in ax.collections)
 
 
+def _comparable(search):
+    """cv_results_ restricted to the rows that compare: Hyperband's full budget."""
+    r = search.cv_results_
+    if "n_resources" not in r:
+        return r
+    keep = np.flatnonzero(r["n_resources"] == np.max(r["n_resources"]))
+    return {k: ([v[i] for i in keep] if isinstance(v, list) else np.asarray(v)[keep])
+            for k, v in r.items()}
+
+
 # one test per plot, on every search class ------------------------------------------
 
 @pytest.mark.parametrize("name", NAMES)
 def test_convergence_of_every_search_class(fitted, name):
     search = fitted[name]
-    scores = np.asarray(search.cv_results_["mean_test_score"], dtype=float)
+    r = _comparable(search)
+    scores = np.asarray(r["mean_test_score"], dtype=float)
     ax = plot_convergence(search, ax=_axes())
     assert len(ax.lines) == 1
     np.testing.assert_allclose(ax.lines[0].get_ydata(), np.fmax.accumulate(scores))
@@ -103,7 +114,6 @@ def test_convergence_of_every_search_class(fitted, name):
     assert ax.get_ylabel() == "best mean_test_score so far"
 
     ax = plot_convergence(search, x="time", ax=_axes())
-    r = search.cv_results_
     seconds = np.cumsum(3 * (r["mean_fit_time"] + r["mean_score_time"]))
     np.testing.assert_allclose(ax.lines[0].get_xdata(), seconds)
     assert ax.get_xlabel() == "fit + score time, cumulative (s)"
@@ -112,7 +122,7 @@ def test_convergence_of_every_search_class(fitted, name):
 @pytest.mark.parametrize("name", NAMES)
 def test_parallel_coordinates_of_every_search_class(fitted, name):
     search = fitted[name]
-    n = len(search.cv_results_["params"])
+    n = len(_comparable(search)["params"])
     ax = plot_parallel_coordinates(search, ax=_axes())
     assert _texts(ax.get_xticklabels()) == ["C", "kernel", "mean_test_score"]
     assert len(ax.lines) == n
@@ -129,7 +139,8 @@ def test_parallel_coordinates_of_every_search_class(fitted, name):
 @pytest.mark.parametrize("name", NAMES)
 def test_param_slices_of_every_search_class(fitted, name):
     search = fitted[name]
-    scores = np.asarray(search.cv_results_["mean_test_score"], dtype=float)
+    r = _comparable(search)
+    scores = np.asarray(r["mean_test_score"], dtype=float)
     axes = plot_param_slices(search, ax=Figure().subplots(1, 2))
     assert [a.get_xlabel() for a in axes] == ["C", "kernel"]
     assert axes[0].get_xscale() == "log"
@@ -140,7 +151,7 @@ def test_param_slices_of_every_search_class(fitted, name):
         assert _n_points(a) == np.isfinite(scores).sum()
     # the points sit at the candidates' values of C
     offsets = axes[0].collections[0].get_offsets()
-    cs = [p["C"] for p, s in zip(search.cv_results_["params"], scores) if np.isfinite(s)]
+    cs = [p["C"] for p, s in zip(r["params"], scores) if np.isfinite(s)]
     np.testing.assert_allclose(np.asarray(offsets)[:, 0], cs)
 
 
@@ -148,8 +159,8 @@ def test_param_slices_of_every_search_class(fitted, name):
 def test_importance_of_every_search_class(fitted, name):
     search = fitted[name]
     ax = plot_importance(search, ax=_axes())
-    # results at several budgets also show the budget's share
-    expected = {"C", "kernel"} | ({"n_resources"} if "n_resources" in search.cv_results_ else set())
+    # the budget is never a hyperparameter
+    expected = {"C", "kernel"}
     assert set(_texts(ax.get_yticklabels())) == expected
     assert len(ax.patches) == len(expected)
     widths = [p.get_width() for p in ax.patches]
@@ -410,13 +421,15 @@ def test_importance_finds_the_parameter_that_matters():
     assert SearchResults.from_search(results).axis("b").kind == "linear"
 
 
-def test_importance_credits_the_budget_not_the_parameters():
-    # scores rise with the budget; the parameter barely matters
+def test_importance_reads_the_full_budget_and_never_lists_the_budget():
+    # scores rise with the budget (and its parameter max_iter); at the full
+    # budget only b matters
     rng = np.random.RandomState(0)
-    a = rng.uniform(size=60)
-    budget = rng.choice([10, 30, 90], size=60)
-    results = {"params": [{"a": x} for x in a], "mean_test_score": 0.05 * a + np.log(budget),
-               "n_resources": budget}
+    a, b = rng.uniform(size=90), rng.uniform(size=90)
+    budget = np.repeat([10, 30, 90], 30)
+    score = np.where(budget == 90, b, a) + np.log(budget)
+    results = {"params": [{"a": x, "b": z, "max_iter": int(n)} for x, z, n in zip(a, b, budget)],
+               "mean_test_score": score, "n_resources": budget}
     ax = plot_importance(results, ax=_axes())
-    assert _texts(ax.get_yticklabels()) == ["n_resources", "a"]
-    assert ax.patches[0].get_width() > 0.9 and ax.patches[1].get_width() < 0.1
+    assert _texts(ax.get_yticklabels()) == ["b", "a"]
+    assert ax.patches[0].get_width() > 0.8

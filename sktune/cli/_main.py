@@ -17,12 +17,16 @@ EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 
 
-def _print_leaderboard(results, top, title=None):
+def _print_leaderboard(results, top, title=None, budgets="full"):
     from ..report import format_leaderboard
 
     if title:
         print(f"\n== {title} ==")
-    print(format_leaderboard(results, top=top), flush=True)
+    print(format_leaderboard(results, top=top, budgets=budgets), flush=True)
+
+
+def _budgets(args):
+    return "all" if getattr(args, "all_budgets", False) else "full"
 
 
 def _cmd_demo(args):
@@ -70,7 +74,7 @@ def _cmd_run(args):
         summary += f" ({reused} read from the checkpoint)"
     if stop != "completed":
         summary += f", stopped early ({stop})"
-    _print_leaderboard(search, args.top, summary)
+    _print_leaderboard(search, args.top, summary, _budgets(args))
     if hasattr(search, "best_params_"):
         print(f"\nbest parameters: {search.best_params_}")
     checkpoint = getattr(search, "checkpoint", None)
@@ -84,7 +88,9 @@ def _cmd_show(args):
 
     results = results_from_checkpoint(args.checkpoint)
     n = len(results["params"])
-    _print_leaderboard(results, args.top, f"{args.checkpoint}: {n} evaluations recorded")
+    _print_leaderboard(
+        results, args.top, f"{args.checkpoint}: {n} evaluations recorded", _budgets(args)
+    )
     return 0
 
 
@@ -137,6 +143,11 @@ def build_parser():
     top = argparse.ArgumentParser(add_help=False)
     top.add_argument("--top", type=_top, default=10, metavar="N",
                      help="rows of the leaderboard (default: 10)")
+    top.add_argument(
+        "--all-budgets", action="store_true",
+        help="Hyperband and halving searches: rank the evaluations of every budget "
+        "together (default: only those at the largest budget, which compare)",
+    )
     quiet = argparse.ArgumentParser(add_help=False)
     quiet.add_argument("-q", "--quiet", action="store_true", help="no progress output")
 

@@ -52,7 +52,7 @@ def plot_hyperband(search, *, metric=None, ax=None):
     (['bracket 1', 'bracket 0'], [3, 1])
     """
     func = "plot_hyperband"
-    res = SearchResults.from_search(search, func)
+    res = SearchResults.from_search(search, func, budgets="all")
     metric = res.check_metric(metric, func)
     paths = hyperband_paths(res, metric)
     import_matplotlib(func)

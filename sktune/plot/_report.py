@@ -66,7 +66,7 @@ def report_figures(search, *, metric=None):
     right.set_ylabel("")
     figures["Convergence: best score so far against evaluations and fit + score time"] = fig
 
-    names = res.param_names
+    names = res.tuned_names
     if names:
         fig = Figure(figsize=(max(6.0, 1.8 * (len(names) + 1)), 4.5))
         ax = fig.subplots()
@@ -86,16 +86,18 @@ def report_figures(search, *, metric=None):
         plot_importance(res, metric=metric, ax=fig.subplots())
         figures[IMPORTANCE_CAPTION] = fig
 
-    if res.column("n_resources") is not None:
-        n = len(set(np.asarray(res.column("bracket")).tolist())) if (
-            res.column("bracket") is not None
+    # the one figure of every budget: each configuration across its rungs
+    every = res.at_budgets("all", func)
+    if every.column("n_resources") is not None:
+        n = len(set(np.asarray(every.column("bracket")).tolist())) if (
+            every.column("bracket") is not None
         ) else 1
         fig = Figure(figsize=(3.6 * min(n, 4), 3.2 * -(-n // 4)), layout="constrained")
         grid = fig.subplots(-(-n // 4), min(n, 4), sharex=True, sharey=True,
                             squeeze=False).ravel()
         for extra in grid[n:]:
             extra.set_visible(False)
-        plot_hyperband(res, metric=metric, ax=grid[:n])
+        plot_hyperband(every, metric=metric, ax=grid[:n])
         figures["Score against budget per bracket (orange: reached the largest budget)"] = fig
     return figures
 

@@ -79,21 +79,9 @@ def convergence(search, metric=None):
     )
 
 
-def _budget_params(params, budgets):
-    """Names of the parameters that always equal the row's ``n_resources``."""
-    names = {n for p in params for n in p}
-    out = set()
-    for name in names:
-        if all(name in p and _equal(p[name], b) for p, b in zip(params, budgets)):
-            out.add(name)
-    return out
-
-
-def _equal(value, budget):
-    try:
-        return bool(value == budget)
-    except (TypeError, ValueError):
-        return False
+def _column_or_zeros(res, key):
+    column = res.column(key)
+    return np.zeros(res.n_candidates, dtype=int) if column is None else column
 
 
 def _py(value):
@@ -164,7 +152,7 @@ def hyperband_paths(search, metric=None):
     [([10], [0.6]), ([10, 30], [0.7, 0.8])]
     """
     func = "hyperband_paths"
-    res = SearchResults.from_search(search, func)
+    res = SearchResults.from_search(search, func, budgets="all")
     scores = res.scores(res.check_metric(metric, func))
     budgets = res.column("n_resources")
     if budgets is None:
@@ -172,24 +160,27 @@ def hyperband_paths(search, metric=None):
             f"{func} needs the 'n_resources' column of a Hyperband or successive-halving "
             f"search; the cv_results_ of {res.name} has no such column."
         )
-    brackets = res.column("bracket")
-    if brackets is None:
-        brackets = np.zeros(res.n_candidates, dtype=int)
-    budget_names = _budget_params(res.params, budgets)
+    # a bracket of one Hyperband iteration; the schedule's label s repeats
+    # in every iteration
+    brackets = [
+        (_py(i), _py(b))
+        for i, b in zip(_column_or_zeros(res, "hyperband_iteration"),
+                        _column_or_zeros(res, "bracket"))
+    ]
+    tuned = set(res.tuned_names)
     groups = {}
     for i, params in enumerate(res.params):
-        ident = candidate_key({k: v for k, v in params.items() if k not in budget_names})
-        groups.setdefault((_py(brackets[i]), ident), []).append(i)
-    bracket_order = list(dict.fromkeys(_py(b) for b in brackets))
+        ident = candidate_key({k: v for k, v in params.items() if k in tuned})
+        groups.setdefault((brackets[i], ident), []).append(i)
     paths = []
-    for bracket in bracket_order:
+    for run in dict.fromkeys(brackets):
         for (b, _), rows in groups.items():
-            if b != bracket:
+            if b != run:
                 continue
             rows = np.array(sorted(rows, key=lambda r: (float(budgets[r]), r)))
             paths.append(
                 HyperbandPath(
-                    bracket=bracket,
+                    bracket=run[1],
                     rows=rows,
                     budgets=np.asarray(budgets[rows]),
                     scores=scores[rows],

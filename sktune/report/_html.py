@@ -76,12 +76,15 @@ def _best(res, metric):
     search = res.search
     best = getattr(search, "best_params_", None) if search is not None else None
     index = getattr(search, "best_index_", None) if search is not None else None
+    # the search's index counts every row; the view may hold some of them
+    whole = res.at_budgets("all")
     if best is None or index is None or metric != res.refit_metric:
         index = res.best_index(metric)
-        best = None if index is None else res.params[index]
+        index = None if index is None else int(res.rows[index])
+        best = None if index is None else whole.params[index]
     if best is None:
         return "<p>No candidate has a finite score: every fit failed.</p>"
-    score = res.scores(metric)[int(index)]
+    score = whole.scores(metric)[int(index)]
     pairs = [(f"mean {metric}", f"{score:.4f}"), ("candidate", int(index))]
     pairs += [(k, label(v, width=2000)) for k, v in best.items()]
     return _kv_table(pairs)
@@ -156,12 +159,18 @@ def render_html(search, *, figures=None, title=None, top=10, metric=None):
     summary = [
         ("search", res.name),
         ("estimator", label(estimator, width=2000) if estimator is not None else "unknown"),
-        ("candidates", res.n_candidates),
+        ("candidates", res.at_budgets("all").n_candidates),
         ("cross-validation splits", res.n_splits),
         ("metrics", ", ".join(res.metrics)),
         ("ranked by", metric),
     ]
     shown = "every" if top is None or top >= res.n_candidates else f"top {top} of"
+    n_all = res.at_budgets("all").n_candidates
+    ranked = "candidates"
+    if res.n_candidates < n_all:
+        # Hyperband and halving: only the full-budget rows compare
+        ranked = f"evaluations at the largest budget, of {n_all} at every budget"
+        summary.append(("ranked rows", f"{res.n_candidates} at the largest budget"))
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -172,7 +181,7 @@ def render_html(search, *, figures=None, title=None, top=10, metric=None):
         _kv_table(summary),
         "<h2>Best candidate</h2>",
         _best(res, metric),
-        f"<h2>Leaderboard ({shown} {res.n_candidates} candidates)</h2>",
+        f"<h2>Leaderboard ({shown} {res.n_candidates} {_esc(ranked)})</h2>",
         board,
     ]
     if images:

@@ -32,9 +32,8 @@ range. Failed candidates (NaN score) are left out.
 
 Budgets: the rows of a Hyperband or successive-halving search are scores at
 several budgets (``n_resources``), and a small budget lowers every score.
-The budget is then one more input (in log space, the spacing of the rungs),
-reported as ``"n_resources"``, so that the parameters are not credited with
-what the budget explains.
+Only the rows at the largest budget are read, which compare with each other;
+the budget is never one of the parameters.
 """
 
 import numbers
@@ -46,8 +45,6 @@ from ._results import SearchResults
 
 # Position of "parameter not set" below the [0, 1] range of set values.
 _ABSENT = -0.25
-# Name of the budget input of Hyperband and successive-halving results.
-_BUDGET = "n_resources"
 
 
 def _leaf_boxes(tree, lower, upper):
@@ -132,8 +129,8 @@ def param_importance(search, metric=None, *, n_trees=32, random_state=0):
         Parameter name -> (mean, standard deviation across trees) of the
         explained fraction, most important first. Both are NaN when fewer
         than two candidates have a finite score or the score never varies.
-        Results at several budgets (an ``n_resources`` column) also list
-        ``"n_resources"``, the share explained by the budget.
+        For results at several budgets (an ``n_resources`` column), computed
+        from the rows at the largest budget.
 
     Examples
     --------
@@ -158,16 +155,10 @@ def importance(search, metric, n_trees, random_state, func):
         raise ValueError(
             f"The 'n_trees' parameter of {func} must be an int >= 1. Got {n_trees!r} instead."
         )
-    names = list(res.param_names)
+    names = list(res.tuned_names)
     y = res.scores(metric)
     ok = np.isfinite(y)
     X = _encode(res, names)
-    budgets = res.column("n_resources")
-    if budgets is not None and _BUDGET not in names:
-        b = np.asarray(budgets, dtype=float)
-        if len(np.unique(b)) > 1 and np.all(b > 0):
-            names.append(_BUDGET)
-            X = np.column_stack([X, np.log(b)])
     nan = dict.fromkeys(names, (np.nan, np.nan))
     if ok.sum() < 2 or np.ptp(y[ok]) == 0 or not names:
         return nan

@@ -59,7 +59,7 @@ def ranks(scores):
     return rankdata(-filled, method="min").astype(int)
 
 
-def leaderboard_table(search, top=10, metric=None, *, func="leaderboard_table"):
+def leaderboard_table(search, top=10, metric=None, *, budgets="full", func="leaderboard_table"):
     """The leaderboard as column names and rows of plain Python values.
 
     Parameters
@@ -71,6 +71,10 @@ def leaderboard_table(search, top=10, metric=None, *, func="leaderboard_table"):
     metric : str or None, default=None
         Metric that ranks the candidates; ``None`` for the search's refit
         metric.
+    budgets : {"full", "all"}, default="full"
+        For Hyperband and successive halving: rank the evaluations at the
+        largest budget only (rank 1 is then ``best_params_``), or every
+        evaluation together (scores at small budgets do not compare).
     func : str, default="leaderboard_table"
         The public function asking, named in error messages.
 
@@ -97,7 +101,7 @@ def leaderboard_table(search, top=10, metric=None, *, func="leaderboard_table"):
     >>> rows, index
     ([(1, 0.9, 0.02, 10, 0.2)], [1])
     """
-    res = SearchResults.from_search(search, func)
+    res = SearchResults.from_search(search, func, budgets=budgets)
     top = check_top(top, func)
     metric = res.check_metric(metric, func)
     scores = res.scores(metric)
@@ -132,7 +136,7 @@ def leaderboard_table(search, top=10, metric=None, *, func="leaderboard_table"):
         row += [_plain(col[i]) for _, col in extras]
         rows.append(tuple(row))
     columns += ["fit_time"] + [c for c, _ in extras]
-    return columns, rows, [int(i) for i in order]
+    return columns, rows, [int(res.rows[i]) for i in order]
 
 
 def _plain(value):
@@ -141,7 +145,7 @@ def _plain(value):
     return value
 
 
-def leaderboard(search, top=10, metric=None):
+def leaderboard(search, top=10, metric=None, *, budgets="full"):
     """The best candidates of a search, as a pandas DataFrame.
 
     Needs pandas (``pip install sktune[report]``); :func:`format_leaderboard`
@@ -157,6 +161,11 @@ def leaderboard(search, top=10, metric=None):
     metric : str or None, default=None
         Metric that ranks the candidates (``"score"`` for single-metric
         searches); ``None`` for the search's refit metric.
+    budgets : {"full", "all"}, default="full"
+        For Hyperband and successive halving, whose rows are evaluations at
+        several budgets: ``"full"`` ranks the evaluations at the largest
+        budget, the only ones that compare with each other (rank 1 is
+        ``best_params_``); ``"all"`` ranks every evaluation together.
 
     Returns
     -------
@@ -175,9 +184,11 @@ def leaderboard(search, top=10, metric=None):
     Notes
     -----
     For Hyperband and successive halving, every evaluation (a candidate at
-    one budget) is a row and all rows are ranked together, as in
-    ``cv_results_["rank_test_score"]``; ``table[table.n_resources ==
-    table.n_resources.max()]`` keeps the full-budget ones.
+    one budget) is a row of ``cv_results_``, and a score at a small budget
+    is not comparable with one at the full budget. The table therefore
+    ranks the full-budget rows by default, so that its first row is the
+    search's ``best_params_``; ``budgets="all"`` ranks every row together,
+    as ``cv_results_["rank_test_score"]`` does.
 
     Examples
     --------
@@ -192,7 +203,9 @@ def leaderboard(search, top=10, metric=None):
     >>> table["C"].tolist()
     [100, 1]
     """
-    columns, rows, index = leaderboard_table(search, top, metric, func="leaderboard")
+    columns, rows, index = leaderboard_table(
+        search, top, metric, budgets=budgets, func="leaderboard"
+    )
     try:
         import pandas as pd
     except ImportError as exc:
@@ -250,7 +263,7 @@ def format_cells(columns, rows):
     return [[_cell(c, v) for c, v in zip(columns, row)] for row in rows]
 
 
-def format_leaderboard(search, top=10, metric=None):
+def format_leaderboard(search, top=10, metric=None, *, budgets="full"):
     """The best candidates of a search as an aligned text table.
 
     Needs neither pandas nor matplotlib, for terminals and logs.
@@ -263,6 +276,9 @@ def format_leaderboard(search, top=10, metric=None):
         Number of rows; ``None`` for every candidate.
     metric : str or None, default=None
         Metric that ranks the candidates; ``None`` for the refit metric.
+    budgets : {"full", "all"}, default="full"
+        For Hyperband and successive halving: the evaluations at the largest
+        budget only (the first row is ``best_params_``), or every evaluation.
 
     Returns
     -------
@@ -285,7 +301,9 @@ def format_leaderboard(search, top=10, metric=None):
        1      0.9000     0.0200  10  linear      0.2s
        2      0.8000     0.0100   1     rbf      0.1s
     """
-    columns, rows, _ = leaderboard_table(search, top, metric, func="format_leaderboard")
+    columns, rows, _ = leaderboard_table(
+        search, top, metric, budgets=budgets, func="format_leaderboard"
+    )
     cells = format_cells(columns, rows)
     widths = [max([len(c)] + [len(r[j]) for r in cells]) for j, c in enumerate(columns)]
     lines = ["  ".join(c.rjust(w) for c, w in zip(columns, widths))]

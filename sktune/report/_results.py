@@ -271,6 +271,74 @@ def _make_axis(name, values, dists):
     return ParamAxis(name, "categorical", levels=levels)
 
 
+# What SearchResults.from_search keeps of multi-budget results (Hyperband,
+# successive halving): the rows at the largest budget, which alone compare
+# with each other and hold best_params_, or every row.
+BUDGETS = ("full", "all")
+
+
+def check_budgets(budgets, func):
+    """Return ``budgets``; raise unless it is ``"full"`` or ``"all"``."""
+    if not isinstance(budgets, str) or budgets not in BUDGETS:
+        raise ValueError(
+            f"The 'budgets' parameter of {func} must be 'full' (the rows at the largest "
+            f"budget, which compare with each other) or 'all' (every evaluation). Got "
+            f"{budgets!r} instead."
+        )
+    return budgets
+
+
+def _full_budget_rows(cv_results):
+    """Rows at the largest ``n_resources``, or None when there is one budget."""
+    if "n_resources" not in cv_results:
+        return None
+    budgets = np.asarray(cv_results["n_resources"], dtype=float)
+    if len(np.unique(budgets)) < 2:
+        return None
+    return np.flatnonzero(budgets == budgets.max())
+
+
+def _take(cv_results, rows):
+    """The ``cv_results_`` dict restricted to ``rows`` (masked columns stay masked)."""
+    n = len(cv_results["params"])
+    out = {}
+    for key, column in cv_results.items():
+        if isinstance(column, np.ndarray) and len(column) == n:
+            out[key] = column[rows]
+        elif isinstance(column, (list, tuple)) and len(column) == n:
+            out[key] = [column[i] for i in rows]
+        else:
+            out[key] = column
+    return out
+
+
+def budget_params(params, budgets):
+    """Names of the parameters that always equal the row's ``n_resources``.
+
+    Such a parameter is the budget itself (``max_iter`` with
+    ``resource="max_iter"``), not a hyperparameter.
+
+    Examples
+    --------
+    >>> from sktune.report._results import budget_params
+    >>> sorted(budget_params([{"C": 1, "max_iter": 3}, {"C": 2, "max_iter": 9}], [3, 9]))
+    ['max_iter']
+    """
+    names = {n for p in params for n in p}
+    out = set()
+    for name in names:
+        if all(name in p and _equal(p[name], b) for p, b in zip(params, budgets)):
+            out.add(name)
+    return out
+
+
+def _equal(value, budget):
+    try:
+        return bool(value == budget)
+    except (TypeError, ValueError):
+        return False
+
+
 def _search_error(func, obj):
     return TypeError(
         f"The 'search' argument of {func} must be a fitted search (an object with "
@@ -299,6 +367,11 @@ class SearchResults:
         Label of the search in legends and titles.
     search : estimator or None, default=None
         The fitted search, when there is one (for its settings).
+    rows : array-like of int or None, default=None
+        Each row's index in the search's whole ``cv_results_`` when this view
+        holds some of its rows (:meth:`at_budgets`); ``None`` for all.
+    whole : SearchResults or None, default=None
+        The view of every row, when this one holds some of them.
 
     Attributes
     ----------
@@ -306,6 +379,11 @@ class SearchResults:
         The candidates, in evaluation order.
     param_names : list of str
         Every parameter set by any candidate, sorted.
+    tuned_names : list of str
+        The hyperparameters: ``param_names`` without the budget of a
+        multi-budget search (a parameter that always equals ``n_resources``).
+    rows : ndarray of int
+        Each row's index in the search's ``cv_results_``.
     metrics : list of str
         Metric names (``["score"]`` for a single metric).
     refit_metric : str
@@ -330,14 +408,26 @@ class SearchResults:
     ParamAxis('kernel', 'categorical', levels=['rbf', 'linear'])
     """
 
-    def __init__(self, cv_results, *, space=None, refit_metric=None, name="search", search=None):
+    def __init__(self, cv_results, *, space=None, refit_metric=None, name="search", search=None,
+                 rows=None, whole=None):
         self.cv_results = cv_results
         self.space = space
         self.name = name
         self.search = search
         self.params = [dict(p) for p in cv_results["params"]]
+        self.rows = np.arange(len(self.params)) if rows is None else np.asarray(rows)
+        self._whole = self if whole is None else whole
         names = {n for p in self.params for n in p}
         self.param_names = sorted(names)
+        every = self._whole
+        if every is self:
+            budgets = cv_results.get("n_resources")
+            self._budget_names = (
+                set() if budgets is None else budget_params(self.params, budgets)
+            )
+        else:
+            self._budget_names = every._budget_names
+        self.tuned_names = [n for n in self.param_names if n not in self._budget_names]
         self.metrics = [k[len("mean_test_"):] for k in cv_results if k.startswith("mean_test_")]
         if refit_metric is None:
             refit_metric = "score" if "score" in self.metrics else self.metrics[0]
@@ -348,7 +438,7 @@ class SearchResults:
 
     # construction ------------------------------------------------------------
     @classmethod
-    def from_search(cls, search, func="SearchResults.from_search"):
+    def from_search(cls, search, func="SearchResults.from_search", budgets="full"):
         """The view of a fitted search, a ``cv_results_`` dict or a view.
 
         Parameters
@@ -357,6 +447,13 @@ class SearchResults:
             What to read.
         func : str, default="SearchResults.from_search"
             The public function asking, named in error messages.
+        budgets : {"full", "all"}, default="full"
+            For results at several budgets (an ``n_resources`` column, as
+            HyperbandSearch and scikit-learn's halving searches have):
+            ``"full"`` keeps the rows at the largest budget, the only ones
+            that compare with each other and the ones ``best_params_`` comes
+            from; ``"all"`` keeps every evaluation. Other results have one
+            budget and are kept whole.
 
         Returns
         -------
@@ -388,11 +485,12 @@ class SearchResults:
         ...
         sklearn.exceptions.NotFittedError: This GridSearch instance is not fitted yet, ...
         """
+        check_budgets(budgets, func)
         if isinstance(search, SearchResults):
-            return search
+            return search.at_budgets(budgets, func)
         if isinstance(search, Mapping):
             _check_cv_results(search, func)
-            return cls(search)
+            return cls(search).at_budgets(budgets, func)
         if hasattr(search, "cv_results_"):
             results = search.cv_results_
             _check_cv_results(results, func)
@@ -405,13 +503,53 @@ class SearchResults:
                 refit_metric=metric,
                 name=type(search).__name__,
                 search=search,
-            )
+            ).at_budgets(budgets, func)
         if hasattr(search, "fit") and hasattr(search, "get_params"):
             raise NotFittedError(
                 f"This {type(search).__name__} instance is not fitted yet, so {func} "
                 "has no results to show. Call 'fit' first."
             )
         raise _search_error(func, search)
+
+    def at_budgets(self, budgets, func="SearchResults.at_budgets"):
+        """This view's rows at the largest budget (``"full"``) or at every one (``"all"``).
+
+        Parameters
+        ----------
+        budgets : {"full", "all"}
+            Which rows to keep (see :meth:`from_search`).
+        func : str, default="SearchResults.at_budgets"
+            The public function asking, named in error messages.
+
+        Returns
+        -------
+        results : SearchResults
+            ``rows`` gives each kept row's index in the whole results.
+
+        Examples
+        --------
+        >>> from sktune.report import SearchResults
+        >>> res = SearchResults({"params": [{"C": 1, "max_iter": 3}, {"C": 2, "max_iter": 9}],
+        ...                      "mean_test_score": [0.9, 0.8], "n_resources": [3, 9]})
+        >>> full = res.at_budgets("full")
+        >>> full.rows.tolist(), full.scores().tolist(), full.tuned_names
+        ([1], [0.8], ['C'])
+        >>> full.at_budgets("all") is res
+        True
+        """
+        check_budgets(budgets, func)
+        whole = self._whole
+        if budgets == "all":
+            return whole
+        rows = _full_budget_rows(whole.cv_results)
+        if rows is None:
+            return whole
+        if whole is not self and np.array_equal(rows, self.rows):
+            return self
+        return SearchResults(
+            _take(whole.cv_results, rows), space=whole.space, refit_metric=whole.refit_metric,
+            name=whole.name, search=whole.search, rows=rows, whole=whole,
+        )
 
     # candidates ----------------------------------------------------------------
     @property
@@ -657,14 +795,14 @@ class SearchResults:
         ValueError: The 'params' parameter of my_plot must list parameters ... Got ['c'] instead.
         """
         if params is None:
-            return list(self.param_names)
+            return list(self.tuned_names)
         if isinstance(params, str):
             params = [params]
-        unknown = [p for p in params if p not in self.param_names]
+        unknown = [p for p in params if p not in self.tuned_names]
         if unknown or not params:
             raise ValueError(
                 f"The 'params' parameter of {func} must list parameters of the "
-                f"search, from {self.param_names!r}. Got {list(params)!r} instead."
+                f"search, from {self.tuned_names!r}. Got {list(params)!r} instead."
             )
         return list(params)
 
