@@ -88,7 +88,8 @@ def test_iter_and_n_resources_columns_and_the_per_bracket_attributes():
     res = search.cv_results_
     # one row per candidate and budget, in the order the rounds ran
     assert np.all(np.diff(res["iter"]) >= 0)
-    first = res["bracket"] == 0
+    # brackets are labelled by the schedule's s, the most aggressive s_max
+    first = res["bracket"] == search.schedule_.s_max
     assert np.bincount(res["iter"][first]).tolist() == [9, 3, 1]
     assert sorted(set(res["n_resources"][first].tolist())) == [1, 3, 9]
 

@@ -7,7 +7,6 @@ the same message, and before anything is fitted or written.
 """
 
 import difflib
-import math
 
 from sklearn.base import BaseEstimator, clone
 
@@ -101,15 +100,12 @@ def check_param_names(estimator, space, search):
 
 
 def _values_to_check(dist):
-    """The values of a dimension that are surely tried: its choices, or its ends."""
-    n = dist.n_values
-    if math.isfinite(n) and hasattr(dist, "choices"):
-        return list(dist.choices)
-    if math.isfinite(n):
-        # an integer range: its two ends are drawn (or gridded) like any value
-        low, high = dist.support()
-        return [int(low), int(high)]
-    return []
+    """The values a user listed (a list or ``Categorical``'s choices).
+
+    A range (``Integer(0, 10)``) is not checked: a value of it the estimator
+    rejects is a failed fit, scored as ``error_score``, like any other.
+    """
+    return list(getattr(dist, "choices", ()))
 
 
 def check_value(estimator, name, value, search):
@@ -176,10 +172,9 @@ def check_space(estimator, space, search):
     """The one structural check of a search space against its estimator.
 
     Every name must be a parameter of ``estimator`` (:func:`check_param_names`)
-    and every value that is surely tried (the choices of a list or
-    ``Categorical``, the ends of an ``Integer`` range) must pass the
-    estimator's own ``_parameter_constraints`` (:func:`check_value`), so a
-    typo fails before any model is fitted instead of leaving failed fits.
+    and every value listed (the choices of a list or ``Categorical``) must
+    pass the estimator's own ``_parameter_constraints`` (:func:`check_value`),
+    so a typo fails before any model is fitted instead of leaving failed fits.
 
     Parameters
     ----------
