@@ -9,6 +9,7 @@ from ._base import Distribution
 from ._coerce import ScipyDistribution, as_distribution, is_scipy_frozen
 from ._continuous import Beta, Exponential, Gamma, LogNormal, LogUniform, Normal, Uniform
 from ._discrete import Categorical, Integer
+from ._foreign import check_not_skopt_shorthand, from_foreign
 
 __all__ = [
     "Beta",
@@ -23,5 +24,7 @@ __all__ = [
     "ScipyDistribution",
     "Uniform",
     "as_distribution",
+    "check_not_skopt_shorthand",
+    "from_foreign",
     "is_scipy_frozen",
 ]

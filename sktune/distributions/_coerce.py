@@ -7,6 +7,7 @@ from scipy import stats
 
 from ._base import Distribution, _as_python_scalar
 from ._discrete import Categorical
+from ._foreign import check_not_skopt_shorthand, from_foreign
 
 
 class ScipyDistribution(Distribution):
@@ -143,7 +144,9 @@ def as_distribution(value, *, name="value", owner="the search space"):
     """Return ``value`` as an sktune :class:`Distribution`.
 
     A distribution is returned as is, a scipy frozen distribution is wrapped,
-    and a list, tuple, range or 1-d array becomes a :class:`Categorical`.
+    scikit-optimize's and Optuna's space objects become the sktune
+    distribution that draws the same values (:func:`from_foreign`), and a
+    list, tuple, range or 1-d array becomes a :class:`Categorical`.
 
     Parameters
     ----------
@@ -177,6 +180,10 @@ def as_distribution(value, *, name="value", owner="the search space"):
                 f"The value for {name!r} in {owner} must be a scipy.stats frozen "
                 f"distribution with valid arguments. Got {_frozen_repr(value)} instead."
             ) from exc
+    foreign = from_foreign(value)
+    if foreign is not None:
+        return foreign
+    check_not_skopt_shorthand(value, name, owner)
     if isinstance(value, np.ndarray) and value.ndim != 1:
         raise ValueError(
             f"The value for {name!r} in {owner} must be one-dimensional. "

@@ -5,7 +5,13 @@ import numbers
 import numpy as np
 
 from .._compat import Interval, ParameterGrid
-from ..distributions import Distribution, as_distribution, is_scipy_frozen
+from ..distributions import (
+    Distribution,
+    as_distribution,
+    check_not_skopt_shorthand,
+    from_foreign,
+    is_scipy_frozen,
+)
 from ..space import SearchSpace
 from ..space._space import _check_structure
 from ._base import BaseSearch, FixedProposer
@@ -42,8 +48,14 @@ def expand_grid(param_grid, n_points, *, owner="param_grid"):
             return grid
         out = {}
         for name, value in grid.items():
-            if isinstance(value, Distribution) or is_scipy_frozen(value):
+            if (
+                isinstance(value, Distribution)
+                or is_scipy_frozen(value)
+                or from_foreign(value) is not None
+            ):
                 value = as_distribution(value, name=name, owner=owner).grid(n_points)
+            else:
+                check_not_skopt_shorthand(value, name, owner)
             out[name] = value
         return out
 
