@@ -396,7 +396,24 @@ def test_show_prints_the_budget_columns_of_a_hyperband_checkpoint(tmp_path, job)
     assert sorted(_leaderboard_rows(shown)) == sorted(_leaderboard_rows(ran))
 
 
-# bounds and names, through the command line (issue 17) -------------------------
+# real tables and bounds, through the command line (issues 17 and 18) -------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_the_mixed_type_example_runs_and_resumes(tmp_path):
+    for name in ("mixed_types.toml", "mixed_types.csv"):
+        shutil.copy(EXAMPLES / name, tmp_path)
+    status, out, err = sktune("run", "mixed_types.toml", "-q", "--top", "3", cwd=tmp_path)
+    assert status == 0, err
+    assert "== RandomSearch: 8 evaluations ==" in out
+    best = float(_leaderboard_rows(out)[0].split()[1])
+    assert 0.75 < best <= 1  # ROC AUC; the text, categories and numbers all carry signal
+    # the same DataFrame, with its text columns, fingerprints the same in a new process
+    status, out, err = sktune("run", "mixed_types.toml", "-q", cwd=tmp_path)
+    assert status == 0, err
+    assert "== RandomSearch: 8 evaluations (8 read from the checkpoint) ==" in out
+
 
 def test_a_huge_n_iter_is_refused_at_once(tmp_path):
     config = tmp_path / "job.toml"

@@ -2,6 +2,7 @@
 
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -874,3 +875,22 @@ def test_examples_run_as_they_are(tmp_path, example):
     assert np.isfinite(search.best_score_)
     assert len(search.cv_results_["params"]) >= 4
 
+
+def test_the_mixed_type_data_is_what_its_script_writes(tmp_path):
+    # the committed CSV is reproducible, and small enough to ship
+    committed = EXAMPLES / "mixed_types.csv"
+    subprocess.run([sys.executable, str(EXAMPLES / "mixed_types_data.py"), str(tmp_path / "m.csv")],
+                   check=True, capture_output=True, timeout=120)
+    assert (tmp_path / "m.csv").read_bytes() == committed.read_bytes()
+    assert committed.stat().st_size < 100_000
+
+
+def test_the_mixed_type_example_keeps_its_text_columns(tmp_path):
+    shutil.copytree(EXAMPLES, tmp_path / "examples", ignore=shutil.ignore_patterns("*.db*"))
+    job = load_config(tmp_path / "examples" / "mixed_types.toml")
+    assert job.X.shape == (600, 5)
+    assert [c for c in job.X if job.X[c].dtype.kind in "fi"] == ["age", "monthly_fee"]
+    assert job.X["age"].isna().sum() > 0  # empty cells are missing values, imputed
+    assert set(job.y) == {"yes", "no"}
+    prepare = job.search.estimator.steps[0][1]
+    assert [name for name, _, _ in prepare.transformers] == ["numbers", "categories", "words"]
