@@ -52,9 +52,14 @@ class SlowCentroid(ClassifierMixin, BaseEstimator):
 '''
 
 
+# the sktune beside these tests, whichever one is installed
+ROOT = Path(__file__).resolve().parents[1]
+
+
 def _env(folder, **extra):
     env = dict(os.environ, **extra)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(folder), env.get("PYTHONPATH")) if p)
+    paths = (str(ROOT), str(folder), env.get("PYTHONPATH"))
+    env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
     env.pop("COLUMNS", None)
     return env
 
@@ -108,9 +113,11 @@ def job(tmp_path):
 
     def write(name="job.toml", estimator='path = "slowmod.SlowCentroid"', search="",
               space='shrink = "LogUniform(1e-2, 1e2)"'):
+        # the test's own module, which the configuration allows itself to import
         path = tmp_path / name
         path.write_text(
-            f"[estimator]\n{estimator}\n{IRIS}[search]\n{search}\n[space]\n{space}\n"
+            f'[trust]\nallow_import = ["slowmod"]\n[estimator]\n{estimator}\n{IRIS}'
+            f"[search]\n{search}\n[space]\n{space}\n"
         )
         return path
 
@@ -387,3 +394,51 @@ def test_show_prints_the_budget_columns_of_a_hyperband_checkpoint(tmp_path, job)
     assert header in ran
     # the same evaluations, budgets and brackets as the search's own leaderboard
     assert sorted(_leaderboard_rows(shown)) == sorted(_leaderboard_rows(ran))
+
+
+# real tables and bounds, through the command line (issues 17 and 18) -------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_the_mixed_type_example_runs_and_resumes(tmp_path):
+    for name in ("mixed_types.toml", "mixed_types.csv"):
+        shutil.copy(EXAMPLES / name, tmp_path)
+    status, out, err = sktune("run", "mixed_types.toml", "-q", "--top", "3", cwd=tmp_path)
+    assert status == 0, err
+    assert "== RandomSearch: 8 evaluations ==" in out
+    best = float(_leaderboard_rows(out)[0].split()[1])
+    assert 0.75 < best <= 1  # ROC AUC; the text, categories and numbers all carry signal
+    # the same DataFrame, with its text columns, fingerprints the same in a new process
+    status, out, err = sktune("run", "mixed_types.toml", "-q", cwd=tmp_path)
+    assert status == 0, err
+    assert "== RandomSearch: 8 evaluations (8 read from the checkpoint) ==" in out
+
+
+def test_a_huge_n_iter_is_refused_at_once(tmp_path):
+    config = tmp_path / "job.toml"
+    config.write_text('[estimator]\npath = "sklearn.svm.SVC"\n' + IRIS + '[search]\n'
+                      'strategy = "random"\nn_iter = 1000000000000\n[space]\n'
+                      'C = "LogUniform(1e-2, 1e2)"\n')
+    start = time.monotonic()
+    status, out, err = sktune("run", config.name, cwd=tmp_path, timeout=120)
+    _assert_one_error_line(
+        status, out, err, r"sktune: error: job\.toml: search\.n_iter: 1000000000000 candidates "
+        r"is more than a configuration runs: at most 10000 .*",
+    )
+    assert time.monotonic() - start < 60
+
+
+def test_deeply_nested_toml_is_one_error_line_not_a_traceback(tmp_path):
+    (tmp_path / "job.toml").write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    status, out, err = sktune("run", "job.toml", cwd=tmp_path)
+    _assert_one_error_line(
+        status, out, err, r"sktune: error: job\.toml: invalid TOML: nested too deeply to parse "
+        r"\(a configuration nests at most 32 levels\)",
+    )
+
+
+def test_allow_import_takes_module_names(tmp_path):
+    status, out, err = sktune("run", "job.toml", "--allow-import", "os;rm", cwd=tmp_path)
+    assert status == 2
+    assert "argument --allow-import: must be a module name such as mypackage, got 'os;rm'" in err

@@ -65,7 +65,9 @@ def _cmd_demo(args):
 def _cmd_run(args):
     from ..config import display_path, run_config
 
-    search = run_config(args.config, callbacks=progress_callbacks(args.quiet))
+    search = run_config(
+        args.config, allow_import=args.allow_import, callbacks=progress_callbacks(args.quiet)
+    )
     n = len(search.cv_results_["params"])
     reused = getattr(search, "n_reused_", 0)
     stop = getattr(search, "stop_reason_", "completed")
@@ -106,6 +108,14 @@ def _cmd_report(args):
     return 0
 
 
+def _module(text):
+    from ..config._trust import is_module_name
+
+    if not is_module_name(text):
+        raise argparse.ArgumentTypeError(f"must be a module name such as mypackage, got {text!r}")
+    return text
+
+
 def _top(text):
     value = int(text)
     if value < 1:
@@ -127,6 +137,7 @@ def build_parser():
     >>> args.command, args.checkpoint, args.top
     ('show', 'search.db', 3)
     """
+    from ..config import TRUSTED_MODULES
     from ..demo import STRATEGIES
 
     parser = argparse.ArgumentParser(
@@ -173,6 +184,12 @@ def build_parser():
         "leaderboard. With search.checkpoint set, running it again resumes.",
     )
     run.add_argument("config", metavar="CONFIG.toml")
+    run.add_argument(
+        "--allow-import", action="append", default=[], type=_module, metavar="MODULE",
+        help="let the configuration import MODULE and its submodules, beyond the "
+        f"estimators and splitters of {', '.join(TRUSTED_MODULES)} (repeatable; "
+        "importing a module runs its code)",
+    )
     run.set_defaults(func=_cmd_run)
 
     show = sub.add_parser(

@@ -1,0 +1,35 @@
+"""The one error type of configurations, and the "did you mean" of its messages."""
+
+import difflib
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot be run: names the file, the key and the problem.
+
+    Parameters
+    ----------
+    file : str
+        The configuration file.
+    key : str or None
+        Dotted key of the faulty entry (``"space.C"``), or ``None`` when the
+        problem is the file itself.
+    problem : str
+        What is wrong, and the remedy when there is one.
+
+    Examples
+    --------
+    >>> from sktune.config import ConfigError
+    >>> print(ConfigError("job.toml", "search.strategy", "unknown strategy 'rnd'"))
+    job.toml: search.strategy: unknown strategy 'rnd'
+    """
+
+    def __init__(self, file, key, problem):
+        self.file, self.key, self.problem = file, key, problem
+        where = str(file) if key is None else f"{file}: {key}"
+        super().__init__(f"{where}: {problem}")
+
+
+def suggest(name, choices):
+    """`` (did you mean 'x'?)`` for the closest of ``choices``, or ``""``."""
+    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
