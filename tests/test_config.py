@@ -722,7 +722,8 @@ MISTAKES = [
     (_config(space=""), "space", r"missing; a configuration needs \[space\]"),
     (_config(space="[space]\n"), "space", "is empty"),
     (_config(space='[space]\nCC = [1, 2]\n'), "space.CC",
-     r"SVC has no parameter 'CC' \(did you mean 'C'\?\)"),
+     r"Invalid parameter 'CC' in the search space of RandomSearch for estimator SVC "
+     r"\(did you mean 'C'\?\)"),
     (_config(space='[space]\nC = "LogUniform(1e-2, "\n'), "space.C",
      r"malformed distribution 'LogUniform\(1e-2, ': expected a call"),
     (_config(space='[space]\nC = "LogUniform"\n'), "space.C", "malformed distribution"),
@@ -748,7 +749,7 @@ MISTAKES = [
     (_config(space='[space]\nkernel = ["rbf", "rbff"]\n'), r"space.kernel\[1\]",
      "The 'kernel' parameter of SVC must be a str among"),
     (_config(space='[[space]]\nC = [1]\n[[space]]\nD = [1]\n'), r"space\[1\].D",
-     "SVC has no parameter 'D'"),
+     "Invalid parameter 'D' in the search space of RandomSearch for estimator SVC"),
     # manual
     (ESTIMATOR + DATA + '[search]\nstrategy = "manual"\n', "candidates",
      r"missing; the manual strategy needs \[\[candidates\]\]"),

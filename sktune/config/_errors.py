@@ -1,6 +1,6 @@
-"""The one error type of configurations, and the "did you mean" of its messages."""
+"""The one error type of configurations; its "did you mean" is the search layer's."""
 
-import difflib
+from ..search import suggest  # noqa: F401  (re-exported for the config modules)
 
 
 class ConfigError(ValueError):
@@ -27,9 +27,3 @@ class ConfigError(ValueError):
         self.file, self.key, self.problem = file, key, problem
         where = str(file) if key is None else f"{file}: {key}"
         super().__init__(f"{where}: {problem}")
-
-
-def suggest(name, choices):
-    """`` (did you mean 'x'?)`` for the closest of ``choices``, or ``""``."""
-    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -6,8 +6,6 @@ import math
 import os
 import sys
 
-from sklearn.base import BaseEstimator, clone
-
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -16,6 +14,7 @@ else:  # pragma: no cover
 import sktune
 
 from .. import distributions
+from ..search import check_value, invalid_name, invalid_name_message, searched_step
 from ..space import SearchSpace
 from ._data import read_data
 from ._errors import ConfigError, suggest
@@ -91,6 +90,7 @@ class Reader:
         self.folder = os.path.dirname(os.path.abspath(self.path))
         self.allow_import = tuple(allow_import)
         self.objects = None  # the ObjectBuilder, made by load
+        self.search_name = None  # the search class of [search], set by load
 
     def error(self, key, problem):
         return ConfigError(self.path, key, problem)
@@ -134,6 +134,8 @@ class Reader:
         estimator = self.estimator(doc["estimator"])
         X, y, data = read_data(doc["data"], self.resolve, self.error)
         strategy, cls, settings = self.search_settings(doc["search"])
+        # the search class the space is checked for, named in messages as fit names it
+        self.search_name = cls.__name__
         space = self.space_argument(doc, strategy, estimator)
         self.check_n_iter(settings, space)
         search = cls(estimator, space, **settings)
@@ -314,37 +316,26 @@ class Reader:
         return space
 
     def check_values(self, estimator, params, key, per_name=True):
-        """Raise if scikit-learn's own checks reject ``params`` (before any fit).
+        """Raise if the estimator's own constraints reject ``params`` (before any fit).
 
-        The error names ``key.<name>``, or ``key`` alone when not ``per_name``.
+        The search's own check (:func:`sktune.search.check_value`), so the
+        command line and the Python API give the same message; the error
+        names ``key.<name>``, or ``key`` alone when not ``per_name``.
         """
-        trial = clone(estimator)
-        for name in sorted(params, key=lambda n: n.count("__")):
-            where = f"{key}.{name}" if per_name else key
-            if name not in trial.get_params(deep=True):
+        for name, value in params.items():
+            if searched_step(estimator, name, params):
                 continue  # a parameter of a step searched in the same table
             try:
-                trial.set_params(**{name: params[name]})
-            except (TypeError, ValueError) as exc:
-                raise self.error(where, str(exc)) from None
-            prefix = name.rpartition("__")[0]
-            validate(trial.get_params(deep=True)[prefix] if prefix else trial, where,
-                     self.error)
+                check_value(estimator, name, value, self.search_name)
+            except ValueError as exc:
+                raise self.error(f"{key}.{name}" if per_name else key, str(exc)) from None
 
     def check_names(self, estimator, table, key):
-        valid = estimator.get_params(deep=True)
-        for name in table:
-            parts = name.split("__")
-            prefixes = ["__".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
-            if name in valid or set(prefixes) & set(table):
-                # a step searched in the same table decides its own names
-                continue
-            owner = next((valid[p] for p in prefixes if p in valid), estimator)
-            if owner is not estimator and not isinstance(owner, BaseEstimator):
-                continue  # only BaseEstimator is known to reject unknown names
+        # the search's own check, with the key of the offending name
+        name = invalid_name(estimator, table)
+        if name is not None:
             raise self.error(
-                f"{key}.{name}",
-                f"{type(estimator).__name__} has no parameter {name!r}{suggest(name, valid)}",
+                f"{key}.{name}", invalid_name_message(estimator, name, self.search_name)
             )
 
     def dimension(self, value, key):

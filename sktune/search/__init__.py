@@ -8,7 +8,15 @@ from ._hyperband import HyperbandProposer, HyperbandSearch
 from ._manual import ManualSearch
 from ._random import RandomSearch, draw_unique
 from ._stored import results_from_checkpoint
-from ._validation import check_param_names, check_space, check_value, suggest
+from ._validation import (
+    check_param_names,
+    check_space,
+    check_value,
+    invalid_name,
+    invalid_name_message,
+    searched_step,
+    suggest,
+)
 
 __all__ = [
     "Batch",
@@ -27,6 +35,9 @@ __all__ = [
     "check_value",
     "draw_unique",
     "expand_grid",
+    "invalid_name",
+    "invalid_name_message",
     "results_from_checkpoint",
+    "searched_step",
     "suggest",
 ]

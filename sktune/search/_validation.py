@@ -45,13 +45,85 @@ def _prefixes(name):
     return ["__".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
 
 
-def check_param_names(estimator, space, search):
-    """Raise if a searched name is not a parameter of ``estimator``.
+def invalid_name(estimator, names):
+    """The first of ``names`` (one sub-space) that ``estimator`` cannot set, or None.
 
     A nested name (``clf__C``) is also accepted when one of its prefixes
-    (``clf``) is searched in the same sub-space, since the estimator put there
-    decides which names exist, and when the step it belongs to is not a
-    scikit-learn ``BaseEstimator`` (which alone is known to reject names).
+    (``clf``) is among ``names``, since the estimator put there decides which
+    names exist, and when the step it belongs to is not a scikit-learn
+    ``BaseEstimator`` (which alone is known to reject names).
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The search's estimator.
+    names : collection of str
+        The names of one sub-space.
+
+    Returns
+    -------
+    name : str or None
+
+    Examples
+    --------
+    >>> from sklearn.svm import SVC
+    >>> from sktune.search import invalid_name
+    >>> print(invalid_name(SVC(), ["C", "gamma"]))
+    None
+    >>> invalid_name(SVC(), ["C", "gama"])
+    'gama'
+    """
+    if not hasattr(estimator, "get_params"):
+        return None
+    valid = estimator.get_params(deep=True)
+    for name in names:
+        prefixes = _prefixes(name)
+        if name in valid or set(prefixes) & set(names):
+            continue
+        owner = next((valid[p] for p in prefixes if p in valid), estimator)
+        if owner is not estimator and not isinstance(owner, BaseEstimator):
+            # Only BaseEstimator.set_params is known to reject unknown
+            # names; a third-party step may accept more than it lists.
+            continue
+        return name
+    return None
+
+
+def invalid_name_message(estimator, name, search):
+    """The message for a searched ``name`` that ``estimator`` has not.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The search's estimator.
+    name : str
+        The name, from :func:`invalid_name`.
+    search : str
+        Class name of the search.
+
+    Returns
+    -------
+    message : str
+        Names the parameter, the search and the estimator, suggests the
+        closest valid name and lists them all.
+
+    Examples
+    --------
+    >>> from sklearn.svm import SVC
+    >>> from sktune.search import invalid_name_message
+    >>> invalid_name_message(SVC(), "gama", "RandomSearch")[:80]
+    "Invalid parameter 'gama' in the search space of RandomSearch for estimator SVC ("
+    """
+    valid = estimator.get_params(deep=True)
+    return (
+        f"Invalid parameter {name!r} in the search space of {search} for "
+        f"estimator {type(estimator).__name__}{suggest(name, valid)}. Valid "
+        f"parameters are: {sorted(valid)!r}."
+    )
+
+
+def check_param_names(estimator, space, search):
+    """Raise if a searched name is not a parameter of ``estimator``.
 
     Parameters
     ----------
@@ -65,8 +137,8 @@ def check_param_names(estimator, space, search):
     Raises
     ------
     ValueError
-        If a name cannot be set on ``estimator``; the message suggests the
-        closest valid name and lists them all.
+        If a name cannot be set on ``estimator`` (:func:`invalid_name`); the
+        message suggests the closest valid name and lists them all.
 
     Examples
     --------
@@ -79,24 +151,10 @@ def check_param_names(estimator, space, search):
     ...
     ValueError: Invalid parameter 'CC' in the search space of ... SVC (did you mean 'C'?). ...
     """
-    if not hasattr(estimator, "get_params"):
-        return
-    valid = estimator.get_params(deep=True)
     for sub in space.subspaces:
-        for name in sub:
-            prefixes = _prefixes(name)
-            if name in valid or set(prefixes) & set(sub):
-                continue
-            owner = next((valid[p] for p in prefixes if p in valid), estimator)
-            if owner is not estimator and not isinstance(owner, BaseEstimator):
-                # Only BaseEstimator.set_params is known to reject unknown
-                # names; a third-party step may accept more than it lists.
-                continue
-            raise ValueError(
-                f"Invalid parameter {name!r} in the search space of {search} for "
-                f"estimator {type(estimator).__name__}{suggest(name, valid)}. Valid "
-                f"parameters are: {sorted(valid)!r}."
-            )
+        name = invalid_name(estimator, sub)
+        if name is not None:
+            raise ValueError(invalid_name_message(estimator, name, search))
 
 
 def _values_to_check(dist):
@@ -205,12 +263,40 @@ def check_space(estimator, space, search):
     ValueError: Invalid value 'rbff' for parameter 'svc__kernel' ... (did you mean 'rbf'?): ...
     """
     check_param_names(estimator, space, search)
-    if not hasattr(estimator, "get_params"):
-        return
-    valid = estimator.get_params(deep=True)
     for sub in space.subspaces:
         for name, dist in sub.items():
-            if name not in valid or set(_prefixes(name)) & set(sub):
-                continue  # the step that owns it is itself searched
+            if searched_step(estimator, name, sub):
+                continue
             for value in _values_to_check(dist):
                 check_value(estimator, name, value, search)
+
+
+def searched_step(estimator, name, names):
+    """Whether ``name``'s value cannot be checked alone: its step is searched too.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The search's estimator.
+    name : str
+        A searched name.
+    names : collection of str
+        The names searched with it (one sub-space or one candidate).
+
+    Returns
+    -------
+    searched : bool
+        True when ``name`` is not a parameter of ``estimator`` as it is, or
+        a prefix of it (the step that owns it) is among ``names``.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.svm import SVC
+    >>> from sktune.search import searched_step
+    >>> pipe = make_pipeline(SVC())
+    >>> searched_step(pipe, "svc__C", ["svc__C"]), searched_step(pipe, "svc__C", ["svc", "svc__C"])
+    (False, True)
+    """
+    valid = estimator.get_params(deep=True) if hasattr(estimator, "get_params") else {}
+    return name not in valid or bool(set(_prefixes(name)) & set(names))
