@@ -25,6 +25,7 @@ from sklearn.utils import check_random_state, indexable
 from .._compat import BaseSearchCV, Interval, _check_method_params, _fit_context
 from ..space import SearchSpace
 from ..store import CheckpointError, CheckpointStore
+from ._backend import result_order
 from ._engine import Evaluator, StopRules
 from ._fingerprint import compare, fingerprint
 
@@ -440,7 +441,7 @@ class BaseSearch(BaseSearchCV):
         metric = self.refit if isinstance(self.refit, str) else None
         parallel = Parallel(
             n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch,
-            return_as="generator_unordered",
+            return_as=result_order(),
         )
         engine = Evaluator(self, X, y, routed, scorers, cv, parallel, self._stop, store, metric)
         try:

@@ -4,7 +4,9 @@ This replaces the ``evaluate_candidates`` closure of scikit-learn's
 ``BaseSearchCV.fit`` with one that
 
 * reports every candidate as soon as its last split finishes, so a
-  checkpoint holds all finished work, not only whole batches;
+  checkpoint holds all finished work, not only whole batches (under a
+  joblib backend that cannot stream results, ``multiprocessing`` or Ray,
+  when the batch's call returns, still one record per candidate);
 * takes candidates recorded in the checkpoint from there instead of fitting
   them again (resume and continue);
 * stops starting new candidates once a stop rule fires (``max_time``,
@@ -109,7 +111,9 @@ class Evaluator:
     cv : cross-validation generator
         The search's splitter.
     parallel : joblib.Parallel
-        Opened by the caller, with ``return_as="generator_unordered"``.
+        Opened by the caller, with the ``return_as`` of
+        :func:`~sktune.search._backend.result_order`: results in any order,
+        as they finish or all at the end of a call.
     stop : StopRules
         When to stop starting candidates.
     store : CheckpointStore or None
