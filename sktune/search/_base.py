@@ -8,7 +8,9 @@ space into batches of candidate dicts and learns from their scores:
   score of each candidate of the batch (NaN for a failed fit), higher is
   better;
 * ``proposer.n_candidates`` is the total number of candidates when it is
-  known before the search starts (one batch), else ``None``.
+  known before the search starts (one batch), else ``None``;
+* ``proposer.n_rounds``, optional, is the most batches ``ask`` returns,
+  when known before the search starts: progress bars count rounds.
 """
 
 import numbers
@@ -309,7 +311,8 @@ class BaseSearch(BaseSearchCV):
         if callback_ctx is not None:
             search_ctx = callback_ctx.subcontext(
                 task_name="search",
-                max_subtasks=n_total * self.n_splits_ if single else None,
+                max_subtasks=n_total * self.n_splits_ if single else getattr(
+                    proposer, "n_rounds", None),
                 sequential_subtasks=not single,
             ).call_on_fit_task_begin(estimator=self)
 
