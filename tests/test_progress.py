@@ -9,6 +9,7 @@ rounds (issue 18). :class:`Recorder` computes the search's share done
 that way at every task end, as the bar shows it.
 """
 
+import math
 import os
 import re
 import subprocess
@@ -18,6 +19,7 @@ from collections import defaultdict
 from io import StringIO
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sklearn.datasets import load_iris
 from sklearn.svm import SVC
@@ -191,3 +193,64 @@ def test_the_command_line_prints_each_round_of_a_bayes_job(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "BayesSearch: at most 3 rounds, 3-fold CV" in proc.stderr
     assert re.search(r"round 3 of 3: 8 evaluations so far", proc.stderr), proc.stderr
+
+
+# verbose -------------------------------------------------------------------------------
+
+ROUND_LINE = re.compile(
+    r"\[(\w+)\] round (\d+): (\d+) candidates? x 3 folds in [\d.]+ s\. "
+    r"Best is candidate (\d+)(?: at n_resources=(\d+))? with mean_test_score (\S+): (.*)"
+)
+
+
+def _round_lines(out):
+    return [m.groups() for line in out.splitlines() if (m := ROUND_LINE.fullmatch(line))]
+
+
+def test_verbose_prints_one_line_a_round_with_the_best_so_far(capsys):
+    search = _fit(SEARCHES["BayesSearch"](verbose=1))
+    out = capsys.readouterr().out
+    assert out.count("Fitting 3 folds") == 1, out
+    results = search.cv_results_
+    rounds = np.asarray(results["iter"])
+    lines = _round_lines(out)
+    assert [int(r) for _, r, *_ in lines] == sorted(set(rounds.tolist())), out
+    scores = np.asarray(results["mean_test_score"])
+    for name, r, n, best, _, score, params in lines:
+        upto = np.flatnonzero(rounds <= int(r))
+        expected = int(np.argmax(scores[upto]))  # the first of the best
+        assert name == "BayesSearch"
+        assert int(n) == int((rounds == int(r)).sum())
+        assert int(best) == expected
+        assert math.isclose(float(score), scores[expected], rel_tol=1e-5)
+        assert params == repr(results["params"][expected])
+    assert int(lines[-1][3]) == search.best_index_
+
+
+def test_verbose_hyperband_names_the_best_at_the_largest_budget_so_far(capsys):
+    search = _fit(SEARCHES["HyperbandSearch"](verbose=1))
+    lines = _round_lines(capsys.readouterr().out)
+    results = search.cv_results_
+    rounds = np.asarray(results["iter"])
+    budgets = np.asarray(results["n_resources"])
+    scores = np.asarray(results["mean_test_score"])
+    assert len(lines) == len(set(rounds.tolist()))
+    for _, r, _, best, budget, _, _ in lines:
+        upto = rounds <= int(r)
+        top = np.flatnonzero(upto & (budgets == budgets[upto].max()))
+        assert int(best) == int(top[np.argmax(scores[top])])
+        assert int(budget) == budgets[int(best)]
+    assert int(lines[-1][3]) == search.best_index_
+
+
+def test_verbose_says_when_no_score_is_finite(capsys):
+    def no_score(estimator, X, y):
+        return np.nan
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ManualSearch(SVC(), [{"C": 1.0}], cv=3, scoring=no_score, refit=False,
+                     verbose=1).fit(X, y)
+    out = capsys.readouterr().out
+    assert re.search(r"\[ManualSearch\] round 0: 1 candidate x 3 folds in [\d.]+ s\. "
+                     r"No candidate has a finite mean_test_score yet\.", out), out

@@ -117,7 +117,9 @@ class BayesSearch(BaseSearch):
     cv : int, cross-validation generator or iterable, default=None
         Splitting strategy (5-fold by default).
     verbose : int, default=0
-        Verbosity, as in ``RandomizedSearchCV``.
+        Verbosity: > 0 prints scikit-learn's "Fitting ..." line when the
+        search starts, then one line per round with the best candidate so
+        far; > 1 adds scikit-learn's line for each fit.
     pre_dispatch : int or str, default="2*n_jobs"
         Jobs dispatched ahead.
     random_state : int, RandomState instance or None, default=None
