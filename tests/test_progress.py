@@ -254,3 +254,22 @@ def test_verbose_says_when_no_score_is_finite(capsys):
     out = capsys.readouterr().out
     assert re.search(r"\[ManualSearch\] round 0: 1 candidate x 3 folds in [\d.]+ s\. "
                      r"No candidate has a finite mean_test_score yet\.", out), out
+
+
+# the HTML display ----------------------------------------------------------------------
+
+
+def _api_classes():
+    text = (ROOT / "docs" / "api.rst").read_text()
+    section = text.split(".. currentmodule:: sktune\n", 1)[1].split(".. currentmodule::")[0]
+    return set(re.findall(r"^   (\w+)$", section, flags=re.M))
+
+
+@pytest.mark.parametrize("name", sorted(SEARCHES))
+def test_the_html_display_links_to_the_api_page(name):
+    # the API reference lists the class under sktune, so its page is
+    # generated/sktune.<name>.html
+    assert name in _api_classes()
+    html = SEARCHES[name]()._repr_html_()
+    url = f"https://sktune.readthedocs.io/en/latest/generated/sktune.{name}.html"
+    assert f'href="{url}"' in html

@@ -269,6 +269,12 @@ class BaseSearch(BaseSearchCV):
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
     }
 
+    # The HTML display links the class name to its page of the API reference.
+    _doc_link_module = "sktune"
+    _doc_link_template = (
+        "https://sktune.readthedocs.io/en/latest/generated/sktune.{estimator_name}.html"
+    )
+
     # name of the constructor argument that holds the search space
     _space_param = "param_distributions"
     # whether a different space makes a checkpoint unusable (ManualSearch
