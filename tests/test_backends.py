@@ -99,11 +99,8 @@ def test_checkpoint_records_each_candidate_under_a_list_backend(tmp_path):
     path = tmp_path / "search.db"
     first = _fit("BayesSearch", "multiprocessing", checkpoint=path)
     n = len(first.cv_results_["params"])
-    store = CheckpointStore(path)
-    try:
-        assert len(store.records()) == n
-    finally:
-        store.close()
+    with CheckpointStore(path, read_only=True) as store:
+        assert len(store) == n
     again = _fit("BayesSearch", "multiprocessing", checkpoint=path)
     assert again.n_reused_ == n
     np.testing.assert_equal(_comparable(again.cv_results_), _comparable(first.cv_results_))
