@@ -5,6 +5,7 @@ distributions and behave as drop-ins for scikit-learn's own searches.
 """
 
 from . import distributions
+from ._skops import skops_trusted_types
 from .distributions import (
     Beta,
     Categorical,
@@ -48,4 +49,5 @@ __all__ = [
     "format_leaderboard",
     "leaderboard",
     "report",
+    "skops_trusted_types",
 ]

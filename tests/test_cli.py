@@ -354,7 +354,7 @@ def test_progress_lines_come_from_the_main_process_only(capsys):
     copy._pid = -1
 
     class Context:
-        task_name, max_subtasks = "search", 6
+        task_name, max_subtasks, sequential_subtasks = "search", 6, False
 
     class Search:
         n_splits_ = 3

@@ -336,9 +336,12 @@ def test_verbose_prints_the_fits_like_sklearn(make_search, data, capsys):
     lines = re.findall(
         r"Fitting (\d+) folds for each of (\d+) candidates, totalling (\d+) fits", out
     )
-    assert lines, out
-    assert all(int(folds) == 3 and int(total) == 3 * int(n) for folds, n, total in lines)
-    assert sum(int(n) for _, n, _ in lines) == len(search.cv_results_["params"])
+    # scikit-learn's line once, when the search starts; then one line a round
+    assert len(lines) == 1, out
+    folds, n, total = lines[0]
+    assert int(folds) == 3 and int(total) == 3 * int(n)
+    rounds = re.findall(r"round \d+: (\d+) candidates? x 3 folds", out)
+    assert sum(int(n) for n in rounds) == len(search.cv_results_["params"]), out
 
 
 def test_verbose_zero_prints_nothing(make_search, data, capsys):

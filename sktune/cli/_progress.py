@@ -29,6 +29,7 @@ class LineProgress:
         self._start = None
         self._rounds = 0
         self._candidates = 0
+        self._n_rounds = None
 
     def __getstate__(self):
         # workers get a copy without the stream (files do not pickle)
@@ -51,7 +52,11 @@ class LineProgress:
         name = type(estimator).__name__
         n_splits = getattr(estimator, "n_splits_", None)
         folds = f"{n_splits}-fold CV" if n_splits else "cross-validation"
-        if context.max_subtasks and n_splits:
+        # the subtasks of a search in rounds are its rounds, else its fits
+        self._n_rounds = context.max_subtasks if context.sequential_subtasks else None
+        if self._n_rounds:
+            size = f"at most {self._n_rounds} rounds"
+        elif context.max_subtasks and n_splits:
             size = f"{context.max_subtasks // n_splits} candidates"
         else:
             size = "in rounds"
@@ -65,8 +70,10 @@ class LineProgress:
         if context.task_name == "search-round":
             self._rounds += 1
             self._candidates += (context.max_subtasks or 0) // n_splits
+            of = f" of {self._n_rounds}" if self._n_rounds else ""
             self._print(
-                f"  round {self._rounds}: {self._candidates} evaluations so far, {elapsed:.1f} s"
+                f"  round {self._rounds}{of}: {self._candidates} evaluations so far, "
+                f"{elapsed:.1f} s"
             )
         elif context.task_name == "search":
             self._print(f"  search done in {elapsed:.1f} s; refitting the best candidate")

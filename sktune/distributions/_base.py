@@ -120,6 +120,15 @@ class Distribution:
         # checkpoint fingerprints rely on.
         return (_rebuild, (type(self), {f: getattr(self, f) for f in self._fields}))
 
+    def __getstate__(self):
+        # skops.io saves an object by its __getstate__, pickle by __reduce__:
+        # both keep the constructor arguments only (no scipy internals), and
+        # a loaded distribution is rebuilt, and checked, by its constructor.
+        return {f: getattr(self, f) for f in self._fields}
+
+    def __setstate__(self, state):
+        type(self).__init__(self, **state)
+
     def _key(self):
         return tuple(getattr(self, f) for f in self._fields)
 

@@ -1,6 +1,13 @@
-"""Running a search on a Dask cluster through joblib's Dask backend.
+"""What a search needs to know of joblib's active backend.
 
-Under ``joblib.parallel_backend("dask")`` every task of a search goes to the
+**Streaming results.** A search asks joblib for the results of its fits as
+they finish (``return_as="generator_unordered"``), so that the checkpoint
+records each candidate as soon as its last split is done. Some backends
+cannot stream: ``multiprocessing`` and Ray's (``ray.util.joblib``, which
+derives from it) only return the whole list of a ``Parallel`` call.
+:func:`result_order` picks what the active backend can do.
+
+**Dask.** Under ``joblib.parallel_backend("dask")`` every task of a search goes to the
 cluster of a ``distributed.Client``. joblib already scatters a large
 top-level argument of a task, but once per ``Parallel`` call: the data go
 out again for every round of a BayesSearch and every wave of a
@@ -37,6 +44,35 @@ _MIN_SCATTER_BYTES = 1_000
 # id(future) -> (future, object), in the process that scattered the objects
 # and only while its fit runs; see local_values.
 _LOCAL = {}
+
+
+def result_order():
+    """The ``return_as`` of a search's ``Parallel`` under joblib's active backend.
+
+    Returns
+    -------
+    return_as : {"generator_unordered", "list"}
+        ``"generator_unordered"`` when the backend can stream results (loky,
+        threading, Dask), so each candidate is reported as it finishes;
+        ``"list"`` when it cannot (``multiprocessing``, Ray), so the
+        candidates of one ``Parallel`` call are reported when the call
+        returns. joblib's one flag, ``supports_return_generator``, covers
+        the ordered generator too: a backend that cannot stream unordered
+        results cannot stream ordered ones either.
+
+    Examples
+    --------
+    >>> import joblib
+    >>> from sktune.search._backend import result_order
+    >>> result_order()
+    'generator_unordered'
+    >>> with joblib.parallel_config(backend="multiprocessing"):
+    ...     result_order()
+    'list'
+    """
+    # What Parallel(n_jobs=...) resolves when no backend is passed to it
+    backend, _ = get_active_backend()
+    return "generator_unordered" if backend.supports_return_generator else "list"
 
 
 def dask_client():

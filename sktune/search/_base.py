@@ -8,7 +8,9 @@ space into batches of candidate dicts and learns from their scores:
   score of each candidate of the batch (NaN for a failed fit), higher is
   better;
 * ``proposer.n_candidates`` is the total number of candidates when it is
-  known before the search starts (one batch), else ``None``.
+  known before the search starts (one batch), else ``None``;
+* ``proposer.n_rounds``, optional, is the most batches ``ask`` returns,
+  when known before the search starts: progress bars count rounds.
 """
 
 import numbers
@@ -25,6 +27,7 @@ from sklearn.utils import check_random_state, indexable
 from .._compat import BaseSearchCV, Interval, _check_method_params, _fit_context
 from ..space import SearchSpace
 from ..store import CheckpointError, CheckpointStore
+from ._backend import result_order
 from ._context import FitContext, FixedSplits
 from ._engine import Evaluator, StopRules
 from ._fingerprint import compare, fingerprint
@@ -215,6 +218,12 @@ class BaseSearch(BaseSearchCV):
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
     }
 
+    # The HTML display links the class name to its page of the API reference.
+    _doc_link_module = "sktune"
+    _doc_link_template = (
+        "https://sktune.readthedocs.io/en/latest/generated/sktune.{estimator_name}.html"
+    )
+
     # name of the constructor argument that holds the search space
     _space_param = "param_distributions"
     # whether a different space makes a checkpoint unusable (ManualSearch
@@ -262,7 +271,8 @@ class BaseSearch(BaseSearchCV):
         if callback_ctx is not None:
             search_ctx = callback_ctx.subcontext(
                 task_name="search",
-                max_subtasks=n_total * n_splits if single else None,
+                max_subtasks=n_total * n_splits if single else getattr(
+                    proposer, "n_rounds", None),
                 sequential_subtasks=not single,
             ).call_on_fit_task_begin(estimator=self)
 
@@ -419,7 +429,7 @@ class BaseSearch(BaseSearchCV):
         metric = self.refit if isinstance(self.refit, str) else None
         parallel = Parallel(
             n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch,
-            return_as="generator_unordered",
+            return_as=result_order(),
         )
         engine = None
         try:

@@ -23,7 +23,12 @@ _INFO_COLUMNS = {
 
 
 class _BayesProposer:
-    """Rounds of a BayesOptimizer: the initial design, then model batches."""
+    """Rounds of a BayesOptimizer: the initial design, then model batches.
+
+    ``n_rounds`` (the initial design, then ``batch_size`` candidates a round
+    up to ``n_iter``) bounds the number of batches: a batch smaller than
+    asked means the space has no new candidate left, and ends the search.
+    """
 
     n_candidates = None
 
@@ -35,10 +40,13 @@ class _BayesProposer:
         self.n_asked = 0
         self.round = 0
         self._points = None
+        self._exhausted = False
+        n_design = min(optimizer.n_initial_points_, n_iter)
+        self.n_rounds = 1 + math.ceil((n_iter - n_design) / batch_size)
 
     def ask(self):
         remaining = self.n_iter - self.n_asked
-        if remaining <= 0:
+        if remaining <= 0 or self._exhausted:
             return None
         if self.round == 0:
             # the whole initial design in one batch: it needs no model
@@ -48,6 +56,8 @@ class _BayesProposer:
         points, info = self.optimizer.ask(wanted, return_info=True)
         if len(points) == 0:
             return None
+        # fewer points than asked only when a finite space ran out
+        self._exhausted = len(points) < wanted
         self._points = points
         more = {"iter": [self.round] * len(points)}
         for column, key in _INFO_COLUMNS.items():
@@ -107,7 +117,9 @@ class BayesSearch(BaseSearch):
     cv : int, cross-validation generator or iterable, default=None
         Splitting strategy (5-fold by default).
     verbose : int, default=0
-        Verbosity, as in ``RandomizedSearchCV``.
+        Verbosity: > 0 prints scikit-learn's "Fitting ..." line when the
+        search starts, then one line per round with the best candidate so
+        far; > 1 adds scikit-learn's line for each fit.
     pre_dispatch : int or str, default="2*n_jobs"
         Jobs dispatched ahead.
     random_state : int, RandomState instance or None, default=None

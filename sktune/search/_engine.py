@@ -4,11 +4,15 @@ This replaces the ``evaluate_candidates`` closure of scikit-learn's
 ``BaseSearchCV.fit`` with one that
 
 * reports every candidate as soon as its last split finishes, so a
-  checkpoint holds all finished work, not only whole batches;
+  checkpoint holds all finished work, not only whole batches (under a
+  joblib backend that cannot stream results, ``multiprocessing`` or Ray,
+  when the batch's call returns, still one record per candidate);
 * takes candidates recorded in the checkpoint from there instead of fitting
   them again (resume and continue);
 * stops starting new candidates once a stop rule fires (``max_time``,
-  ``n_iter_no_change``).
+  ``n_iter_no_change``);
+* with ``verbose > 0``, prints scikit-learn's "Fitting ..." line once, when
+  the search starts, then one line per round with the best score so far.
 
 The results dict it returns is built by ``BaseSearchCV._format_results``,
 so ``cv_results_`` has exactly scikit-learn's layout.
@@ -107,7 +111,9 @@ class Evaluator:
     scorers : callable or dict
         From ``search._get_scorers()``.
     parallel : joblib.Parallel
-        Opened by the caller, with ``return_as="generator_unordered"``.
+        Opened by the caller, with the ``return_as`` of
+        :func:`~sktune.search._backend.result_order`: results in any order,
+        as they finish or all at the end of a call.
     context : FitContext
         The fit's folds (split once), stop rules, checkpoint and the
         estimator each candidate is fitted on.
@@ -129,6 +135,7 @@ class Evaluator:
         self.recorded = records or {}
         self.n_reused = 0
         self.n_finished = 0
+        self.n_rounds = 0
         self.base_estimator = clone(context.estimator)
         self.fit_kwargs = dict(
             scorer=scorers,
@@ -242,11 +249,13 @@ class Evaluator:
         # a batch's own splitter (Hyperband's subsampled training folds) is
         # derived from the fit's fixed folds, never split afresh
         splits = list(cv.split(self.X, self.y, **self.routed.splitter.split))
-        if search.verbose > 0:
+        if search.verbose > 0 and self.n_rounds == 0:
             print(
                 f"Fitting {n_splits} folds for each of {len(params)} candidates,"
                 f" totalling {len(params) * n_splits} fits"
             )
+        self.n_rounds += 1
+        start_time = time.perf_counter()
         keys = [None] * len(params)
         if self.store is not None:
             tag = "" if cv is self.cv else joblib.hash(cv)
@@ -333,4 +342,30 @@ class Evaluator:
         self.results = search._format_results(
             self.all_params, n_splits, self.all_out, self.all_more
         )
+        if search.verbose > 0:
+            print(self._round_line(len(done), time.perf_counter() - start_time))
         return self.results
+
+    def _round_line(self, n_candidates, seconds):
+        """One line on the round just evaluated and the best candidate so far."""
+        search, results = self.search, self.results
+        key = search._score_key(results)
+        # the search's own choice, scores only (Hyperband looks at its
+        # largest budget alone): what best_index_ would be now
+        best = int(search._select_best_index(True, key[len("mean_test_"):], results))
+        score = float(results[key][best])
+        # rounds count from 0, as the ``iter`` column of cv_results_ does
+        plural = "" if n_candidates == 1 else "s"
+        line = (
+            f"[{type(search).__name__}] round {self.n_rounds - 1}: {n_candidates} "
+            f"candidate{plural} x {search.n_splits_} folds in {seconds:.1f} s. "
+        )
+        if not math.isfinite(score):
+            return line + f"No candidate has a finite {key} yet."
+        budget = ""
+        if "n_resources" in results:
+            budget = f" at n_resources={results['n_resources'][best]}"
+        return (
+            line + f"Best is candidate {best}{budget} with {key} {score:.6g}: "
+            f"{results['params'][best]!r}"
+        )

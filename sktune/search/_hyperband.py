@@ -353,6 +353,8 @@ class HyperbandProposer:
         Every bracket, iteration by iteration in the paper's order;
         ``runs[j].n_candidates`` and ``runs[j].n_resources`` list its
         evaluated rungs.
+    n_rounds : int
+        Number of batches :meth:`ask` returns.
 
     Examples
     --------
@@ -419,6 +421,7 @@ class HyperbandProposer:
             for members in schedule.rounds(n_iterations, n_workers, fits_per_candidate)
         ]
         self._round = 0
+        self.n_rounds = len(self._rounds)
         self._pending = None
         # budget level -> list of (candidate, score), for the Bayesian sampler
         self._observed = {}

@@ -48,6 +48,11 @@ class Dimension:
         self.distribution = distribution
         self.subspaces = subspaces
 
+    def __reduce__(self):
+        # A class with __slots__ cannot be reduced by the protocol skops.io
+        # uses (issue 18); rebuilt from its arguments, it can, and pickles too.
+        return (type(self), (self.name, self.distribution, self.subspaces))
+
     def __repr__(self):
         return f"Dimension({self.name!r}, {self.distribution!r})"
 
