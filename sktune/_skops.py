@@ -8,11 +8,11 @@ def skops_trusted_types():
     until it is listed in ``trusted``. A fitted search of sktune holds a few
     of its own (the search, its space, distributions, optimizer or schedule)
     and a few that it builds from default arguments (the scorer of
-    ``scoring=None``, the splitter of an integer ``cv``, the Sobol design of
-    :class:`~sktune.BayesSearch`). This is that list and nothing more: each
-    type is restored by setting attributes or by a constructor that checks
-    its arguments (a distribution is rebuilt from its parameters), so
-    loading one runs no code of the file's choosing.
+    ``scoring=None``, the Sobol design of :class:`~sktune.BayesSearch`).
+    This is that list and nothing more: each type is restored by setting
+    attributes or by a constructor that checks its arguments (a distribution
+    is rebuilt from its parameters), so loading one runs no code of the
+    file's choosing.
 
     Types that come from your own arguments (your estimator if it is not
     scikit-learn's, a scorer, a splitter, a scipy frozen distribution in
@@ -41,18 +41,15 @@ def skops_trusted_types():
     True
     """
     from scipy.stats import qmc
-    from sklearn.model_selection import KFold, StratifiedKFold
 
     from . import distributions, optimizers, search, space
     from ._compat import _PassthroughScorer
     from .optimizers._bayes import _Encoder
-    from .search._hyperband import _PartialFitEpochs
 
     types = [
-        # the searches, and what HyperbandSearch(resource="partial_fit")
-        # wraps the estimator in (its scorer_ keeps the wrapper)
+        # the searches
         search.BayesSearch, search.GridSearch, search.HyperbandSearch,
-        search.ManualSearch, search.RandomSearch, _PartialFitEpochs,
+        search.ManualSearch, search.RandomSearch,
         # search_space_
         space.SearchSpace, space.Dimension, space.UnitDesign,
         *(getattr(distributions, name) for name in distributions.__all__
@@ -61,7 +58,7 @@ def skops_trusted_types():
         # BayesSearch's optimizer_ and HyperbandSearch's schedule_
         optimizers.BayesOptimizer, _Encoder, optimizers.GaussianProcess, qmc.Sobol,
         optimizers.HyperbandSchedule, optimizers.Bracket, optimizers.Rung,
-        # built from scoring=None and an integer cv
-        _PassthroughScorer, KFold, StratifiedKFold,
+        # built from scoring=None
+        _PassthroughScorer,
     ]
     return sorted(f"{t.__module__}.{t.__qualname__}" for t in types)

@@ -670,8 +670,8 @@ def test_same_seed_same_search():
 def test_verbose_prints_rounds(capsys):
     _toy_search(max_resources=9, verbose=1).fit(X_SMALL, Y_SMALL)
     out = capsys.readouterr().out
-    assert "HyperbandSearch round 0: 9 candidates at n_resources=1" in out
-    assert "HyperbandSearch round 2" in out
+    assert "[HyperbandSearch] round 0: 9 candidates at n_resources=1 x 2 folds" in out
+    assert "[HyperbandSearch] round 2: 1 candidate at n_resources=9 x 2 folds" in out
 
 
 def test_small_finite_space_warns_once_and_still_halves():

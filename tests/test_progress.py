@@ -198,7 +198,7 @@ def test_the_command_line_prints_each_round_of_a_bayes_job(tmp_path):
 # verbose -------------------------------------------------------------------------------
 
 ROUND_LINE = re.compile(
-    r"\[(\w+)\] round (\d+): (\d+) candidates? x 3 folds in [\d.]+ s\. "
+    r"\[(\w+)\] round (\d+): (\d+) candidates?(?: at n_resources=\d+)? x 3 folds in [\d.]+ s\. "
     r"Best is candidate (\d+)(?: at n_resources=(\d+))? with mean_test_score (\S+): (.*)"
 )
 
@@ -229,7 +229,8 @@ def test_verbose_prints_one_line_a_round_with_the_best_so_far(capsys):
 
 def test_verbose_hyperband_names_the_best_at_the_largest_budget_so_far(capsys):
     search = _fit(SEARCHES["HyperbandSearch"](verbose=1))
-    lines = _round_lines(capsys.readouterr().out)
+    out = capsys.readouterr().out
+    lines = _round_lines(out)
     results = search.cv_results_
     rounds = np.asarray(results["iter"])
     budgets = np.asarray(results["n_resources"])
@@ -241,6 +242,10 @@ def test_verbose_hyperband_names_the_best_at_the_largest_budget_so_far(capsys):
         assert int(best) == int(top[np.argmax(scores[top])])
         assert int(budget) == budgets[int(best)]
     assert int(lines[-1][3]) == search.best_index_
+    # each round names its own budget once, in the engine's line only
+    out_budgets = [int(b) for b in re.findall(r"candidates? at n_resources=(\d+) x", out)]
+    assert out_budgets == [int(budgets[rounds == r][0]) for r in sorted(set(rounds.tolist()))]
+    assert "HyperbandSearch round" not in out
 
 
 def test_verbose_says_when_no_score_is_finite(capsys):

@@ -343,10 +343,11 @@ class Evaluator:
             self.all_params, n_splits, self.all_out, self.all_more
         )
         if search.verbose > 0:
-            print(self._round_line(len(done), time.perf_counter() - start_time))
+            budgets = set((more_results or {}).get("n_resources", ()))
+            print(self._round_line(len(done), time.perf_counter() - start_time, budgets))
         return self.results
 
-    def _round_line(self, n_candidates, seconds):
+    def _round_line(self, n_candidates, seconds, budgets=()):
         """One line on the round just evaluated and the best candidate so far."""
         search, results = self.search, self.results
         key = search._score_key(results)
@@ -356,9 +357,11 @@ class Evaluator:
         score = float(results[key][best])
         # rounds count from 0, as the ``iter`` column of cv_results_ does
         plural = "" if n_candidates == 1 else "s"
+        # a Hyperband round has one budget
+        at = f" at n_resources={int(next(iter(budgets)))}" if len(budgets) == 1 else ""
         line = (
             f"[{type(search).__name__}] round {self.n_rounds - 1}: {n_candidates} "
-            f"candidate{plural} x {search.n_splits_} folds in {seconds:.1f} s. "
+            f"candidate{plural}{at} x {search.n_splits_} folds in {seconds:.1f} s. "
         )
         if not math.isfinite(score):
             return line + f"No candidate has a finite {key} yet."

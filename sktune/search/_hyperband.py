@@ -340,8 +340,6 @@ class HyperbandProposer:
         Stratify the training subsamples.
     search : str, default="HyperbandSearch"
         Name used in messages.
-    verbose : int, default=0
-        Print one line per round when > 0.
     continue_training : bool, default=True
         With ``resource="partial_fit"``, continue the fold models of the
         previous rung; ``False`` trains every rung from scratch (the same
@@ -395,7 +393,6 @@ class HyperbandProposer:
         cv=None,
         stratify=False,
         search="HyperbandSearch",
-        verbose=0,
         continue_training=True,
     ):
         self.space = space
@@ -405,7 +402,6 @@ class HyperbandProposer:
         self.cv = cv
         self.stratify = stratify
         self.search = search
-        self.verbose = verbose
         self._continue = continue_training and resource == "partial_fit"
         self._rng = random_state
         # drawn first, so the candidates do not depend on the resource kind
@@ -563,11 +559,6 @@ class HyperbandProposer:
         cv = None
         if self.resource == "n_samples":
             cv = _SubsampledTrainCV(self.cv, budget, self._seed, self.stratify)
-        if self.verbose > 0:
-            print(
-                f"{self.search} round {self._round}: {len(params)} candidates at "
-                f"n_resources={budget}"
-            )
         self._pending = self._rounds[self._round]
         self._round += 1
         batch = Batch(params, columns, cv)
@@ -1042,7 +1033,6 @@ class HyperbandSearch(BaseSearch):
             cv=context.cv,
             stratify=is_classifier(self.estimator),
             search=name,
-            verbose=self.verbose,
             continue_training=self._continue_training,
         )
         # filled in as the search runs
