@@ -453,6 +453,7 @@ class BaseSearch(BaseSearchCV):
         finally:
             if store is not None:
                 store.close()
+        engine.raise_if_every_fit_failed()
         self.stop_reason_ = stop.reason or "completed"
         self.n_reused_ = engine.n_reused
         results = engine.results

@@ -136,6 +136,8 @@ class Evaluator:
         self.n_reused = 0
         self.n_finished = 0
         self.n_rounds = 0
+        # messages of the rounds whose fits all failed while no fit had succeeded
+        self._failed_rounds = []
         self.base_estimator = clone(context.estimator)
         self.fit_kwargs = dict(
             scorer=scorers,
@@ -322,16 +324,25 @@ class Evaluator:
             raise ValueError(
                 "No fits were performed. Was the CV iterator empty? Were there no candidates?"
             )
+        succeeded_before = any(o["fit_error"] is None for o in self.all_out)
         try:
             _warn_or_raise_about_fit_failures(out, search.error_score)
         except ValueError as exc:
-            # scikit-learn raises when every fit of one call failed; with one
-            # candidate per call (BayesSearch's model rounds) a search would
-            # stop at its first failed candidate. Raise only when no fit of
-            # the whole search has succeeded.
-            if not any(o["fit_error"] is None for o in self.all_out):
-                raise
-            warnings.warn(str(exc), FitFailedWarning)
+            # scikit-learn raises when every fit of one call failed. A
+            # sequential search goes on instead, since a later round may
+            # succeed (a first round of BayesSearch or Hyperband that fails
+            # entirely ended the search before, issue 17); fit raises once
+            # the whole search is over if no fit of it succeeded.
+            if succeeded_before:
+                warnings.warn(str(exc), FitFailedWarning)
+            else:
+                self._failed_rounds.append(str(exc))
+        else:
+            if not succeeded_before and self._failed_rounds:
+                # the earlier rounds that failed entirely, now that one did not
+                for message in self._failed_rounds:
+                    warnings.warn(message, FitFailedWarning)
+                self._failed_rounds = []
         # a callable scorer's return type is known only now: fill in failures
         if callable(search.scoring):
             _insert_error_scores(out, search.error_score)
@@ -346,6 +357,21 @@ class Evaluator:
             budgets = set((more_results or {}).get("n_resources", ()))
             print(self._round_line(len(done), time.perf_counter() - start_time, budgets))
         return self.results
+
+    def raise_if_every_fit_failed(self):
+        """Raise scikit-learn's "All the N fits failed" when no fit of the search succeeded.
+
+        Called once the search is over: a round whose fits all failed does
+        not end a sequential search, the whole search failing does.
+
+        Raises
+        ------
+        ValueError
+            With every failed fit of the search counted, unless
+            ``error_score="raise"`` raised at the first one already.
+        """
+        if self.all_out and not any(o["fit_error"] is None for o in self.all_out):
+            _warn_or_raise_about_fit_failures(self.all_out, self.search.error_score)
 
     def _round_line(self, n_candidates, seconds, budgets=()):
         """One line on the round just evaluated and the best candidate so far."""
