@@ -134,6 +134,18 @@ BAD_INPUTS = [
      ValueError, r"'low' parameter of Integer must be an int >= 1\. Got -5 instead"),
     ("integer-log-not-bool", lambda: Integer(1, 10, log="yes"), TypeError,
      r"'log' parameter of Integer must be a bool\. Got 'yes' instead"),
+    ("integer-huge-high", lambda: Integer(0, 10**30), ValueError,
+     r"The 'high' parameter of Integer must be an int of absolute value below 2\*\*52 "
+     r"\(4503599627370496\), where a float64 still holds every integer and half-integer "
+     r"exactly\. Got 1000000000000000000000000000000 instead\."),
+    ("integer-int64-max-high", lambda: random_search({"alpha": Integer(0, 2**63 - 1)}),
+     ValueError, _msg("high", "Got 9223372036854775807 instead", "Integer")),
+    ("integer-first-inexact-high", lambda: Integer(0, 2**52), ValueError,
+     _msg("high", "below 2**52 (4503599627370496)", "Integer")),
+    ("integer-huge-negative-low", lambda: grid_search({"alpha": Integer(-(2**60), 0)}),
+     ValueError, _msg("low", "Got -1152921504606846976 instead", "Integer")),
+    ("integer-log-huge-high", lambda: Integer(1, 10**20, log=True), ValueError,
+     _msg("high", "Got 100000000000000000000 instead", "Integer")),
     # ----- Categorical ------------------------------------------------
     ("categorical-empty", lambda: Categorical([]), ValueError,
      r"'choices' parameter of Categorical must be a non-empty list of options\. Got \[\]"),

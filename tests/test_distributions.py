@@ -753,3 +753,18 @@ def test_works_inside_sklearn_randomized_search(d, expected_type):
             assert _in_support(d, value)
     params = search.cv_results_["params"]
     assert len({repr(p["p"]) for p in params}) > 1
+
+
+# --------------------------------------------------------------------------
+# the edges of the number types (issue 17)
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("low, high", [(-(2**52 - 1), 2**52 - 1), (2**52 - 10, 2**52 - 1)])
+def test_integer_is_exact_up_to_its_bound(low, high):
+    d = Integer(low, high)
+    assert d.support() == (low, high)
+    assert (d.ppf(0.0), d.ppf(1.0)) == (low, high)
+    for v in (low, low + 1, high - 1, high):
+        assert d.ppf(d.to_unit(v)) == v
+    assert d.n_values == high - low + 1

@@ -19,7 +19,9 @@ class Integer(Distribution):
     Parameters
     ----------
     low, high : int
-        Inclusive bounds, ``low < high`` (``low >= 1`` when ``log=True``).
+        Inclusive bounds, ``low < high`` (``low >= 1`` when ``log=True``),
+        of absolute value below ``2**52``, where a float64 holds every
+        integer exactly.
     log : bool, default=False
         Sample uniformly in ``log(x)``.
 
@@ -43,8 +45,8 @@ class Integer(Distribution):
     is_integer = True
 
     def __init__(self, low, high, log=False):
-        low = check_int("Integer", "low", low, minimum=1 if log else None)
-        high = check_int("Integer", "high", high)
+        low = check_int("Integer", "low", low, minimum=1 if log else None, float_exact=True)
+        high = check_int("Integer", "high", high, float_exact=True)
         if not low < high:
             raise ValueError(
                 "The 'low' parameter of Integer must be smaller than 'high'. "
