@@ -121,6 +121,25 @@ BAD_INPUTS = [
      _msg("scale", "Got inf instead", "Gamma")),
     ("beta-zero-a", lambda: Beta(0, 1), ValueError, _msg("a", "Got 0.0 instead", "Beta")),
     ("beta-string-b", lambda: Beta(1, "2"), TypeError, _msg("b", "Got '2' instead", "Beta")),
+    # ----- distributions whose draws overflow to inf (issue 17) --------
+    ("normal-overflowing-sigma", lambda: Normal(0, 1e308), ValueError,
+     r"The 'mu' and 'sigma' parameters of Normal must keep the values at quantiles 1e-12 "
+     r"and 1 - 1e-12, where draws end, within the float range.*Got Normal\(mu=0\.0, "
+     r"sigma=1e\+308, low=None, high=None\) instead, whose value at quantile 1e-12 is -inf"),
+    ("normal-overflowing-mu", lambda: random_search({"alpha": Normal(1.7e308, 1e307)}), ValueError,
+     r"'mu' and 'sigma' parameters of Normal.*value at quantile 1 - 1e-12 is inf"),
+    ("normal-half-truncated-overflow", lambda: Normal(0, 1e308, low=0), ValueError,
+     r"'mu', 'sigma' and 'low' parameters of Normal.*quantile 1 - 1e-12 is inf"),
+    ("lognormal-overflowing-sigma", lambda: grid_search({"alpha": LogNormal(0, 500)}),
+     ValueError, r"'mu' and 'sigma' parameters of LogNormal.*Got LogNormal\(mu=0\.0, "
+     r"sigma=500\.0\) instead, whose value at quantile 1 - 1e-12 is inf"),
+    ("exponential-overflowing-scale", lambda: Exponential(1e308), ValueError,
+     r"The 'scale' parameter of Exponential must keep.*Got Exponential\(scale=1e\+308\)"),
+    ("gamma-overflowing-scale", lambda: random_search({"alpha": Gamma(1, 1e308)}), ValueError,
+     r"'shape' and 'scale' parameters of Gamma.*quantile 1 - 1e-12 is inf"),
+    ("scipy-overflowing-scale", lambda: ScipyDistribution(stats.expon(scale=1e308)),
+     ValueError, r"The 'frozen' parameter of ScipyDistribution must keep the values.*"
+     r"Got ScipyDistribution\(expon\(scale=1e\+308\)\) instead"),
     # ----- Integer ----------------------------------------------------
     ("integer-float-bounds", lambda: Integer(1.5, 10), TypeError,
      r"'low' parameter of Integer must be an int\. Got 1\.5 instead"),

@@ -768,3 +768,45 @@ def test_integer_is_exact_up_to_its_bound(low, high):
     for v in (low, low + 1, high - 1, high):
         assert d.ppf(d.to_unit(v)) == v
     assert d.n_values == high - low + 1
+
+
+_MAX = float(np.finfo(float).max)
+
+
+@pytest.mark.parametrize(
+    "d",
+    [
+        Uniform(-1e308, 1e308),
+        Uniform(-_MAX, _MAX),
+        Uniform(-1e308, 1.7e308),
+        Beta(2, 3, low=-1e308, high=1e308),
+    ],
+    ids=repr,
+)
+def test_a_range_wider_than_the_largest_float_is_drawn_correctly(d):
+    # high - low overflows: scipy's uniform(loc, scale=inf) gave NaN for everything
+    low, high = d.low, d.high
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow on the way either
+        assert d.support() == (low, high)
+        assert (d.ppf(0.0), d.ppf(1.0)) == (low, high)
+        draws = d.rvs(size=2000, random_state=0)
+        u = np.linspace(0.01, 0.99, 9)
+        x = d.ppf(u)
+        back = d.cdf(x), d.to_unit(x)
+        grid = d.grid(5)
+    assert np.all(np.isfinite(draws)) and np.all((low <= draws) & (draws <= high))
+    assert np.all(np.diff(x) > 0)
+    np.testing.assert_allclose(back, [u, u], rtol=1e-9)
+    assert np.all(np.isfinite(grid))
+    assert grid[0] == pytest.approx(low, rel=1e-11) and grid[-1] == pytest.approx(high, rel=1e-11)
+    if isinstance(d, Uniform):
+        # the quantiles of a uniform are evenly spaced: halve to compare
+        np.testing.assert_allclose(x / 2, low / 2 + u * (high / 2 - low / 2), rtol=1e-12)
+        assert abs(np.mean(draws < d.ppf(0.5)) - 0.5) < 0.03
+
+
+def test_a_narrow_range_keeps_its_exact_quantiles():
+    # the overflow-safe path is taken only where the width overflows
+    assert Uniform(0, 10).ppf([0.25, 0.5]).tolist() == [2.5, 5.0]
+    assert Beta(2, 2, low=0.5, high=1.0).ppf(0.5) == 0.75
