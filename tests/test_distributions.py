@@ -810,3 +810,10 @@ def test_a_narrow_range_keeps_its_exact_quantiles():
     # the overflow-safe path is taken only where the width overflows
     assert Uniform(0, 10).ppf([0.25, 0.5]).tolist() == [2.5, 5.0]
     assert Beta(2, 2, low=0.5, high=1.0).ppf(0.5) == 0.75
+
+
+def test_weights_whose_sum_overflows_stay_proportions():
+    d = Categorical(["a", "b", "c"], weights=[1e308, 1e308, 5e307])
+    assert d.weights == pytest.approx((0.4, 0.4, 0.2))
+    assert d.ppf([0.1, 0.5, 0.9]).tolist() == ["a", "b", "c"]
+    assert d.n_values == 3

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import stats
 
-from ._base import Distribution, _check_n, _grid_quantiles
+from ._base import Distribution, _as_python_scalar, _check_n, _grid_quantiles
 from ._checks import _fail, check_int
 
 
@@ -164,18 +164,7 @@ class Categorical(Distribution):
         if len(choices) == 0:
             _fail("Categorical", "choices", "a non-empty list of options", list(choices))
         if weights is not None:
-            w = np.asarray(weights, dtype=float) if _is_numeric_seq(weights) else None
-            if w is None or w.shape != (len(choices),):
-                _fail(
-                    "Categorical", "weights",
-                    f"a list of {len(choices)} numbers, one per choice", weights,
-                )
-            if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
-                _fail(
-                    "Categorical", "weights",
-                    "finite and non-negative with a positive sum", weights,
-                )
-            weights = tuple(float(x) for x in w / w.sum())
+            weights = _normalized(_checked_weights(weights, len(choices)))
         self.__dict__.update(choices=choices, weights=weights)
         self.__dict__.update(
             _edges=_edges(len(choices), weights), _scipy_discrete=False, _rounded=False
@@ -412,6 +401,30 @@ class Categorical(Distribution):
             return [self.choices[i] for i in drawable]
         picked = sorted(set(self._indices(_grid_quantiles(n, False)).tolist()))
         return [self.choices[i] for i in picked]
+
+
+def _checked_weights(weights, n):
+    """The weights as Python numbers, after checking they can weigh ``n`` choices."""
+    w = np.asarray(weights, dtype=float) if _is_numeric_seq(weights) else None
+    if w is None or w.shape != (n,):
+        _fail("Categorical", "weights", f"a list of {n} numbers, one per choice", weights)
+    with np.errstate(over="ignore"):
+        total = w.sum()
+    if not np.all(np.isfinite(w)) or np.any(w < 0) or total <= 0:
+        _fail("Categorical", "weights", "finite and non-negative with a positive sum", weights)
+    return [_as_python_scalar(x) for x in weights]
+
+
+def _normalized(weights):
+    w = np.asarray(weights, dtype=float)
+    with np.errstate(over="ignore"):
+        total = w.sum()
+    if not np.isfinite(total):
+        # finite weights whose sum overflows ([1e308, 1e308]): the plain
+        # division gave zero weights and NaN slice edges
+        w = w / w.max()
+        total = w.sum()
+    return tuple(float(x) for x in w / total)
 
 
 def _edges(n, weights):
