@@ -182,6 +182,16 @@ BAD_INPUTS = [
      r"'weights' parameter of Categorical.*positive sum\. Got \[0, 0\] instead"),
     ("categorical-string-weights", lambda: Categorical(["a", "b"], weights="ab"), ValueError,
      r"'weights' parameter of Categorical.*Got 'ab' instead"),
+    ("categorical-repeated-choice", lambda: Categorical([1, 1, 1, 2]), ValueError,
+     r"The 'choices' parameter of Categorical must list each option once\. Got \[1, 1, 1, 2\] "
+     r"instead, which repeats 1; to make an option likelier, give it a larger weight: "
+     r"Categorical\(\[1, 2\], weights=\[3, 1\]\)\."),
+    ("categorical-repeated-weighted-choice", lambda: random_search(
+        {"kernel": Categorical(["a", "b", "a"], weights=[1, 2, 3])}), ValueError,
+     r"'choices' parameter of Categorical.*Got \['a', 'b', 'a'\] instead, which repeats 'a'.*"
+     r"Categorical\(\['a', 'b'\], weights=\[4, 2\]\)"),
+    ("categorical-repeated-unhashable-choice", lambda: Categorical([[1], [2], [1]]),
+     ValueError, r"'choices' parameter of Categorical.*Got \[\[1\], \[2\], \[1\]\] instead"),
     # ----- scipy distributions ----------------------------------------
     ("scipy-invalid-scale", lambda: random_search({"alpha": stats.norm(0, -1)}), ValueError,
      r"value for 'alpha' in param_distributions of RandomSearch must be a scipy\.stats "

@@ -817,3 +817,27 @@ def test_weights_whose_sum_overflows_stay_proportions():
     assert d.weights == pytest.approx((0.4, 0.4, 0.2))
     assert d.ppf([0.1, 0.5, 0.9]).tolist() == ["a", "b", "c"]
     assert d.n_values == 3
+
+
+# --------------------------------------------------------------------------
+# repeated choices (issue 17)
+# --------------------------------------------------------------------------
+
+
+def test_a_list_that_repeats_a_value_weights_it_as_randomized_search_does():
+    d = as_distribution([1, 2, 1, 1])
+    # RandomizedSearchCV draws each entry alike: 1 three times in four
+    assert d == Categorical([1, 2], weights=[3, 1])
+    assert d.n_values == 2
+    assert d.grid(10) == [1, 2]
+    draws = d.rvs(size=4000, random_state=0)
+    assert abs(np.mean(draws == 1) - 0.75) < 0.03
+
+
+def test_merging_repeats_keeps_types_and_the_first_object():
+    # 1, 1.0 and True are different values for an estimator (max_features=1 vs 1.0)
+    assert as_distribution([1, 1.0, True]).choices == (1, 1.0, True)
+    first, again = [50, 50], [50, 50]
+    d = as_distribution([first, (50,), again])
+    assert d.choices[0] is first and d.choices[1] == (50,)
+    assert d.weights == pytest.approx((2 / 3, 1 / 3))

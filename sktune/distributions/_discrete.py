@@ -131,7 +131,11 @@ class Categorical(Distribution):
     Parameters
     ----------
     choices : sequence
-        Non-empty sequence of options.
+        Non-empty sequence of distinct options. An option listed twice is
+        refused: ``weights`` say how likely each one is (a plain list that
+        repeats a value is turned into weights by
+        :func:`~sktune.distributions.as_distribution`, as
+        ``RandomizedSearchCV`` would weight it).
     weights : sequence of float or None, default=None
         Relative probabilities (normalised); uniform when ``None``.
 
@@ -164,7 +168,10 @@ class Categorical(Distribution):
         if len(choices) == 0:
             _fail("Categorical", "choices", "a non-empty list of options", list(choices))
         if weights is not None:
-            weights = _normalized(_checked_weights(weights, len(choices)))
+            weights = _checked_weights(weights, len(choices))
+        _check_distinct(choices, weights)
+        if weights is not None:
+            weights = _normalized(weights)
         self.__dict__.update(choices=choices, weights=weights)
         self.__dict__.update(
             _edges=_edges(len(choices), weights), _scipy_discrete=False, _rounded=False
@@ -425,6 +432,67 @@ def _normalized(weights):
         w = w / w.max()
         total = w.sum()
     return tuple(float(x) for x in w / total)
+
+
+def _first_positions(values):
+    """For each value, the position of the first value equal to it (by ``_same``)."""
+    first, hashed, unhashable = [], {}, []
+    for i, v in enumerate(values):
+        try:
+            # by type too, as _same: max_features=1 and 1.0 differ
+            j = hashed.setdefault((type(v), v), i)
+        except (TypeError, ValueError):  # lists, arrays: compared one by one
+            j = next((k for k in unhashable if _same(values[k], v)), i)
+            if j == i:
+                unhashable.append(i)
+        first.append(j)
+    return first
+
+
+def _merge_repeats(values, weights=None):
+    """The distinct values in the order first listed, each with its summed weight.
+
+    Parameters
+    ----------
+    values : sequence
+        Options, possibly repeated.
+    weights : sequence of float or None, default=None
+        One weight per value; ``None`` counts each listing as 1.
+
+    Returns
+    -------
+    distinct : list
+        The values, each once, the first listed object kept.
+    summed : list
+        Per distinct value, the sum of its weights (its count for ``None``).
+
+    Examples
+    --------
+    >>> from sktune.distributions._discrete import _merge_repeats
+    >>> _merge_repeats(["rbf", "linear", "rbf"])
+    (['rbf', 'linear'], [2, 1])
+    >>> _merge_repeats([1, 1.0, 1])  # 1.0 is another value for an estimator
+    ([1, 1.0], [2, 1])
+    """
+    first = _first_positions(values)
+    kept = {i: k for k, i in enumerate(sorted(set(first)))}
+    summed = [0] * len(kept)
+    for i, j in enumerate(first):
+        summed[kept[j]] += 1 if weights is None else weights[i]
+    return [values[i] for i in kept], summed
+
+
+def _check_distinct(choices, weights):
+    first = _first_positions(choices)
+    if all(i == j for i, j in enumerate(first)):
+        return
+    repeated = choices[next(j for i, j in enumerate(first) if i != j)]
+    distinct, summed = _merge_repeats(choices, weights)
+    raise ValueError(
+        "The 'choices' parameter of Categorical must list each option once. Got "
+        f"{list(choices)!r} instead, which repeats {repeated!r}; to make an option "
+        f"likelier, give it a larger weight: Categorical({distinct!r}, weights={summed!r})."
+    )
 
 
 def _edges(n, weights):
