@@ -18,7 +18,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sktune import GridSearch, RandomSearch
+from sktune import GridSearch, ManualSearch, RandomSearch
 from sktune.distributions import (
     Beta,
     Categorical,
@@ -55,16 +55,21 @@ class FitRecorder(RegressorMixin, BaseEstimator):
         return np.zeros(len(X))
 
 
+def _search(cls, space, kwargs):
+    estimator = kwargs.pop("estimator", FitRecorder())
+    return cls(estimator, space, cv=2, error_score="raise", **kwargs).fit(X, y)
+
+
 def random_search(space, **kwargs):
-    kwargs.setdefault("estimator", FitRecorder())
-    estimator = kwargs.pop("estimator")
-    return RandomSearch(estimator, space, cv=2, error_score="raise", **kwargs).fit(X, y)
+    return _search(RandomSearch, space, kwargs)
 
 
 def grid_search(space, **kwargs):
-    kwargs.setdefault("estimator", FitRecorder())
-    estimator = kwargs.pop("estimator")
-    return GridSearch(estimator, space, cv=2, error_score="raise", **kwargs).fit(X, y)
+    return _search(GridSearch, space, kwargs)
+
+
+def manual_search(candidates, **kwargs):
+    return _search(ManualSearch, candidates, kwargs)
 
 
 def pipeline():
@@ -272,6 +277,15 @@ BAD_INPUTS = [
      r"Parameter names in param_distributions of RandomSearch must be strings\. Got 1 instead"),
     ("non-str-key-grid", lambda: grid_search({("alpha",): [1, 2]}), TypeError,
      r"Parameter names in param_grid of GridSearch must be strings\. Got \('alpha',\) instead"),
+    # ----- ManualSearch: values, not distributions (issue 17) ---------
+    ("manual-distribution-value", lambda: manual_search([{"alpha": Uniform(0, 1)}]), TypeError,
+     r"The value of 'alpha' in candidates\[0\] of ManualSearch must be the value to set, not "
+     r"a distribution\. Got Uniform\(low=0\.0, high=1\.0\) instead; draw from "
+     r"distributions with RandomSearch or BayesSearch\."),
+    ("manual-scipy-value-in-second", lambda: manual_search(
+        [{"alpha": 1.0}, {"alpha": 2.0, "kernel": stats.uniform(0, 1)}]), TypeError,
+     r"value of 'kernel' in candidates\[1\] of ManualSearch must be the value to set.*Got "
+     r"<scipy\.stats.*frozen"),
     ("space-is-a-string", lambda: random_search("alpha"), ValueError,
      r"'param_distributions' parameter of RandomSearch must be an instance of 'dict' or an "
      r"instance of 'list'\. Got 'alpha' instead"),
