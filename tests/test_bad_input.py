@@ -18,7 +18,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sktune import GridSearch, ManualSearch, RandomSearch
+from sktune import BayesSearch, GridSearch, ManualSearch, RandomSearch
 from sktune.distributions import (
     Beta,
     Categorical,
@@ -66,6 +66,10 @@ def random_search(space, **kwargs):
 
 def grid_search(space, **kwargs):
     return _search(GridSearch, space, kwargs)
+
+
+def bayes_search(space, **kwargs):
+    return _search(BayesSearch, space, kwargs)
 
 
 def manual_search(candidates, **kwargs):
@@ -221,6 +225,43 @@ BAD_INPUTS = [
      r"'n_iter' parameter of RandomSearch must be an int .*Got 2\.5 instead"),
     ("unknown-sampler", lambda: random_search({"alpha": [1, 2]}, sampler="halton"), ValueError,
      r"'sampler' parameter of RandomSearch must be a str among .*Got 'halton' instead"),
+    # ----- budgets beyond what a search can hold (issue 17) -----------
+    ("n-iter-huge", lambda: random_search({"alpha": Uniform(0, 1)}, n_iter=10**12), ValueError,
+     r"The 'n_iter' parameter of RandomSearch must be an int in the range \[1, 1000000\], "
+     r"the most candidates it lists before its first fit\. Got 1000000000000 instead\.$"),
+    ("n-iter-huge-sobol", lambda: random_search(
+        {"alpha": Uniform(0, 1)}, n_iter=10**12, sampler="sobol"), ValueError,
+     r"'n_iter' parameter of RandomSearch must be an int in the range \[1, 1000000\]"),
+    ("n-iter-huge-lhs", lambda: random_search(
+        {"alpha": LogUniform(1, 2), "kernel": ["a", "b"]}, n_iter=10**12, sampler="lhs"),
+     ValueError, r"'n_iter' parameter of RandomSearch.*Got 1000000000000 instead"),
+    ("n-iter-just-over", lambda: random_search({"alpha": Uniform(0, 1)}, n_iter=10**6 + 1),
+     ValueError, r"'n_iter' parameter of RandomSearch.*Got 1000001 instead"),
+    ("n-iter-huge-large-finite-space", lambda: random_search(
+        {"alpha": Integer(0, 10**9)}, n_iter=10**12), ValueError,
+     r"'n_iter' parameter of RandomSearch must be an int in the range \[1, 1000000\].*"
+     r"Got 1000000000000 instead, and the search space holds 1000000001 candidates\."),
+    ("n-iter-huge-bayes", lambda: bayes_search({"alpha": Uniform(0, 1)}, n_iter=10**12),
+     ValueError, r"The 'n_iter' parameter of BayesSearch must be an int in the range "
+     r"\[1, 10000\], the most its Gaussian process models, in memory that grows as "
+     r"n_iter\*\*2\. Got 1000000000000 instead\."),
+    ("n-iter-just-over-bayes", lambda: bayes_search({"alpha": Integer(0, 10**6)}, n_iter=10_001),
+     ValueError, r"'n_iter' parameter of BayesSearch.*Got 10001 instead, and the search space "
+     r"holds 1000001 candidates\."),
+    ("n-points-huge", lambda: grid_search(
+        {"alpha": Uniform(0, 1), "kernel": LogUniform(1, 2)}, n_points=10**6), ValueError,
+     r"The 'n_points' parameter of GridSearch must keep the grid within 1000000 candidates, "
+     r"the most a search lists before it fits\. Got 1000000 instead, which makes a grid of "
+     r"1000000000000 candidates; lower n_points or draw the candidates with RandomSearch\."),
+    ("n-points-just-over", lambda: grid_search(
+        [{"alpha": Integer(1, 10**4), "kernel": ["a"]}, {"alpha": Uniform(0, 1)}],
+        n_points=10**6), ValueError,
+     r"'n_points' parameter of GridSearch.*Got 1000000 instead, which makes a grid of 1010000 "
+     r"candidates"),
+    ("grid-of-lists-huge", lambda: grid_search(
+        {"alpha": np.arange(1001.0), "kernel": [str(i) for i in range(1000)]}), ValueError,
+     r"The 'param_grid' parameter of GridSearch must hold at most 1000000 candidates, the most "
+     r"a search lists before it fits\. Got a grid of 1001000 candidates instead"),
     # ----- parameter names --------------------------------------------
     ("unknown-name", lambda: random_search({"alpah": [1, 2]}), ValueError,
      r"Invalid parameter 'alpah' in the search space of RandomSearch for estimator "
@@ -315,3 +356,35 @@ def test_the_recorder_does_catch_a_fit():
         random_search({"alpha": [1.0, 2.0]}, n_iter=2)
     assert len(FitRecorder.calls) == 1
     assert FitRecorder.calls[0]["alpha"] in (1.0, 2.0)
+
+
+# Budgets are checked before fit creates its checkpoint file.
+BEFORE_THE_CHECKPOINT = {
+    "n-iter-huge": lambda path: random_search(
+        {"alpha": Uniform(0, 1)}, n_iter=10**12, checkpoint=path),
+    "n-iter-huge-bayes": lambda path: bayes_search(
+        {"alpha": Uniform(0, 1)}, n_iter=10**12, checkpoint=path),
+    "n-points-huge": lambda path: grid_search(
+        {"alpha": Uniform(0, 1), "kernel": Uniform(0, 1)}, n_points=10**6, checkpoint=path),
+}
+
+
+@pytest.mark.parametrize("action", BEFORE_THE_CHECKPOINT.values(), ids=BEFORE_THE_CHECKPOINT)
+def test_budget_errors_leave_no_checkpoint_file(action, tmp_path):
+    FitRecorder.calls = []
+    path = tmp_path / "search.db"
+    with pytest.raises(ValueError, match=r"The '(n_iter|n_points)' parameter of"):
+        action(path)
+    assert FitRecorder.calls == []
+    assert not path.exists(), "the checkpoint file was created before the error"
+
+
+def test_a_finite_space_smaller_than_a_huge_n_iter_is_evaluated_whole():
+    # n_iter beyond the limit is fine when the space holds fewer candidates,
+    # as RandomizedSearchCV evaluates a small grid whole
+    FitRecorder.calls = []
+    with pytest.warns(UserWarning, match=r"holds only 2 distinct candidates, fewer than "
+                                         r"n_iter=1000000000000; evaluating all 2"):
+        with pytest.raises(FitWasCalled):
+            random_search({"alpha": [1.0, 2.0]}, n_iter=10**12)
+    assert len(FitRecorder.calls) == 1
