@@ -9,6 +9,7 @@ the error came first.
 """
 
 import math
+import numbers
 import re
 
 import numpy as np
@@ -18,7 +19,8 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sktune import BayesSearch, GridSearch, ManualSearch, RandomSearch
+from sktune import BayesSearch, GridSearch, HyperbandSearch, ManualSearch, RandomSearch
+from sktune._compat import Interval, StrOptions
 from sktune.distributions import (
     Beta,
     Categorical,
@@ -55,6 +57,20 @@ class FitRecorder(RegressorMixin, BaseEstimator):
         return np.zeros(len(X))
 
 
+class ConstrainedRecorder(FitRecorder):
+    """A FitRecorder that declares its parameters' constraints, as sklearn's estimators do."""
+
+    _parameter_constraints = {
+        "alpha": [Interval(numbers.Real, 0, None, closed="left")],
+        "kernel": [StrOptions({"rbf", "linear"})],
+        "max_iter": [Interval(numbers.Integral, 1, 100, closed="both")],
+    }
+
+    def __init__(self, alpha=1.0, kernel="rbf", max_iter=10):
+        super().__init__(alpha=alpha, kernel=kernel)
+        self.max_iter = max_iter
+
+
 def _search(cls, space, kwargs):
     estimator = kwargs.pop("estimator", FitRecorder())
     return cls(estimator, space, cv=2, error_score="raise", **kwargs).fit(X, y)
@@ -76,8 +92,12 @@ def manual_search(candidates, **kwargs):
     return _search(ManualSearch, candidates, kwargs)
 
 
-def pipeline():
-    return Pipeline([("scale", StandardScaler()), ("model", FitRecorder())])
+def hyperband_search(space, **kwargs):
+    return _search(HyperbandSearch, space, {"random_state": 0, **kwargs})
+
+
+def pipeline(model=None):
+    return Pipeline([("scale", StandardScaler()), ("model", model or FitRecorder())])
 
 
 def _msg(param, value, cls=None):
@@ -327,6 +347,24 @@ BAD_INPUTS = [
         [{"alpha": 1.0}, {"alpha": 2.0, "kernel": stats.uniform(0, 1)}]), TypeError,
      r"value of 'kernel' in candidates\[1\] of ManualSearch must be the value to set.*Got "
      r"<scipy\.stats.*frozen"),
+    # ----- HyperbandSearch: the resource takes int budgets (issue 17) --
+    ("hyperband-resource-refuses-ints", lambda: hyperband_search(
+        {"alpha": Uniform(0, 1)}, estimator=ConstrainedRecorder(), resource="kernel",
+        max_resources=27), ValueError,
+     r"The 'resource' parameter of HyperbandSearch must name a parameter of ConstrainedRecorder "
+     r"that takes an int budget\. Got 'kernel' instead, which refuses the budget 27: The "
+     r"'kernel' parameter of ConstrainedRecorder must be a str among .*\. Got 27 instead\."),
+    ("hyperband-resource-in-a-step", lambda: hyperband_search(
+        {"model__alpha": Uniform(0, 1)}, estimator=pipeline(ConstrainedRecorder()),
+        resource="model__kernel"), ValueError,
+     r"'resource' parameter of HyperbandSearch must name a parameter of Pipeline that takes "
+     r"an int budget\. Got 'model__kernel' instead, which refuses the budget 1"),
+    ("hyperband-max-resources-out-of-range", lambda: hyperband_search(
+        {"alpha": Uniform(0, 1)}, estimator=ConstrainedRecorder(), resource="max_iter",
+        max_resources=1000), ValueError,
+     r"'resource' parameter of HyperbandSearch.*Got 'max_iter' instead, which refuses the "
+     r"budget 1000: The 'max_iter' parameter of ConstrainedRecorder must be an int in the "
+     r"range \[1, 100\]\. Got 1000 instead\."),
     ("space-is-a-string", lambda: random_search("alpha"), ValueError,
      r"'param_distributions' parameter of RandomSearch must be an instance of 'dict' or an "
      r"instance of 'list'\. Got 'alpha' instead"),
@@ -358,7 +396,7 @@ def test_the_recorder_does_catch_a_fit():
     assert FitRecorder.calls[0]["alpha"] in (1.0, 2.0)
 
 
-# Budgets are checked before fit creates its checkpoint file.
+# Budgets and the resource are checked before fit creates its checkpoint file.
 BEFORE_THE_CHECKPOINT = {
     "n-iter-huge": lambda path: random_search(
         {"alpha": Uniform(0, 1)}, n_iter=10**12, checkpoint=path),
@@ -366,6 +404,9 @@ BEFORE_THE_CHECKPOINT = {
         {"alpha": Uniform(0, 1)}, n_iter=10**12, checkpoint=path),
     "n-points-huge": lambda path: grid_search(
         {"alpha": Uniform(0, 1), "kernel": Uniform(0, 1)}, n_points=10**6, checkpoint=path),
+    "hyperband-resource-refuses-ints": lambda path: hyperband_search(
+        {"alpha": Uniform(0, 1)}, estimator=ConstrainedRecorder(), resource="kernel",
+        max_resources=27, checkpoint=path),
 }
 
 
@@ -373,7 +414,7 @@ BEFORE_THE_CHECKPOINT = {
 def test_budget_errors_leave_no_checkpoint_file(action, tmp_path):
     FitRecorder.calls = []
     path = tmp_path / "search.db"
-    with pytest.raises(ValueError, match=r"The '(n_iter|n_points)' parameter of"):
+    with pytest.raises(ValueError, match=r"The '(n_iter|n_points|resource)' parameter of"):
         action(path)
     assert FitRecorder.calls == []
     assert not path.exists(), "the checkpoint file was created before the error"

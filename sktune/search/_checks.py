@@ -1,8 +1,12 @@
-"""Checks of a search's arguments against what a fit can hold.
+"""Checks of a search's arguments against its estimator and against what a fit can hold.
 
 Each runs in ``fit`` before any model is fitted, so a bad argument costs
 nothing, and says which argument to change.
 """
+
+import numbers
+
+from .._compat import validate_parameter_constraints
 
 # The most candidates a search lists before its first fit. GridSearch and
 # RandomSearch build every candidate up front: at 10**5 candidates on two
@@ -10,6 +14,119 @@ nothing, and says which argument to change.
 # 29 s (sampler="random") and 19 s ("sobol"), so a million takes minutes and
 # about a gigabyte before n_splits fits of each candidate even start.
 MAX_CANDIDATES = 10**6
+
+
+def check_value_allowed(estimator, name, value):
+    """Raise if ``estimator``'s own constraints refuse ``value`` for parameter ``name``.
+
+    The constraints are the ``_parameter_constraints`` of the estimator that
+    owns ``name`` (the step ``model`` for ``"model__kernel"``), checked with
+    scikit-learn's own validation, so the message is the one its ``fit``
+    would give. An estimator without constraints for ``name`` accepts
+    anything.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The estimator, or a pipeline or meta-estimator holding it.
+    name : str
+        A parameter name as ``set_params`` takes it (``"model__kernel"``).
+    value : object
+        The value to check.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        If the constraints refuse ``value``.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sklearn.svm import SVC
+    >>> from sktune.search._checks import check_value_allowed
+    >>> pipe = make_pipeline(StandardScaler(), SVC())
+    >>> check_value_allowed(pipe, "svc__C", 10.0)
+    >>> check_value_allowed(pipe, "svc__C", -1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'C' parameter of SVC must be a float in the range (0.0, inf]. Got -1.0 instead.
+    """
+    owner_name, _, param = name.rpartition("__")
+    owner = estimator
+    if owner_name:
+        params = estimator.get_params(deep=True) if hasattr(estimator, "get_params") else {}
+        owner = params.get(owner_name)
+    constraints = getattr(owner, "_parameter_constraints", None)
+    if not isinstance(constraints, dict) or param not in constraints:
+        return
+    try:
+        validate_parameter_constraints(
+            {param: constraints[param]}, {param: value}, caller_name=type(owner).__name__
+        )
+    except ValueError as exc:  # scikit-learn's InvalidParameterError
+        raise ValueError(str(exc)) from exc
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def check_resource_takes_int(search, estimator, resource, min_resources, max_resources):
+    """Raise unless ``estimator``'s parameter ``resource`` accepts Hyperband's int budgets.
+
+    The budgets checked are the ones the search will set: ``min_resources``
+    when given, and the largest budget, ``max_resources`` or else the
+    parameter's current value (``1`` when that is no int, which refuses a
+    parameter such as ``kernel`` all the same).
+
+    Parameters
+    ----------
+    search : str
+        Class name of the search, for the message.
+    estimator : estimator object
+        The search's estimator.
+    resource : str
+        Name of the parameter that holds the budget.
+    min_resources, max_resources : int or None
+        The search's arguments.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        Naming ``resource``, if the estimator's constraints refuse a budget.
+
+    Examples
+    --------
+    >>> from sklearn.svm import SVC
+    >>> from sktune.search._checks import check_resource_takes_int
+    >>> check_resource_takes_int("HyperbandSearch", SVC(), "max_iter", None, 27)
+    >>> check_resource_takes_int("HyperbandSearch", SVC(), "kernel", None, 27)
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'resource' parameter of HyperbandSearch must name a parameter of SVC ...
+    """
+    largest = max_resources
+    if largest is None:
+        current = estimator.get_params(deep=True).get(resource)
+        largest = current if _is_int(current) and current >= 1 else 1
+    for budget in ([] if min_resources is None else [min_resources]) + [largest]:
+        try:
+            check_value_allowed(estimator, resource, budget)
+        except ValueError as exc:
+            raise ValueError(
+                f"The 'resource' parameter of {search} must name a parameter of "
+                f"{type(estimator).__name__} that takes an int budget. Got {resource!r} "
+                f"instead, which refuses the budget {budget!r}: {exc}"
+            ) from exc
 
 
 def check_n_iter(search, n_iter, build_space, limit, reason):
