@@ -235,9 +235,9 @@ def test_a_list_that_repeats_a_value_weights_it_and_is_never_repeated():
     # repeats used to come back as repeated candidates (issue 17)
     space = {"a": [1, 1, 1, 2]}
     firsts = []
-    for seed in range(40):
+    for seed in range(20):
         both = RandomSearch(Constant(), space, n_iter=2, cv=2, random_state=seed).fit(X, y)
         assert sorted(p["a"] for p in both.cv_results_["params"]) == [1, 2]
         one = RandomSearch(Constant(), space, n_iter=1, cv=2, random_state=seed).fit(X, y)
         firsts.append(one.cv_results_["params"][0]["a"])
-    assert 22 <= firsts.count(1) <= 37
+    assert 11 <= firsts.count(1) <= 19
