@@ -12,7 +12,12 @@ from sklearn.model_selection._validation import (
     _insert_error_scores,
     _warn_or_raise_about_fit_failures,
 )
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
 from sklearn.utils.validation import _check_method_params
 
 __all__ = [
@@ -27,4 +32,5 @@ __all__ = [
     "_fit_context",
     "_insert_error_scores",
     "_warn_or_raise_about_fit_failures",
+    "validate_parameter_constraints",
 ]

@@ -753,3 +753,91 @@ def test_works_inside_sklearn_randomized_search(d, expected_type):
             assert _in_support(d, value)
     params = search.cv_results_["params"]
     assert len({repr(p["p"]) for p in params}) > 1
+
+
+# --------------------------------------------------------------------------
+# the edges of the number types (issue 17)
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("low, high", [(-(2**52 - 1), 2**52 - 1), (2**52 - 10, 2**52 - 1)])
+def test_integer_is_exact_up_to_its_bound(low, high):
+    d = Integer(low, high)
+    assert d.support() == (low, high)
+    assert (d.ppf(0.0), d.ppf(1.0)) == (low, high)
+    for v in (low, low + 1, high - 1, high):
+        assert d.ppf(d.to_unit(v)) == v
+    assert d.n_values == high - low + 1
+
+
+_MAX = float(np.finfo(float).max)
+
+
+@pytest.mark.parametrize(
+    "d",
+    [
+        Uniform(-1e308, 1e308),
+        Uniform(-_MAX, _MAX),
+        Uniform(-1e308, 1.7e308),
+        Beta(2, 3, low=-1e308, high=1e308),
+    ],
+    ids=repr,
+)
+def test_a_range_wider_than_the_largest_float_is_drawn_correctly(d):
+    # high - low overflows: scipy's uniform(loc, scale=inf) gave NaN for everything
+    low, high = d.low, d.high
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow on the way either
+        assert d.support() == (low, high)
+        assert (d.ppf(0.0), d.ppf(1.0)) == (low, high)
+        draws = d.rvs(size=2000, random_state=0)
+        u = np.linspace(0.01, 0.99, 9)
+        x = d.ppf(u)
+        back = d.cdf(x), d.to_unit(x)
+        grid = d.grid(5)
+    assert np.all(np.isfinite(draws)) and np.all((low <= draws) & (draws <= high))
+    assert np.all(np.diff(x) > 0)
+    np.testing.assert_allclose(back, [u, u], rtol=1e-9)
+    assert np.all(np.isfinite(grid))
+    assert grid[0] == pytest.approx(low, rel=1e-11) and grid[-1] == pytest.approx(high, rel=1e-11)
+    if isinstance(d, Uniform):
+        # the quantiles of a uniform are evenly spaced: halve to compare
+        np.testing.assert_allclose(x / 2, low / 2 + u * (high / 2 - low / 2), rtol=1e-12)
+        assert abs(np.mean(draws < d.ppf(0.5)) - 0.5) < 0.03
+
+
+def test_a_narrow_range_keeps_its_exact_quantiles():
+    # the overflow-safe path is taken only where the width overflows
+    assert Uniform(0, 10).ppf([0.25, 0.5]).tolist() == [2.5, 5.0]
+    assert Beta(2, 2, low=0.5, high=1.0).ppf(0.5) == 0.75
+
+
+def test_weights_whose_sum_overflows_stay_proportions():
+    d = Categorical(["a", "b", "c"], weights=[1e308, 1e308, 5e307])
+    assert d.weights == pytest.approx((0.4, 0.4, 0.2))
+    assert d.ppf([0.1, 0.5, 0.9]).tolist() == ["a", "b", "c"]
+    assert d.n_values == 3
+
+
+# --------------------------------------------------------------------------
+# repeated choices (issue 17)
+# --------------------------------------------------------------------------
+
+
+def test_a_list_that_repeats_a_value_weights_it_as_randomized_search_does():
+    d = as_distribution([1, 2, 1, 1])
+    # RandomizedSearchCV draws each entry alike: 1 three times in four
+    assert d == Categorical([1, 2], weights=[3, 1])
+    assert d.n_values == 2
+    assert d.grid(10) == [1, 2]
+    draws = d.rvs(size=4000, random_state=0)
+    assert abs(np.mean(draws == 1) - 0.75) < 0.03
+
+
+def test_merging_repeats_keeps_types_and_the_first_object():
+    # 1, 1.0 and True are different values for an estimator (max_features=1 vs 1.0)
+    assert as_distribution([1, 1.0, True]).choices == (1, 1.0, True)
+    first, again = [50, 50], [50, 50]
+    d = as_distribution([first, (50,), again])
+    assert d.choices[0] is first and d.choices[1] == (50,)
+    assert d.weights == pytest.approx((2 / 3, 1 / 3))

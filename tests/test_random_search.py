@@ -228,3 +228,16 @@ def test_search_space_attribute_and_n_iter():
     assert search.search_space_.names == ["a"]
     assert len(search.cv_results_["params"]) == 5
     assert search.n_iter == 5 and search.param_distributions == {"a": Uniform(0, 1)}
+
+
+def test_a_list_that_repeats_a_value_weights_it_and_is_never_repeated():
+    # [1, 1, 1, 2]: RandomizedSearchCV draws 1 three times in four, and the
+    # repeats used to come back as repeated candidates (issue 17)
+    space = {"a": [1, 1, 1, 2]}
+    firsts = []
+    for seed in range(20):
+        both = RandomSearch(Constant(), space, n_iter=2, cv=2, random_state=seed).fit(X, y)
+        assert sorted(p["a"] for p in both.cv_results_["params"]) == [1, 2]
+        one = RandomSearch(Constant(), space, n_iter=1, cv=2, random_state=seed).fit(X, y)
+        firsts.append(one.cv_results_["params"][0]["a"])
+    assert 11 <= firsts.count(1) <= 19

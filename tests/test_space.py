@@ -315,3 +315,14 @@ def test_a_value_far_in_one_tail_is_encoded_in_the_sub_space_that_holds_it():
     U = space.encode(params)
     assert space.subspace_of(U).tolist() == [1, 0]
     _assert_same_params(space.decode(U), params)
+
+
+def test_a_list_that_repeats_values_counts_each_value_once():
+    # RandomSearch enumerates a space no larger than n_iter: a size that
+    # counted the repeats made it evaluate 1 twice (issue 17)
+    space = SearchSpace({"a": [1, 1, 1, 2], "b": ["x", "y"]})
+    assert space.size == 4
+    assert space.subspaces[0]["a"] == Categorical([1, 2], weights=[3, 1])
+    rows = space.design("sobol", np.random.RandomState(0)).draw(64)
+    values = [p["a"] for p in space.decode(rows)]
+    assert values.count(1) == 48  # a balanced design: three quarters of the quantiles

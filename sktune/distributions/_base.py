@@ -97,7 +97,8 @@ class Distribution:
         # Values at quantiles _EDGE and 1 - _EDGE: see _ppf.
         d["_xlo"], d["_xhi"] = self._lo, self._hi
         if not self._scipy_discrete and self._fhi > self._flo:
-            x = self._quantile(np.array([_EDGE, 1.0 - _EDGE]))
+            with np.errstate(over="ignore", invalid="ignore"):
+                x = self._quantile(np.array([_EDGE, 1.0 - _EDGE]))
             d["_xlo"], d["_xhi"] = np.clip(x, self._lo, self._hi).tolist()
         if not self._fhi > self._flo:
             name = type(self).__name__
@@ -106,6 +107,25 @@ class Distribution:
                 f"probability mass of the distribution. Got low={low!r} and "
                 f"high={high!r} instead; widen them or move the centre of {self!r}."
             )
+        if not self._scipy_discrete:  # its support may end at inf, which ppf never returns
+            self._check_finite_ends()
+
+    def _check_finite_ends(self):
+        # Every draw lies between the values at quantiles _EDGE and 1 - _EDGE
+        # (see _ppf); beyond the float range they are inf, which no estimator
+        # can use: Normal(0, 1e308) drew inf one time in fourteen.
+        for q, x in ((f"{_EDGE:g}", self._xlo), (f"1 - {_EDGE:g}", self._xhi)):
+            if not np.isfinite(x):
+                names = [f"{f!r}" for f in self._fields if getattr(self, f) is not None]
+                params = f"{names[0]} parameter"
+                if len(names) > 1:
+                    params = f"{', '.join(names[:-1])} and {names[-1]} parameters"
+                raise ValueError(
+                    f"The {params} of {type(self).__name__} must keep the values at "
+                    f"quantiles {_EDGE:g} and 1 - {_EDGE:g}, where draws end, within the "
+                    f"float range (+-{np.finfo(float).max:.4g}). Got {self!r} instead, "
+                    f"whose value at quantile {q} is {x!r}; narrow its spread."
+                )
 
     def __setattr__(self, name, value):
         raise AttributeError(f"{type(self).__name__} objects are immutable.")
@@ -236,13 +256,15 @@ class Distribution:
     def _cont_cdf(self, x):
         x = np.clip(x, self._lo, self._hi)
         u = np.clip((self._dist.cdf(x) - self._flo) / (self._fhi - self._flo), 0, 1)
-        # the inverse of the linear ends of _ppf
-        if np.isfinite(self._lo) and self._xlo > self._lo:
-            u = np.where(x < self._xlo, _EDGE * (x - self._lo) / (self._xlo - self._lo), u)
-        if np.isfinite(self._hi) and self._xhi < self._hi:
-            u = np.where(
-                x > self._xhi, 1.0 - _EDGE * (self._hi - x) / (self._hi - self._xhi), u
-            )
+        # the inverse of the linear ends of _ppf; x - low overflows for the
+        # values of Uniform(-1e308, 1e308) that np.where does not pick
+        with np.errstate(over="ignore"):
+            if np.isfinite(self._lo) and self._xlo > self._lo:
+                u = np.where(x < self._xlo, _EDGE * (x - self._lo) / (self._xlo - self._lo), u)
+            if np.isfinite(self._hi) and self._xhi < self._hi:
+                u = np.where(
+                    x > self._xhi, 1.0 - _EDGE * (self._hi - x) / (self._hi - self._xhi), u
+                )
         return u
 
     def _quantile(self, q):
@@ -274,12 +296,14 @@ class Distribution:
         # ppf(0) and ppf(1) are exactly the bounds; _cont_cdf inverts those
         # segments, so that encoding and decoding stay inverse maps there too.
         x = self._quantile(np.clip(u, _EDGE, 1.0 - _EDGE))
-        if np.isfinite(self._lo):
-            x = np.where(u < _EDGE, self._lo + (self._xlo - self._lo) * (u / _EDGE), x)
-        if np.isfinite(self._hi):
-            x = np.where(
-                u > 1.0 - _EDGE, self._hi - (self._hi - self._xhi) * ((1.0 - u) / _EDGE), x
-            )
+        # as in _cont_cdf, the rows np.where does not pick may overflow
+        with np.errstate(over="ignore"):
+            if np.isfinite(self._lo):
+                x = np.where(u < _EDGE, self._lo + (self._xlo - self._lo) * (u / _EDGE), x)
+            if np.isfinite(self._hi):
+                x = np.where(
+                    u > 1.0 - _EDGE, self._hi - (self._hi - self._xhi) * ((1.0 - u) / _EDGE), x
+                )
         x = np.clip(x, self._lo, self._hi)
         if self._rounded:
             low, high = self._lo + 0.5, self._hi - 0.5

@@ -7,6 +7,11 @@ allowed, and the value shown with ``!r``.
 import math
 import numbers
 
+# Integer draws go through float64 quantiles rounded at half-integers, which
+# a float64 holds exactly only below 2**52: Integer(0, 2**52) gave
+# ppf(1.0) == 2**52 - 1, and Integer(0, 2**63 - 1) gave ppf(1.0) == -2**63.
+FLOAT_EXACT_INT = 2**52
+
 
 def _fail(cls_name, name, allowed, value, exc=ValueError):
     raise exc(
@@ -25,14 +30,24 @@ def check_real(cls_name, name, value, *, positive=False):
     return value
 
 
-def check_int(cls_name, name, value, *, minimum=None):
-    """Return ``value`` as an int after checking it is an integer."""
+def check_int(cls_name, name, value, *, minimum=None, float_exact=False):
+    """Return ``value`` as an int after checking it is an integer.
+
+    With ``float_exact``, also check that a float64 holds the value and its
+    neighbouring half-integers exactly (``|value| < 2**52``).
+    """
     allowed = "an int" + ("" if minimum is None else f" >= {minimum}")
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         _fail(cls_name, name, allowed, value, TypeError)
     value = int(value)
     if minimum is not None and value < minimum:
         _fail(cls_name, name, allowed, value)
+    if float_exact and not -FLOAT_EXACT_INT < value < FLOAT_EXACT_INT:
+        _fail(
+            cls_name, name,
+            f"an int of absolute value below 2**52 ({FLOAT_EXACT_INT}), where a float64 "
+            "still holds every integer and half-integer exactly", value,
+        )
     return value
 
 

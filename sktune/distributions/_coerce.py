@@ -6,7 +6,7 @@ import numpy as np
 from scipy import stats
 
 from ._base import Distribution, _as_python_scalar
-from ._discrete import Categorical
+from ._discrete import Categorical, _merge_repeats
 from ._foreign import check_not_skopt_shorthand, from_foreign
 
 
@@ -146,7 +146,10 @@ def as_distribution(value, *, name="value", owner="the search space"):
     A distribution is returned as is, a scipy frozen distribution is wrapped,
     scikit-optimize's and Optuna's space objects become the sktune
     distribution that draws the same values (:func:`from_foreign`), and a
-    list, tuple, range or 1-d array becomes a :class:`Categorical`.
+    list, tuple, range or 1-d array becomes a :class:`Categorical`. A
+    value listed several times is listed once, with a weight that counts
+    its listings: ``RandomizedSearchCV`` draws ``[1, 1, 2]`` as ``1`` two
+    times in three, and sktune's searches then never try ``1`` twice.
 
     Parameters
     ----------
@@ -167,6 +170,8 @@ def as_distribution(value, *, name="value", owner="the search space"):
     >>> from sktune.distributions import as_distribution
     >>> as_distribution([1, 10, 100])
     Categorical([1, 10, 100])
+    >>> as_distribution(["rbf", "rbf", "linear", "rbf"])
+    Categorical(['rbf', 'linear'], weights=[0.75, 0.25])
     >>> as_distribution(stats.uniform(0, 2)).support()
     (0.0, 2.0)
     """
@@ -197,7 +202,12 @@ def as_distribution(value, *, name="value", owner="the search space"):
                 f"The value for {name!r} in {owner} must be a non-empty list. "
                 f"Got {value!r} instead."
             )
-        return Categorical(list(value))
+        choices, counts = _merge_repeats(list(value))
+        if len(choices) < len(value):
+            # RandomizedSearchCV draws a list's entries alike, so a value
+            # listed twice is twice as likely: a weight, not a second choice.
+            return Categorical(choices, weights=counts)
+        return Categorical(choices)
     raise TypeError(
         f"The value for {name!r} in {owner} must be a list of values, an sktune "
         "distribution or a scipy.stats frozen distribution. "

@@ -13,6 +13,49 @@ def _set_fields(obj, **fields):
     obj.__dict__.update(fields)
 
 
+def _span(low, high, x):
+    """``low + (high - low) * x``, also where ``high - low`` overflows a float."""
+    if math.isfinite(high - low):
+        return low + (high - low) * x
+    # halving and doubling are exact for floats this large
+    return 2.0 * (low / 2.0 + (high / 2.0 - low / 2.0) * x)
+
+
+class _Halved:
+    """A scipy frozen distribution of ``x / 2``, seen on the scale of ``x``.
+
+    Where ``high - low`` overflows a float, scipy's ``uniform(loc=-1e308,
+    scale=inf)`` answers NaN to every question; its half,
+    ``uniform(-5e307, 1e308)``, does not.
+    """
+
+    def __init__(self, make, low, high):
+        self._half = make(low / 2.0, high / 2.0 - low / 2.0)
+        self._ends = (low, high)
+
+    def support(self):
+        return self._ends
+
+    def cdf(self, x):
+        return self._half.cdf(np.asarray(x) / 2.0)
+
+    def sf(self, x):
+        return self._half.sf(np.asarray(x) / 2.0)
+
+    def ppf(self, q):
+        return 2.0 * self._half.ppf(q)
+
+    def isf(self, q):
+        return 2.0 * self._half.isf(q)
+
+
+def _on_interval(make, low, high):
+    """``make(loc, scale)`` spread over ``[low, high]``, however wide."""
+    if math.isfinite(high - low):
+        return make(low, high - low)
+    return _Halved(make, low, high)
+
+
 class Uniform(Distribution):
     """Uniform distribution on ``[low, high]``.
 
@@ -40,7 +83,7 @@ class Uniform(Distribution):
         high = check_real("Uniform", "high", high)
         check_bounds("Uniform", low, high)
         _set_fields(self, low=low, high=high)
-        self._setup(stats.uniform(loc=low, scale=high - low))
+        self._setup(_on_interval(lambda loc, scale: stats.uniform(loc, scale), low, high))
 
 
 class LogUniform(Distribution):
@@ -256,7 +299,7 @@ class Beta(Distribution):
         high = check_real("Beta", "high", high)
         check_bounds("Beta", low, high)
         _set_fields(self, a=a, b=b, low=low, high=high)
-        self._setup(stats.beta(a, b, loc=low, scale=high - low))
+        self._setup(_on_interval(lambda loc, scale: stats.beta(a, b, loc, scale), low, high))
 
     def _quantile(self, q):
         # scipy.special's inverse incomplete beta function, not stats.beta.ppf:
@@ -270,4 +313,4 @@ class Beta(Distribution):
             special.betaincinv(self.a, self.b, np.minimum(q, 0.5)),
             1.0 - special.betaincinv(self.b, self.a, np.minimum(1.0 - q, 0.5)),
         )
-        return self.low + (self.high - self.low) * x
+        return _span(self.low, self.high, x)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import stats
 
-from ._base import Distribution, _check_n, _grid_quantiles
+from ._base import Distribution, _as_python_scalar, _check_n, _grid_quantiles
 from ._checks import _fail, check_int
 
 
@@ -19,7 +19,9 @@ class Integer(Distribution):
     Parameters
     ----------
     low, high : int
-        Inclusive bounds, ``low < high`` (``low >= 1`` when ``log=True``).
+        Inclusive bounds, ``low < high`` (``low >= 1`` when ``log=True``),
+        of absolute value below ``2**52``, where a float64 holds every
+        integer exactly.
     log : bool, default=False
         Sample uniformly in ``log(x)``.
 
@@ -43,8 +45,8 @@ class Integer(Distribution):
     is_integer = True
 
     def __init__(self, low, high, log=False):
-        low = check_int("Integer", "low", low, minimum=1 if log else None)
-        high = check_int("Integer", "high", high)
+        low = check_int("Integer", "low", low, minimum=1 if log else None, float_exact=True)
+        high = check_int("Integer", "high", high, float_exact=True)
         if not low < high:
             raise ValueError(
                 "The 'low' parameter of Integer must be smaller than 'high'. "
@@ -129,7 +131,11 @@ class Categorical(Distribution):
     Parameters
     ----------
     choices : sequence
-        Non-empty sequence of options.
+        Non-empty sequence of distinct options. An option listed twice is
+        refused: ``weights`` say how likely each one is (a plain list that
+        repeats a value is turned into weights by
+        :func:`~sktune.distributions.as_distribution`, as
+        ``RandomizedSearchCV`` would weight it).
     weights : sequence of float or None, default=None
         Relative probabilities (normalised); uniform when ``None``.
 
@@ -162,18 +168,10 @@ class Categorical(Distribution):
         if len(choices) == 0:
             _fail("Categorical", "choices", "a non-empty list of options", list(choices))
         if weights is not None:
-            w = np.asarray(weights, dtype=float) if _is_numeric_seq(weights) else None
-            if w is None or w.shape != (len(choices),):
-                _fail(
-                    "Categorical", "weights",
-                    f"a list of {len(choices)} numbers, one per choice", weights,
-                )
-            if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
-                _fail(
-                    "Categorical", "weights",
-                    "finite and non-negative with a positive sum", weights,
-                )
-            weights = tuple(float(x) for x in w / w.sum())
+            weights = _checked_weights(weights, len(choices))
+        _check_distinct(choices, weights)
+        if weights is not None:
+            weights = _normalized(weights)
         self.__dict__.update(choices=choices, weights=weights)
         self.__dict__.update(
             _edges=_edges(len(choices), weights), _scipy_discrete=False, _rounded=False
@@ -410,6 +408,91 @@ class Categorical(Distribution):
             return [self.choices[i] for i in drawable]
         picked = sorted(set(self._indices(_grid_quantiles(n, False)).tolist()))
         return [self.choices[i] for i in picked]
+
+
+def _checked_weights(weights, n):
+    """The weights as Python numbers, after checking they can weigh ``n`` choices."""
+    w = np.asarray(weights, dtype=float) if _is_numeric_seq(weights) else None
+    if w is None or w.shape != (n,):
+        _fail("Categorical", "weights", f"a list of {n} numbers, one per choice", weights)
+    with np.errstate(over="ignore"):
+        total = w.sum()
+    if not np.all(np.isfinite(w)) or np.any(w < 0) or total <= 0:
+        _fail("Categorical", "weights", "finite and non-negative with a positive sum", weights)
+    return [_as_python_scalar(x) for x in weights]
+
+
+def _normalized(weights):
+    w = np.asarray(weights, dtype=float)
+    with np.errstate(over="ignore"):
+        total = w.sum()
+    if not np.isfinite(total):
+        # finite weights whose sum overflows ([1e308, 1e308]): the plain
+        # division gave zero weights and NaN slice edges
+        w = w / w.max()
+        total = w.sum()
+    return tuple(float(x) for x in w / total)
+
+
+def _first_positions(values):
+    """For each value, the position of the first value equal to it (by ``_same``)."""
+    first, hashed, unhashable = [], {}, []
+    for i, v in enumerate(values):
+        try:
+            # by type too, as _same: max_features=1 and 1.0 differ
+            j = hashed.setdefault((type(v), v), i)
+        except (TypeError, ValueError):  # lists, arrays: compared one by one
+            j = next((k for k in unhashable if _same(values[k], v)), i)
+            if j == i:
+                unhashable.append(i)
+        first.append(j)
+    return first
+
+
+def _merge_repeats(values, weights=None):
+    """The distinct values in the order first listed, each with its summed weight.
+
+    Parameters
+    ----------
+    values : sequence
+        Options, possibly repeated.
+    weights : sequence of float or None, default=None
+        One weight per value; ``None`` counts each listing as 1.
+
+    Returns
+    -------
+    distinct : list
+        The values, each once, the first listed object kept.
+    summed : list
+        Per distinct value, the sum of its weights (its count for ``None``).
+
+    Examples
+    --------
+    >>> from sktune.distributions._discrete import _merge_repeats
+    >>> _merge_repeats(["rbf", "linear", "rbf"])
+    (['rbf', 'linear'], [2, 1])
+    >>> _merge_repeats([1, 1.0, 1])  # 1.0 is another value for an estimator
+    ([1, 1.0], [2, 1])
+    """
+    first = _first_positions(values)
+    kept = {i: k for k, i in enumerate(sorted(set(first)))}
+    summed = [0] * len(kept)
+    for i, j in enumerate(first):
+        summed[kept[j]] += 1 if weights is None else weights[i]
+    return [values[i] for i in kept], summed
+
+
+def _check_distinct(choices, weights):
+    first = _first_positions(choices)
+    if all(i == j for i, j in enumerate(first)):
+        return
+    repeated = choices[next(j for i, j in enumerate(first) if i != j)]
+    distinct, summed = _merge_repeats(choices, weights)
+    raise ValueError(
+        "The 'choices' parameter of Categorical must list each option once. Got "
+        f"{list(choices)!r} instead, which repeats {repeated!r}; to make an option "
+        f"likelier, give it a larger weight: Categorical({distinct!r}, weights={summed!r})."
+    )
 
 
 def _edges(n, weights):

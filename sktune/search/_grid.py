@@ -15,6 +15,7 @@ from ..distributions import (
 from ..space import SearchSpace
 from ..space._space import _check_structure
 from ._base import BaseSearch, FixedProposer
+from ._checks import MAX_CANDIDATES
 from ._validation import check_space
 
 
@@ -66,6 +67,77 @@ def expand_grid(param_grid, n_points, *, owner="param_grid"):
     return param_grid
 
 
+def _grid_size(param_grid, n_points, owner):
+    """Candidates in ``expand_grid(param_grid, n_points)``, counted without expanding it.
+
+    A distribution gives at most ``n_points`` values (fewer when it has fewer
+    values); a value that is not a sequence counts once and is left for
+    ``ParameterGrid`` to refuse.
+    """
+    total = 0
+    for grid in _check_structure(param_grid, owner):
+        count = 1
+        for name, value in grid.items():
+            if isinstance(value, Distribution) or is_scipy_frozen(value):
+                count *= min(n_points, as_distribution(value, name=name, owner=owner).n_values)
+            elif hasattr(value, "__len__"):
+                count *= len(value)
+        total += count
+    return total
+
+
+def check_grid_size(param_grid, n_points, search):
+    """Raise if the grid holds more than ``MAX_CANDIDATES`` candidates.
+
+    The message names ``n_points`` when fewer points per distribution would
+    do, else ``param_grid``.
+
+    Parameters
+    ----------
+    param_grid : dict or list of dict
+        Values are lists or distributions.
+    n_points : int
+        Points per distribution.
+    search : str
+        Class name of the search, for the message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        If the grid is too large.
+
+    Examples
+    --------
+    >>> from sktune.distributions import Uniform
+    >>> from sktune.search._grid import check_grid_size
+    >>> check_grid_size({"a": Uniform(0, 1), "b": [1, 2]}, 5, "GridSearch")
+    >>> check_grid_size({"a": Uniform(0, 1), "b": Uniform(0, 1)}, 10**6, "GridSearch")
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'n_points' parameter of GridSearch must keep the grid within 1000000 ...
+    """
+    owner = f"param_grid of {search}"
+    size = _grid_size(param_grid, n_points, owner)
+    if size <= MAX_CANDIDATES:
+        return
+    if _grid_size(param_grid, 1, owner) <= MAX_CANDIDATES:
+        raise ValueError(
+            f"The 'n_points' parameter of {search} must keep the grid within "
+            f"{MAX_CANDIDATES} candidates, the most a search lists before it fits. Got "
+            f"{n_points!r} instead, which makes a grid of {size} candidates; lower n_points "
+            "or draw the candidates with RandomSearch."
+        )
+    raise ValueError(
+        f"The 'param_grid' parameter of {search} must hold at most {MAX_CANDIDATES} "
+        f"candidates, the most a search lists before it fits. Got a grid of {size} "
+        "candidates instead; split it, or draw from it with RandomSearch."
+    )
+
+
 class GridSearch(BaseSearch):
     """Exhaustive search over a grid, a drop-in for ``GridSearchCV``.
 
@@ -82,7 +154,8 @@ class GridSearch(BaseSearch):
         Parameter names (``"svc__C"`` in a pipeline) -> lists of values or
         distributions. A list of dicts searches each grid in turn.
     n_points : int, default=5
-        Points taken from each distribution.
+        Points taken from each distribution. The grid may hold at most
+        ``10**6`` candidates.
     scoring : str, callable, list, tuple or dict, default=None
         As in ``GridSearchCV``.
     n_jobs : int, default=None
@@ -194,6 +267,10 @@ class GridSearch(BaseSearch):
         self.tol = tol
         self.param_grid = param_grid
         self.n_points = n_points
+
+    def _check_input_parameters(self, X, y, split_params, cv=None):
+        # fit calls this before it creates a checkpoint file or fits a model
+        check_grid_size(self.param_grid, self.n_points, type(self).__name__)
 
     def _build_space(self):
         name = type(self).__name__

@@ -36,6 +36,7 @@ from .._compat import Interval, StrOptions
 from ..optimizers import HyperbandSchedule
 from ..space import candidate_key
 from ._base import BaseSearch, Batch
+from ._checks import check_resource_takes_int
 from ._random import draw_unique
 from ._validation import suggest
 
@@ -951,6 +952,9 @@ class HyperbandSearch(BaseSearch):
                 f"or the name of a parameter of {type(estimator).__name__}. Got "
                 f"{self.resource!r} instead{hint}. Valid parameters are: {sorted(valid)!r}."
             )
+        check_resource_takes_int(
+            name, estimator, self.resource, self.min_resources, self.max_resources
+        )
 
     def _check_input_parameters(self, X, y, split_params, cv=None):
         # Called by BaseSearch.fit with the data and the folds (split once),

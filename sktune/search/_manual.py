@@ -5,7 +5,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..distributions import Categorical
+from ..distributions import Categorical, Distribution, is_scipy_frozen
 from ..space import SearchSpace, candidate_key
 from ._base import BaseSearch, FixedProposer
 from ._validation import check_space
@@ -30,6 +30,12 @@ def _check_candidates(candidates, search):
                 raise TypeError(
                     f"Parameter names in the 'candidates' parameter of {search} must be "
                     f"strings. Got {name!r} in candidates[{i}] instead."
+                )
+            if isinstance(cand[name], Distribution) or is_scipy_frozen(cand[name]):
+                raise TypeError(
+                    f"The value of {name!r} in candidates[{i}] of {search} must be the value "
+                    f"to set, not a distribution. Got {cand[name]!r} instead; draw from "
+                    "distributions with RandomSearch or BayesSearch."
                 )
 
 

@@ -10,6 +10,7 @@ from .._compat import Interval, ParameterGrid, StrOptions
 from ..distributions import Categorical
 from ..space import SAMPLERS, candidate_key
 from ._base import BaseSearch, FixedProposer
+from ._checks import MAX_CANDIDATES, check_n_iter
 
 # Draws allowed per wanted candidate before a space is taken to have no more
 # distinct candidates to give (a bernoulli crossed with a short list, say).
@@ -122,7 +123,8 @@ class RandomSearch(BaseSearch):
         Parameter names -> sktune distributions, lists of values or scipy
         frozen distributions. A list of dicts gives conditional sub-spaces.
     n_iter : int, default=10
-        Number of candidates.
+        Number of candidates, at most ``10**6`` unless the space holds fewer
+        (it is then evaluated whole, with a warning).
     sampler : {"random", "sobol", "lhs"}, default="random"
         How candidates are drawn.
     scoring : str, callable, list, tuple or dict, default=None
@@ -244,6 +246,13 @@ class RandomSearch(BaseSearch):
         self.n_iter = n_iter
         self.sampler = sampler
         self.random_state = random_state
+
+    def _check_input_parameters(self, X, y, split_params, cv=None):
+        # fit calls this before it creates a checkpoint file or fits a model
+        check_n_iter(
+            type(self).__name__, self.n_iter, self._build_space, MAX_CANDIDATES,
+            "the most candidates it lists before its first fit",
+        )
 
     def _make_proposer(self, space, context):
         candidates = draw_unique(

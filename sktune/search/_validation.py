@@ -8,9 +8,9 @@ the same message, and before anything is fitted or written.
 
 import difflib
 
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 
-from .._compat import StrOptions
+from .._compat import StrOptions, validate_parameter_constraints
 
 
 def suggest(name, choices):
@@ -166,13 +166,77 @@ def _values_to_check(dist):
     return list(getattr(dist, "choices", ()))
 
 
+def _owner_constraints(estimator, name):
+    """The owner of ``name`` (the step ``svc`` of ``svc__C``) and its constraints of it."""
+    owner_name, _, param = name.rpartition("__")
+    owner = estimator
+    if owner_name:
+        params = estimator.get_params(deep=True) if hasattr(estimator, "get_params") else {}
+        owner = params.get(owner_name)
+    constraints = getattr(owner, "_parameter_constraints", None)
+    if not isinstance(constraints, dict) or param not in constraints:
+        return owner, param, None
+    return owner, param, constraints[param]
+
+
+def check_value_allowed(estimator, name, value):
+    """Raise if ``estimator``'s own constraints refuse ``value`` for parameter ``name``.
+
+    The constraints are the ``_parameter_constraints`` of the estimator that
+    owns ``name`` (the step ``model`` for ``"model__kernel"``), checked with
+    scikit-learn's own validation, so the message is the one its ``fit``
+    would give. An estimator without constraints for ``name`` accepts
+    anything.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The estimator, or a pipeline or meta-estimator holding it.
+    name : str
+        A parameter name as ``set_params`` takes it (``"model__kernel"``).
+    value : object
+        The value to check.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        If the constraints refuse ``value``.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sklearn.svm import SVC
+    >>> from sktune.search import check_value_allowed
+    >>> pipe = make_pipeline(StandardScaler(), SVC())
+    >>> check_value_allowed(pipe, "svc__C", 10.0)
+    >>> check_value_allowed(pipe, "svc__C", -1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'C' parameter of SVC must be a float in the range (0.0, inf]. Got -1.0 instead.
+    """
+    owner, param, constraints = _owner_constraints(estimator, name)
+    if constraints is None:
+        return
+    try:
+        validate_parameter_constraints(
+            {param: constraints}, {param: value}, caller_name=type(owner).__name__
+        )
+    except ValueError as exc:  # scikit-learn's InvalidParameterError
+        raise ValueError(str(exc)) from exc
+
+
 def check_value(estimator, name, value, search):
     """Raise if the estimator's own constraints reject ``value`` for ``name``.
 
     Parameters
     ----------
     estimator : estimator object
-        The search's estimator (not changed: a clone is tried).
+        The search's estimator (not changed).
     name : str
         A parameter name of ``estimator`` (``svc__kernel`` in a pipeline).
     value : object
@@ -183,9 +247,10 @@ def check_value(estimator, name, value, search):
     Raises
     ------
     ValueError
-        If scikit-learn's parameter validation of the owning estimator
-        rejects the value; the message names the searched parameter, the
-        search and the value, and suggests the closest allowed string.
+        If the ``_parameter_constraints`` of the estimator that owns ``name``
+        reject the value (:func:`check_value_allowed`); the message names the
+        searched parameter, the search and the value, and suggests the
+        closest allowed string.
 
     Examples
     --------
@@ -197,28 +262,11 @@ def check_value(estimator, name, value, search):
     ...
     ValueError: Invalid value 'rbff' for parameter 'kernel' ... (did you mean 'rbf'?): ...
     """
-    trial = clone(estimator)
     try:
-        trial.set_params(**{name: value})
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"Invalid value {value!r} for parameter {name!r} in the search space of "
-            f"{search}: {exc}"
-        ) from None
-    prefix, _, leaf = name.rpartition("__")
-    owner = trial.get_params(deep=True)[prefix] if prefix else trial
-    validate = getattr(owner, "_validate_params", None)
-    constraints = getattr(owner, "_parameter_constraints", None)
-    if validate is None or not isinstance(constraints, dict) or leaf not in constraints:
-        return  # a third-party estimator without declared constraints
-    try:
-        validate()
-    except (TypeError, ValueError) as exc:
-        if f"'{leaf}' parameter" not in str(exc):
-            return  # another parameter of the owner is at fault, not the searched one
-        options = [
-            o for c in constraints[leaf] if isinstance(c, StrOptions) for o in c.options
-        ]
+        check_value_allowed(estimator, name, value)
+    except ValueError as exc:
+        _, _, constraints = _owner_constraints(estimator, name)
+        options = [o for c in constraints or () if isinstance(c, StrOptions) for o in c.options]
         hint = suggest(value, options) if isinstance(value, str) else ""
         raise ValueError(
             f"Invalid value {value!r} for parameter {name!r} in the search space of "
