@@ -139,7 +139,9 @@ def test_bracket_and_budget_columns_from_a_dict():
 def test_failed_candidates_rank_last_and_show_nan():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", (FitFailedWarning, UserWarning))
-        search = ManualSearch(SVC(), [{"C": -1.0}, {"C": 1.0}, {"C": 0.01}], cv=3).fit(X, y)
+        # a weight for a class iris has not: allowed by the constraints, refused by fit
+        search = ManualSearch(SVC(), [{"class_weight": {99: 1.0}}, {"C": 1.0}, {"C": 0.01}],
+                              cv=3).fit(X, y)
     table = leaderboard(search)
     assert list(table.index) == [1, 2, 0]
     assert np.isnan(table["mean_score"].iloc[-1])

@@ -88,7 +88,8 @@ def test_a_repeated_candidate_is_evaluated_again_with_a_warning():
 
 
 def test_a_failing_candidate_scores_nan_and_the_rest_still_count():
-    candidates = [{"C": 1.0}, {"C": -1.0}]
+    # allowed by the constraints, refused by fit: iris has no class 99
+    candidates = [{"C": 1.0}, {"class_weight": {99: 1.0}}]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", (FitFailedWarning, UserWarning))
         search = ManualSearch(SVC(), candidates, cv=3).fit(X, y)

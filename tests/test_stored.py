@@ -61,13 +61,15 @@ def test_failed_fits_of_a_callable_multimetric_search_get_a_score_per_metric(tmp
     # the metric names are known only from a successful fit
     path = tmp_path / "s.db"
     search = GridSearch(
-        SVC(), {"C": [1.0, -1.0]}, cv=2, checkpoint=path, scoring=_two_scores, refit="acc",
+        # a weight for a class the data has not: allowed by the constraints, refused by fit
+        SVC(), {"class_weight": [None, {99: 1.0}]}, cv=2, checkpoint=path, scoring=_two_scores,
+        refit="acc",
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         search.fit(X, y)
         stored = results_from_checkpoint(path)
-    failed = stored["params"].index({"C": -1.0})
+    failed = stored["params"].index({"class_weight": {99: 1.0}})
     for metric in ("acc", "one"):
         assert np.isnan(stored[f"mean_test_{metric}"][failed])
         assert np.isfinite(stored[f"mean_test_{metric}"][1 - failed])
