@@ -269,7 +269,7 @@ def test_show_and_report_of_a_file_that_is_not_a_checkpoint(tmp_path, command):
          r"\(did you mean 'SVR'\?\)"),
         (dict(estimator='path = "sklearn.svm.SVC"', space='gama = [0.1, 1.0]'), "space.gama",
          r"Invalid parameter 'gama' in the search space of RandomSearch for estimator SVC "
-         r"\(did you mean 'gamma'\?\)"),
+         r"\(did you mean 'gamma'\?\)\. Valid parameters are: \[.*\]\."),
         (dict(space='shrink = "LogUniform(1e-2, 1e2"'), "space.shrink",
          r"malformed distribution 'LogUniform\(1e-2, 1e2': expected a call such as "
          r"\"LogUniform\(1e-3, 1e3\)\" with literal arguments"),

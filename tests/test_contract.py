@@ -340,7 +340,7 @@ def test_verbose_prints_the_fits_like_sklearn(make_search, data, capsys):
     assert len(lines) == 1, out
     folds, n, total = lines[0]
     assert int(folds) == 3 and int(total) == 3 * int(n)
-    rounds = re.findall(r"round \d+: (\d+) candidates? x 3 folds", out)
+    rounds = re.findall(r"round \d+: (\d+) candidates?(?: at n_resources=\d+)? x 3 folds", out)
     assert sum(int(n) for n in rounds) == len(search.cv_results_["params"]), out
 
 

@@ -237,8 +237,19 @@ class BaseSearch(BaseSearchCV):
         """Parse and check the search space before any model is fitted."""
         owner = f"{self._space_param} of {type(self).__name__}"
         space = SearchSpace(self._space_argument(), owner=owner)
-        check_space(self.estimator, space, type(self).__name__)
+        check_space(self.estimator, space, type(self).__name__, values=self._refuses_bad_values())
         return space
+
+    def _refuses_bad_values(self):
+        """Whether a listed value the estimator's constraints forbid fails before any fit.
+
+        It does with the default ``error_score`` (NaN) and with ``"raise"``:
+        every fit of it would fail. A number as ``error_score`` asks for
+        failed candidates to be scored, as ``GridSearchCV(...,
+        error_score=0)`` scores them (scikit-learn's own tests do this).
+        """
+        score = self.error_score
+        return isinstance(score, str) or bool(np.isnan(score))
 
     def _make_proposer(self, space, context):
         raise NotImplementedError

@@ -287,7 +287,7 @@ class GridSearch(BaseSearch):
         _check_structure(self.param_grid, owner)
         grid = ParameterGrid(expand_grid(self.param_grid, self.n_points, owner=owner))
         space = SearchSpace(grid.param_grid, owner=owner)
-        check_space(self.estimator, space, name)
+        check_space(self.estimator, space, name, values=self._refuses_bad_values())
         return space
 
     def _make_proposer(self, space, context):

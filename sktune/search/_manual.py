@@ -223,7 +223,7 @@ class ManualSearch(BaseSearch):
         name = type(self).__name__
         _check_candidates(self.candidates, name)
         space = _space_of(self.candidates)
-        check_space(self.estimator, space, name)
+        check_space(self.estimator, space, name, values=self._refuses_bad_values())
         seen = {}
         for i, cand in enumerate(self.candidates):
             first = seen.setdefault(candidate_key(cand), i)

@@ -274,7 +274,7 @@ def check_value(estimator, name, value, search):
         ) from None
 
 
-def check_space(estimator, space, search):
+def check_space(estimator, space, search, *, values=True):
     """The one structural check of a search space against its estimator.
 
     Every name must be a parameter of ``estimator`` (:func:`check_param_names`)
@@ -290,6 +290,8 @@ def check_space(estimator, space, search):
         The parsed search space.
     search : str
         Class name of the search, for the message.
+    values : bool, default=True
+        Also check the listed values; names only when False.
 
     Raises
     ------
@@ -311,6 +313,8 @@ def check_space(estimator, space, search):
     ValueError: Invalid value 'rbff' for parameter 'svc__kernel' ... (did you mean 'rbf'?): ...
     """
     check_param_names(estimator, space, search)
+    if not values:
+        return
     for sub in space.subspaces:
         for name, dist in sub.items():
             if searched_step(estimator, name, sub):
