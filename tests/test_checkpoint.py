@@ -236,3 +236,99 @@ def test_fitted_search_with_checkpoint_pickles(tmp_path):
     search = _search(tmp_path / "s.db").fit(X, y)
     clone = pickle.loads(pickle.dumps(search))
     np.testing.assert_array_equal(clone.predict(X), search.predict(X))
+
+
+# the file and what it accepts ---------------------------------------------------------------
+
+
+def _state(folder):
+    """Every file of ``folder`` with its bytes."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_another_program_s_sqlite_file_is_refused_before_anything_is_written(
+    tmp_path, monkeypatch
+):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = folder / "app.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE users (name TEXT)")
+        conn.execute("INSERT INTO users VALUES ('ada')")
+    conn.close()
+    before = _state(folder)
+    log = tmp_path / "fits.log"
+    monkeypatch.setenv("SKTUNE_FIT_LOG", str(log))
+    with pytest.raises(
+        CheckpointError,
+        match=r"The checkpoint '.*app\.db' is not an sktune checkpoint: it is an SQLite "
+        r"database of another program \(tables 'users'\)\. sktune only writes into a new "
+        r"file or one of its own checkpoints, and has not changed this one; choose another "
+        r"path\.",
+    ):
+        _search(db).fit(X, y)
+    assert _state(folder) == before  # no table added, not switched to WAL, no -wal file
+    assert _n_fits(log) == 0
+
+
+def test_an_empty_file_is_taken_as_a_new_checkpoint(tmp_path):
+    db = tmp_path / "s.db"
+    db.write_bytes(b"")
+    assert _search(db).fit(X, y).n_reused_ == 0
+    assert _search(db).fit(X, y).n_reused_ == 4
+
+
+_OUT = {"test_scores": 0.5, "fit_error": None, "fit_time": 0.1, "score_time": 0.01,
+        "n_test_samples": 10}
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        ((1, {}, []), r"The 'key' argument of CheckpointStore.add must be a str. Got 1 instead"),
+        (("k", {"C": np.float64(1.0)}, []),
+         r"The 'params' argument of CheckpointStore.add must be a dict of str to JSON values "
+         r"\(str, int, finite float, bool, None, and lists and str-keyed dicts of them\)\. "
+         r"Got \{'C': np.float64\(1.0\)\} instead"),
+        (("k", {"C": (1, 2)}, []), r"The 'params' argument .* Got \{'C': \(1, 2\)\} instead"),
+        (("k", {1: 2}, []), r"The 'params' argument .* Got \{1: 2\} instead"),
+        (("k", [], []), r"The 'params' argument .* Got \[\] instead"),
+        (("k", {}, [], {"iter": float("nan")}),
+         r"The 'extra' argument .* Got \{'iter': nan\} instead"),
+        (("k", {}, {"test_scores": 1.0}),
+         r"The 'outputs' argument of CheckpointStore.add must be a list of per-split dicts "
+         r"of results. Got \{'test_scores': 1.0\} instead"),
+        (("k", {}, [{**_OUT, "estimator": None}]),
+         r"outputs\[0\] must be a dict with keys among \('fit_error', 'test_scores', "
+         r"'train_scores', 'n_test_samples', 'fit_time', 'score_time'\)\. Got .* instead"),
+        (("k", {}, [_OUT, 0.5]), r"outputs\[1\] must be a dict with keys among .* Got 0.5"),
+        (("k", {}, [{**_OUT, "fit_time": "fast"}]),
+         r"outputs\[0\]\['fit_time'\] must be a finite number. Got 'fast' instead"),
+        (("k", {}, [{**_OUT, "score_time": float("inf")}]),
+         r"outputs\[0\]\['score_time'\] must be a finite number. Got inf instead"),
+        (("k", {}, [{**_OUT, "n_test_samples": -1}]),
+         r"outputs\[0\]\['n_test_samples'\] must be an int >= 0. Got -1 instead"),
+        (("k", {}, [{**_OUT, "fit_error": ValueError("x")}]),
+         r"outputs\[0\]\['fit_error'\] must be a str or None. Got ValueError\('x'\) instead"),
+        (("k", {}, [{**_OUT, "test_scores": "high"}]),
+         r"outputs\[0\]\['test_scores'\] must be a number or a dict of metric names to "
+         r"numbers. Got 'high' instead"),
+        (("k", {}, [{**_OUT, "train_scores": {"acc": None}}]),
+         r"outputs\[0\]\['train_scores'\] must be a number .* Got \{'acc': None\} instead"),
+    ],
+)
+def test_a_record_of_other_types_is_refused_and_nothing_written(tmp_path, args, match):
+    with CheckpointStore(tmp_path / "s.db") as store:
+        store.set_fingerprint({"X": "x"})
+        with pytest.raises(TypeError, match=match):
+            store.add(*args)
+        assert len(store) == 0
+
+
+def test_a_meta_value_of_another_type_is_refused(tmp_path):
+    with CheckpointStore(tmp_path / "s.db") as store:
+        with pytest.raises(
+            TypeError, match=r"The meta value 'seed' of CheckpointStore must be a JSON value "
+            r"\(.*\)\. Got np.int64\(3\) instead",
+        ):
+            store._set_meta("seed", np.int64(3))

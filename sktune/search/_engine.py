@@ -30,6 +30,7 @@ from sklearn.exceptions import FitFailedWarning
 
 from .._compat import _fit_and_score, _insert_error_scores, _warn_or_raise_about_fit_failures
 from ._backend import dask_client, local_values, lost_data, scattered
+from ._json_values import ChoiceIndex, decode_params
 
 # How many times one call of evaluate_candidates sends the data again after
 # the worker holding them died; a cluster that keeps losing workers fails.
@@ -113,7 +114,8 @@ class Evaluator:
     stop : StopRules
         When to stop starting candidates.
     store : CheckpointStore or None
-        Where finished candidates are recorded.
+        Where finished candidates are recorded. Closed here when its
+        records cannot be read.
     metric : str
         Key of the refit metric within multi-metric test scores.
     """
@@ -127,7 +129,14 @@ class Evaluator:
         self.stop = stop
         self.store = store
         self.metric = metric
-        self.recorded = store.records() if store is not None else {}
+        try:
+            # objects come back as StoredRepr: ManualSearch finds them in its space
+            self.recorded = store.records(decode=decode_params) if store is not None else {}
+        except BaseException:
+            store.close()
+            raise
+        self._choices = None  # the search space's, once the search has built it
+        self._no_choices = ChoiceIndex()
         self.n_reused = 0
         self.n_finished = 0
         self.base_estimator = clone(search.estimator)
@@ -183,6 +192,14 @@ class Evaluator:
         occurrence = self._seen[ident]
         self._seen[ident] += 1
         return hashlib.sha1(ident + str(occurrence).encode()).hexdigest()
+
+    def _record(self, key, params, outputs, extra):
+        if self._choices is None:
+            # _run_search builds the space before it evaluates any candidate
+            self._choices = ChoiceIndex(getattr(self.search, "search_space_", None))
+        self.store.add(
+            key, self._choices.encode(params), outputs, self._no_choices.encode(extra)
+        )
 
     def _tasks(self, params, pending, splits, contexts, finished, init, return_estimator):
         n_splits = len(splits)
@@ -290,7 +307,7 @@ class Evaluator:
                         self.n_finished += 1
                         if self.store is not None:
                             extra = {k: v[i] for k, v in (more_results or {}).items()}
-                            self.store.add(keys[i], params[i], outputs[i], extra)
+                            self._record(keys[i], params[i], outputs[i], extra)
                     # the no-change rule reads scores in candidate order, whatever
                     # order the workers finish in, so it stops at the same candidate
                     next_in_order = self._record_in_order(outputs, next_in_order)

@@ -8,6 +8,7 @@ import numpy as np
 from ..distributions import Categorical
 from ..space import SearchSpace, candidate_key
 from ._base import BaseSearch, FixedProposer, check_param_names
+from ._json_values import resolve_recorded
 
 
 def _check_candidates(candidates, search):
@@ -248,4 +249,6 @@ class ManualSearch(BaseSearch):
             del self._recorded
 
     def _make_proposer(self, space, random_state):
-        return ManualProposer(self.candidates, recorded=self._recorded_candidates())
+        # the checkpoint holds objects by their index among the listed values
+        recorded = resolve_recorded(self._recorded_candidates(), space, type(self).__name__)
+        return ManualProposer(self.candidates, recorded=recorded)
