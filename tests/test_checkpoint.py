@@ -278,6 +278,22 @@ def test_an_empty_file_is_taken_as_a_new_checkpoint(tmp_path):
     assert _search(db).fit(X, y).n_reused_ == 4
 
 
+def test_a_checkpoint_whose_fingerprint_was_deleted_is_refused(tmp_path):
+    db = tmp_path / "s.db"
+    _search(db).fit(X, y)
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM meta WHERE name = 'fingerprint'")
+    conn.close()
+    # the results of another search would otherwise be taken for this one's
+    with pytest.raises(
+        CheckpointError,
+        match=r"The checkpoint '.*s\.db' records 4 candidates but no fingerprint: it was "
+        r"changed outside sktune, and its results cannot be checked against the search that "
+        r"would continue them\. Re-run the search into a new checkpoint file\.",
+    ):
+        _search(db).fit(X + 1.0, y)
+
+
 _OUT = {"test_scores": 0.5, "fit_error": None, "fit_time": 0.1, "score_time": 0.01,
         "n_test_samples": 10}
 

@@ -54,7 +54,9 @@ class CheckpointStore:
 
     A writer accepts a new (empty) file or a checkpoint of this format only,
     and refuses anything else before writing to it: another program's
-    SQLite database, a checkpoint of sktune's older pickled format.
+    SQLite database, a checkpoint of sktune's older pickled format, one
+    with records but no fingerprint (deleted, or never set with
+    :meth:`set_fingerprint`).
 
     Parameters
     ----------
@@ -144,6 +146,13 @@ class CheckpointStore:
         if kind == "new":
             create(c)
         self._check_meta()
+        n = len(self)
+        if n and self.fingerprint() is None:
+            raise CheckpointError(
+                f"The checkpoint {self.path!r} records {n} candidates but no fingerprint: "
+                "it was changed outside sktune, and its results cannot be checked against "
+                f"the search that would continue them. {_REMEDY}"
+            )
 
     def _check_meta(self):
         # parsed once at opening, so that a damaged value fails here, before
