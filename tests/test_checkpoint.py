@@ -2,8 +2,10 @@
 
 import os
 import pickle
+import shutil
 import signal
 import sqlite3
+import struct
 import subprocess
 import sys
 import time
@@ -15,6 +17,7 @@ from checkpoint_job import SPACE, SlowCentroids
 from sklearn.datasets import load_iris
 
 from sktune import RandomSearch
+from sktune.search import results_from_checkpoint
 from sktune.store import CheckpointError, CheckpointStore
 
 JOB = Path(__file__).with_name("checkpoint_job.py")
@@ -348,3 +351,99 @@ def test_a_meta_value_of_another_type_is_refused(tmp_path):
             r"\(.*\)\. Got np.int64\(3\) instead",
         ):
             store._set_meta("seed", np.int64(3))
+
+
+# the file alone holds everything once a search has stopped ----------------------------------
+
+
+def _wal_frames(wal):
+    """Offsets of the page data of each frame of an SQLite write-ahead log."""
+    data = wal.read_bytes()
+    if len(data) <= 32:
+        return []
+    page_size = struct.unpack(">I", data[8:12])[0]
+    size = 24 + page_size
+    return [32 + i * size + 24 for i in range((len(data) - 32) // size)]
+
+
+def _damage_frame(wal, k):
+    """Flip one byte in the page of frame ``k`` of the log."""
+    data = bytearray(wal.read_bytes())
+    data[_wal_frames(wal)[k] + 100] ^= 0xFF
+    wal.write_bytes(bytes(data))
+
+
+def _count_alone(db, folder):
+    """Copy the database file without its -wal and -shm files; count its records."""
+    folder.mkdir()
+    copy = folder / db.name
+    shutil.copyfile(db, copy)
+    try:
+        with sqlite3.connect(copy) as conn:
+            return conn.execute("SELECT COUNT(*) FROM candidates").fetchone()[0]
+    except sqlite3.OperationalError as exc:  # "no such table" before the fix
+        return str(exc)
+    finally:
+        conn.close()
+
+
+def test_the_file_alone_holds_every_record_once_fit_returns(tmp_path):
+    db = tmp_path / "s.db"
+    _search(db, n_iter=1).fit(X, y)
+    # a reader still open (a dashboard) keeps SQLite from folding the log itself
+    with CheckpointStore(db, read_only=True) as reader:
+        _search(db, n_iter=6).fit(X, y)
+        assert _count_alone(db, tmp_path / "copy") == 6
+        # so a damaged log cannot hide records either
+        wal = Path(f"{db}-wal")
+        if _wal_frames(wal):
+            _damage_frame(wal, len(_wal_frames(wal)) // 2)
+        assert len(results_from_checkpoint(db)["params"]) == 6
+        assert len(reader) == 6
+
+
+class InterruptedCentroids(SlowCentroids):
+    """Ctrl-C arrives during the 10th fit of the process."""
+
+    n_fits = 0
+
+    def fit(self, X, y):
+        type(self).n_fits += 1
+        if type(self).n_fits == 10:
+            raise KeyboardInterrupt
+        return super().fit(X, y)
+
+
+def test_the_file_alone_holds_the_records_saved_before_ctrl_c(tmp_path, monkeypatch):
+    db = tmp_path / "s.db"
+    monkeypatch.setattr(InterruptedCentroids, "n_fits", 0)
+
+    def search(n_iter):
+        return RandomSearch(InterruptedCentroids(), SPACE, n_iter=n_iter, cv=3,
+                            random_state=0, checkpoint=db)
+
+    search(1).fit(X, y)  # 3 fits and the refit
+    with CheckpointStore(db, read_only=True):
+        with pytest.raises(KeyboardInterrupt, match="1 newly finished candidates are saved"):
+            search(20).fit(X, y)  # one more candidate, then the 10th fit
+        assert _count_alone(db, tmp_path / "copy") == 2
+
+
+def test_a_reader_that_holds_the_log_at_close_is_reported(tmp_path):
+    db = tmp_path / "s.db"
+    writer = CheckpointStore(db)
+    writer.set_fingerprint({"X": "x"})
+    writer.add("k", {"C": 1.0}, [_OUT])
+    reader = sqlite3.connect(f"file:{db}?mode=ro", uri=True, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM candidates").fetchone()
+    with pytest.warns(
+        RuntimeWarning,
+        match=r"A reader kept the write-ahead log of the checkpoint '.*s\.db' in use beyond the "
+        r"writer's close; its last records are in '.*s\.db-wal', to copy together with the "
+        r"file\.",
+    ):
+        writer.close()
+    reader.execute("COMMIT")
+    reader.close()
+    assert results_from_checkpoint(db)["params"] == [{"C": 1.0}]

@@ -9,7 +9,8 @@ Nothing read from the file is executed or unpickled.
 
 Durability: WAL journal, one transaction per candidate, ``synchronous=NORMAL``
 (a killed process loses nothing committed; only a power cut may lose the last
-transactions).
+transactions). :meth:`CheckpointStore.close` moves the log into the database
+file, so that the file alone holds every record once a search has stopped.
 """
 
 import os
@@ -17,6 +18,7 @@ import sqlite3
 import tempfile
 import time
 import urllib.parse
+import warnings
 
 from ._errors import CheckpointError
 from ._rows import from_json, output_rows, outputs_of, to_json
@@ -104,6 +106,7 @@ class CheckpointStore:
         self._read_only = read_only
         self._lock_file = None
         self._conn = None
+        self._writing = False  # opened for writing, and found or made a checkpoint
         if read_only and not os.path.isfile(self.path):
             raise CheckpointError(f"The checkpoint {self.path!r} does not exist.")
         if not read_only:
@@ -153,6 +156,7 @@ class CheckpointStore:
                 "it was changed outside sktune, and its results cannot be checked against "
                 f"the search that would continue them. {_REMEDY}"
             )
+        self._writing = True
 
     def _check_meta(self):
         # parsed once at opening, so that a damaged value fails here, before
@@ -457,10 +461,29 @@ class CheckpointStore:
     def __len__(self):
         return self._select("SELECT COUNT(*) FROM candidates")[0][0]
 
+    def _fold_log(self):
+        # Without this, a reader still open when the search ends (a
+        # dashboard, sktune show) keeps SQLite from moving the log into the
+        # file, and a copy of the file alone misses the last records.
+        try:
+            busy = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.Error:
+            busy = 1
+        if busy:
+            warnings.warn(
+                f"A reader kept the write-ahead log of the checkpoint {self.path!r} in use "
+                f"beyond the writer's close; its last records are in {self.path + '-wal'!r}, "
+                "to copy together with the file.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+
     def close(self):
         """Close the database and release the writer lock.
 
-        Closing twice does nothing; leaving a ``with`` block closes the store.
+        A writer first moves its write-ahead log into the database file, so
+        that the file alone holds every record. Closing twice does nothing;
+        leaving a ``with`` block closes the store.
 
         Returns
         -------
@@ -480,10 +503,15 @@ class CheckpointStore:
         ...     len(writer)
         1
         """
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-        self._release_lock()
+        try:
+            if self._writing:
+                self._writing = False
+                self._fold_log()
+        finally:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+            self._release_lock()
 
     def __enter__(self):
         return self
