@@ -16,6 +16,7 @@ import pytest
 from checkpoint_job import SPACE, SlowCentroids
 from sklearn.datasets import load_iris
 
+import sktune
 from sktune import RandomSearch
 from sktune.search import results_from_checkpoint
 from sktune.store import CheckpointError, CheckpointStore
@@ -447,3 +448,60 @@ def test_a_reader_that_holds_the_log_at_close_is_reported(tmp_path):
     reader.execute("COMMIT")
     reader.close()
     assert results_from_checkpoint(db)["params"] == [{"C": 1.0}]
+
+
+_KILLED_WRITER = """
+import os, signal, sys
+from sktune.store import CheckpointStore
+store = CheckpointStore(sys.argv[1])
+store.set_fingerprint({"X": "x"})
+for i in range(20):
+    store.add(f"k{i}", {"C": float(i)}, [{"test_scores": i / 20, "fit_error": None,
+              "fit_time": 0.1, "score_time": 0.01, "n_test_samples": 10}])
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _killed_writer(db):
+    """Record 20 candidates in ``db`` from a process killed before it closes the file."""
+    env = dict(os.environ, PYTHONPATH=str(Path(sktune.__file__).parents[1]))
+    proc = subprocess.run([sys.executable, "-c", _KILLED_WRITER, str(db)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+
+
+def test_a_killed_search_s_log_is_read_in_full(tmp_path):
+    db = tmp_path / "s.db"
+    _killed_writer(db)
+    assert _wal_frames(Path(f"{db}-wal"))  # the records are in the log only
+    assert len(results_from_checkpoint(db)["params"]) == 20
+    with CheckpointStore(db) as store:
+        assert len(store) == 20
+    assert _count_alone(db, tmp_path / "copy") == 20
+
+
+@pytest.mark.parametrize("where", ["frame", "header"])
+def test_a_damaged_log_is_reported_instead_of_read_in_part(tmp_path, where):
+    db = tmp_path / "s.db"
+    _killed_writer(db)
+    wal = Path(f"{db}-wal")
+    if where == "frame":
+        _damage_frame(wal, len(_wal_frames(wal)) // 2)
+        damage = r"frame \d+ of \d+ is unreadable, and the \d+ transactions committed after it"
+    else:
+        data = bytearray(wal.read_bytes())
+        data[16] ^= 0xFF  # a salt
+        wal.write_bytes(bytes(data))
+        damage = "its header is unreadable, and every transaction in it"
+    before = _state(tmp_path)
+    match = (
+        rf"The write-ahead log '.*s\.db-wal' of the checkpoint '.*s\.db' is damaged: {damage} "
+        r"would be silently dropped by SQLite \(they are not in 's\.db' itself\)\. Restore an "
+        r"intact copy of the log beside the file, or re-run the search into a new checkpoint "
+        r"file\."
+    )
+    with pytest.raises(CheckpointError, match=match):
+        results_from_checkpoint(db)
+    with pytest.raises(CheckpointError, match=match):
+        CheckpointStore(db)  # a writer would make the loss final
+    assert _state(tmp_path) == before

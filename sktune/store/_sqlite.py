@@ -23,6 +23,7 @@ import warnings
 from ._errors import CheckpointError
 from ._rows import from_json, output_rows, outputs_of, to_json
 from ._schema import create, kind_of
+from ._wal import wal_damage
 
 try:  # POSIX advisory locks; other platforms go without the one-writer guard
     import fcntl
@@ -58,7 +59,7 @@ class CheckpointStore:
     and refuses anything else before writing to it: another program's
     SQLite database, a checkpoint of sktune's older pickled format, one
     with records but no fingerprint (deleted, or never set with
-    :meth:`set_fingerprint`).
+    :meth:`set_fingerprint`), one whose write-ahead log is damaged.
 
     Parameters
     ----------
@@ -128,6 +129,16 @@ class CheckpointStore:
             raise
 
     def _open(self):
+        # before SQLite reads the log, which would drop what follows the damage
+        damage = wal_damage(self.path)
+        if damage is not None:
+            raise CheckpointError(
+                f"The write-ahead log {self.path + '-wal'!r} of the checkpoint "
+                f"{self.path!r} is damaged: {damage} would be silently dropped by SQLite "
+                f"(they are not in {os.path.basename(self.path)!r} itself). Restore an "
+                "intact copy of the log beside the file, or re-run the search into a new "
+                "checkpoint file."
+            )
         if self._read_only:
             uri = "file:" + urllib.parse.quote(os.path.abspath(self.path)) + "?mode=ro"
             self._conn = sqlite3.connect(uri, uri=True, timeout=5.0, isolation_level=None)
