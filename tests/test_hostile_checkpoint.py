@@ -266,3 +266,24 @@ def test_a_truncated_checkpoint_is_refused_by_a_reader(tmp_path, genuine):
         CheckpointError, match=r"The checkpoint '.*job\.db' (cannot be read|is not a readable)"
     ):
         results_from_checkpoint(path)
+
+
+def test_a_damaged_table_is_refused_by_a_reader(tmp_path, genuine):
+    path = tmp_path / "job.db"
+    shutil.copyfile(genuine, path)
+    with sqlite3.connect(path) as conn:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'scores'"
+        ).fetchone()
+    conn.close()
+    data = bytearray(path.read_bytes())
+    start = (root - 1) * page_size
+    data[start:start + page_size] = b"\xff" * page_size
+    path.write_bytes(bytes(data))
+    with pytest.raises(
+        CheckpointError,
+        match=r"The checkpoint '.*job\.db' cannot be read \(database disk image is malformed\)\. "
+        r"Re-run the search into a new checkpoint file\.",
+    ):
+        results_from_checkpoint(path)

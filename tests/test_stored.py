@@ -17,7 +17,7 @@ from sklearn.svm import SVC
 from sktune import BayesSearch, GridSearch, HyperbandSearch, ManualSearch, RandomSearch
 from sktune.distributions import LogUniform
 from sktune.search import results_from_checkpoint
-from sktune.search._json_values import StoredRepr
+from sktune.search._json_values import StoredRepr, decode_params
 from sktune.store import CheckpointError, CheckpointStore
 
 X, y = load_iris(return_X_y=True)
@@ -349,3 +349,35 @@ def test_manual_search_finds_recorded_objects_among_its_candidates(tmp_path):
     kept = [p["value"] for p in other.cv_results_["params"]]
     assert len(kept) == len(values) - len(objects) + 1 and kept[-1] == "new"
     assert other.n_reused_ == len(values) - len(objects)
+
+
+@pytest.mark.parametrize(
+    "stored, match",
+    [
+        ([1.0], r"\[1.0\] is not a dict of parameter values"),
+        ({"C": {"type": "pickle", "repr": "C"}}, r"C=\{.*\} is not a value sktune records"),
+        ({"C": {"type": "float", "value": "nan", "repr": "nan", "code": "x"}},
+         r"C=\{.*\} is not a value sktune records"),
+        ({"C": {"type": "float", "value": "nan", "repr": 1}}, "is not a value sktune records"),
+        ({"C": {"type": "float", "value": "1.5", "repr": "1.5"}},
+         r"C=\{.*\} is not a NaN or infinite float"),
+        ({"C": {"type": "numpy", "dtype": "O", "value": 1, "repr": "x"}},
+         r"C: numpy dtype 'O' is not one sktune records"),
+        ({"C": {"type": "numpy", "dtype": "bool", "value": 1, "repr": "x"}},
+         r"C: a numpy bool holds 1"),
+        ({"C": {"type": "numpy", "dtype": "int8", "value": 300, "repr": "x"}},
+         r"C: a numpy int8 holds 300"),
+        ({"C": {"type": "numpy", "dtype": "float32", "value": [1], "repr": "x"}},
+         r"C: a numpy float32 holds \[1\]"),
+        ({"C": {"type": "tuple", "items": "ab", "repr": "x"}}, r"C=\{.*\} has no list of items"),
+        ({"C": {"type": "object", "choice": -1, "hash": "h", "repr": "x"}},
+         r"C=\{.*\} is not a value sktune records"),
+        ({"C": {"type": "object", "choice": None, "hash": 5, "repr": "x"}},
+         r"C=\{.*\} is not a value sktune records"),
+        ({"C": json.loads('{"type": "list", "repr": "", "items": [' * 20 + "]}" * 20)},
+         r"C=\{.*\} is not a value sktune records"),
+    ],
+)
+def test_a_value_sktune_does_not_write_is_not_read(stored, match):
+    with pytest.raises(ValueError, match=match):
+        decode_params(stored)

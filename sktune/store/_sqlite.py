@@ -407,7 +407,9 @@ class CheckpointStore:
                 "SELECT seq, split, subset, metric, score FROM scores ORDER BY seq, split, rowid"
             )
         finally:
-            self._conn.execute("COMMIT")
+            # nothing to keep; and SQLite may have ended it on a read error
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
         out = {}
         for n, (seq, key, params) in enumerate(rows, 1):
             try:
