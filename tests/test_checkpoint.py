@@ -2,8 +2,10 @@
 
 import os
 import pickle
+import shutil
 import signal
 import sqlite3
+import struct
 import subprocess
 import sys
 import time
@@ -14,7 +16,9 @@ import pytest
 from checkpoint_job import SPACE, SlowCentroids
 from sklearn.datasets import load_iris
 
+import sktune
 from sktune import RandomSearch
+from sktune.search import results_from_checkpoint
 from sktune.store import CheckpointError, CheckpointStore
 
 JOB = Path(__file__).with_name("checkpoint_job.py")
@@ -236,3 +240,268 @@ def test_fitted_search_with_checkpoint_pickles(tmp_path):
     search = _search(tmp_path / "s.db").fit(X, y)
     clone = pickle.loads(pickle.dumps(search))
     np.testing.assert_array_equal(clone.predict(X), search.predict(X))
+
+
+# the file and what it accepts ---------------------------------------------------------------
+
+
+def _state(folder):
+    """Every file of ``folder`` with its bytes."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_another_program_s_sqlite_file_is_refused_before_anything_is_written(
+    tmp_path, monkeypatch
+):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = folder / "app.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE users (name TEXT)")
+        conn.execute("INSERT INTO users VALUES ('ada')")
+    conn.close()
+    before = _state(folder)
+    log = tmp_path / "fits.log"
+    monkeypatch.setenv("SKTUNE_FIT_LOG", str(log))
+    with pytest.raises(
+        CheckpointError,
+        match=r"The checkpoint '.*app\.db' is not an sktune checkpoint: it is an SQLite "
+        r"database of another program \(tables 'users'\)\. sktune only writes into a new "
+        r"file or one of its own checkpoints, and has not changed this one; choose another "
+        r"path\.",
+    ):
+        _search(db).fit(X, y)
+    assert _state(folder) == before  # no table added, not switched to WAL, no -wal file
+    assert _n_fits(log) == 0
+
+
+def test_an_empty_file_is_taken_as_a_new_checkpoint(tmp_path):
+    db = tmp_path / "s.db"
+    db.write_bytes(b"")
+    assert _search(db).fit(X, y).n_reused_ == 0
+    assert _search(db).fit(X, y).n_reused_ == 4
+
+
+def test_a_checkpoint_whose_fingerprint_was_deleted_is_refused(tmp_path):
+    db = tmp_path / "s.db"
+    _search(db).fit(X, y)
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM meta WHERE name = 'fingerprint'")
+    conn.close()
+    # the results of another search would otherwise be taken for this one's
+    with pytest.raises(
+        CheckpointError,
+        match=r"The checkpoint '.*s\.db' records 4 candidates but no fingerprint: it was "
+        r"changed outside sktune, and its results cannot be checked against the search that "
+        r"would continue them\. Re-run the search into a new checkpoint file\.",
+    ):
+        _search(db).fit(X + 1.0, y)
+
+
+_OUT = {"test_scores": 0.5, "fit_error": None, "fit_time": 0.1, "score_time": 0.01,
+        "n_test_samples": 10}
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        ((1, {}, []), r"The 'key' argument of CheckpointStore.add must be a str. Got 1 instead"),
+        (("k", {"C": np.float64(1.0)}, []),
+         r"The 'params' argument of CheckpointStore.add must be a dict of str to JSON values "
+         r"\(str, int, finite float, bool, None, and lists and str-keyed dicts of them\)\. "
+         r"Got \{'C': np.float64\(1.0\)\} instead"),
+        (("k", {"C": (1, 2)}, []), r"The 'params' argument .* Got \{'C': \(1, 2\)\} instead"),
+        (("k", {1: 2}, []), r"The 'params' argument .* Got \{1: 2\} instead"),
+        (("k", [], []), r"The 'params' argument .* Got \[\] instead"),
+        (("k", {}, [], {"iter": float("nan")}),
+         r"The 'extra' argument .* Got \{'iter': nan\} instead"),
+        (("k", {}, {"test_scores": 1.0}),
+         r"The 'outputs' argument of CheckpointStore.add must be a list of per-split dicts "
+         r"of results. Got \{'test_scores': 1.0\} instead"),
+        (("k", {}, [{**_OUT, "estimator": None}]),
+         r"outputs\[0\] must be a dict with keys among \('fit_error', 'test_scores', "
+         r"'train_scores', 'n_test_samples', 'fit_time', 'score_time'\)\. Got .* instead"),
+        (("k", {}, [_OUT, 0.5]), r"outputs\[1\] must be a dict with keys among .* Got 0.5"),
+        (("k", {}, [{**_OUT, "fit_time": "fast"}]),
+         r"outputs\[0\]\['fit_time'\] must be a finite number. Got 'fast' instead"),
+        (("k", {}, [{**_OUT, "score_time": float("inf")}]),
+         r"outputs\[0\]\['score_time'\] must be a finite number. Got inf instead"),
+        (("k", {}, [{**_OUT, "n_test_samples": -1}]),
+         r"outputs\[0\]\['n_test_samples'\] must be an int >= 0. Got -1 instead"),
+        (("k", {}, [{**_OUT, "fit_error": ValueError("x")}]),
+         r"outputs\[0\]\['fit_error'\] must be a str or None. Got ValueError\('x'\) instead"),
+        (("k", {}, [{**_OUT, "test_scores": "high"}]),
+         r"outputs\[0\]\['test_scores'\] must be a number or a dict of metric names to "
+         r"numbers. Got 'high' instead"),
+        (("k", {}, [{**_OUT, "train_scores": {"acc": None}}]),
+         r"outputs\[0\]\['train_scores'\] must be a number .* Got \{'acc': None\} instead"),
+    ],
+)
+def test_a_record_of_other_types_is_refused_and_nothing_written(tmp_path, args, match):
+    with CheckpointStore(tmp_path / "s.db") as store:
+        store.set_fingerprint({"X": "x"})
+        with pytest.raises(TypeError, match=match):
+            store.add(*args)
+        assert len(store) == 0
+
+
+def test_a_meta_value_of_another_type_is_refused(tmp_path):
+    with CheckpointStore(tmp_path / "s.db") as store:
+        with pytest.raises(
+            TypeError, match=r"The meta value 'seed' of CheckpointStore must be a JSON value "
+            r"\(.*\)\. Got np.int64\(3\) instead",
+        ):
+            store._set_meta("seed", np.int64(3))
+
+
+# the file alone holds everything once a search has stopped ----------------------------------
+
+
+def _wal_frames(wal):
+    """Offsets of the page data of each frame of an SQLite write-ahead log."""
+    data = wal.read_bytes()
+    if len(data) <= 32:
+        return []
+    page_size = struct.unpack(">I", data[8:12])[0]
+    size = 24 + page_size
+    return [32 + i * size + 24 for i in range((len(data) - 32) // size)]
+
+
+def _damage_frame(wal, k):
+    """Flip one byte in the page of frame ``k`` of the log."""
+    data = bytearray(wal.read_bytes())
+    data[_wal_frames(wal)[k] + 100] ^= 0xFF
+    wal.write_bytes(bytes(data))
+
+
+def _count_alone(db, folder):
+    """Copy the database file without its -wal and -shm files; count its records."""
+    folder.mkdir()
+    copy = folder / db.name
+    shutil.copyfile(db, copy)
+    try:
+        with sqlite3.connect(copy) as conn:
+            return conn.execute("SELECT COUNT(*) FROM candidates").fetchone()[0]
+    except sqlite3.OperationalError as exc:  # "no such table" before the fix
+        return str(exc)
+    finally:
+        conn.close()
+
+
+def test_the_file_alone_holds_every_record_once_fit_returns(tmp_path):
+    db = tmp_path / "s.db"
+    _search(db, n_iter=1).fit(X, y)
+    # a reader still open (a dashboard) keeps SQLite from folding the log itself
+    with CheckpointStore(db, read_only=True) as reader:
+        _search(db, n_iter=6).fit(X, y)
+        assert _count_alone(db, tmp_path / "copy") == 6
+        # so a damaged log cannot hide records either
+        wal = Path(f"{db}-wal")
+        if _wal_frames(wal):
+            _damage_frame(wal, len(_wal_frames(wal)) // 2)
+        assert len(results_from_checkpoint(db)["params"]) == 6
+        assert len(reader) == 6
+
+
+class InterruptedCentroids(SlowCentroids):
+    """Ctrl-C arrives during the 10th fit of the process."""
+
+    n_fits = 0
+
+    def fit(self, X, y):
+        type(self).n_fits += 1
+        if type(self).n_fits == 10:
+            raise KeyboardInterrupt
+        return super().fit(X, y)
+
+
+def test_the_file_alone_holds_the_records_saved_before_ctrl_c(tmp_path, monkeypatch):
+    db = tmp_path / "s.db"
+    monkeypatch.setattr(InterruptedCentroids, "n_fits", 0)
+
+    def search(n_iter):
+        return RandomSearch(InterruptedCentroids(), SPACE, n_iter=n_iter, cv=3,
+                            random_state=0, checkpoint=db)
+
+    search(1).fit(X, y)  # 3 fits and the refit
+    with CheckpointStore(db, read_only=True):
+        with pytest.raises(KeyboardInterrupt, match="1 newly finished candidates are saved"):
+            search(20).fit(X, y)  # one more candidate, then the 10th fit
+        assert _count_alone(db, tmp_path / "copy") == 2
+
+
+def test_a_reader_that_holds_the_log_at_close_is_reported(tmp_path):
+    db = tmp_path / "s.db"
+    writer = CheckpointStore(db)
+    writer.set_fingerprint({"X": "x"})
+    writer.add("k", {"C": 1.0}, [_OUT])
+    reader = sqlite3.connect(f"file:{db}?mode=ro", uri=True, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM candidates").fetchone()
+    with pytest.warns(
+        RuntimeWarning,
+        match=r"A reader kept the write-ahead log of the checkpoint '.*s\.db' in use beyond the "
+        r"writer's close; its last records are in '.*s\.db-wal', to copy together with the "
+        r"file\.",
+    ):
+        writer.close()
+    reader.execute("COMMIT")
+    reader.close()
+    assert results_from_checkpoint(db)["params"] == [{"C": 1.0}]
+
+
+_KILLED_WRITER = """
+import os, signal, sys
+from sktune.store import CheckpointStore
+store = CheckpointStore(sys.argv[1])
+store.set_fingerprint({"X": "x"})
+for i in range(20):
+    store.add(f"k{i}", {"C": float(i)}, [{"test_scores": i / 20, "fit_error": None,
+              "fit_time": 0.1, "score_time": 0.01, "n_test_samples": 10}])
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _killed_writer(db):
+    """Record 20 candidates in ``db`` from a process killed before it closes the file."""
+    env = dict(os.environ, PYTHONPATH=str(Path(sktune.__file__).parents[1]))
+    proc = subprocess.run([sys.executable, "-c", _KILLED_WRITER, str(db)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+
+
+def test_a_killed_search_s_log_is_read_in_full(tmp_path):
+    db = tmp_path / "s.db"
+    _killed_writer(db)
+    assert _wal_frames(Path(f"{db}-wal"))  # the records are in the log only
+    assert len(results_from_checkpoint(db)["params"]) == 20
+    with CheckpointStore(db) as store:
+        assert len(store) == 20
+    assert _count_alone(db, tmp_path / "copy") == 20
+
+
+@pytest.mark.parametrize("where", ["frame", "header"])
+def test_a_damaged_log_is_reported_instead_of_read_in_part(tmp_path, where):
+    db = tmp_path / "s.db"
+    _killed_writer(db)
+    wal = Path(f"{db}-wal")
+    if where == "frame":
+        _damage_frame(wal, len(_wal_frames(wal)) // 2)
+        damage = r"frame \d+ of \d+ is unreadable, and the \d+ transactions committed after it"
+    else:
+        data = bytearray(wal.read_bytes())
+        data[16] ^= 0xFF  # a salt
+        wal.write_bytes(bytes(data))
+        damage = "its header is unreadable, and every transaction in it"
+    before = _state(tmp_path)
+    match = (
+        rf"The write-ahead log '.*s\.db-wal' of the checkpoint '.*s\.db' is damaged: {damage} "
+        r"would be silently dropped by SQLite \(they are not in 's\.db' itself\)\. Restore an "
+        r"intact copy of the log beside the file, or re-run the search into a new checkpoint "
+        r"file\."
+    )
+    with pytest.raises(CheckpointError, match=match):
+        results_from_checkpoint(db)
+    with pytest.raises(CheckpointError, match=match):
+        CheckpointStore(db)  # a writer would make the loss final
+    assert _state(tmp_path) == before

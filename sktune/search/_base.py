@@ -31,6 +31,7 @@ from ._backend import result_order
 from ._context import FitContext, FixedSplits
 from ._engine import Evaluator, StopRules
 from ._fingerprint import compare, fingerprint
+from ._json_values import decode_params
 from ._validation import check_space
 
 
@@ -444,7 +445,8 @@ class BaseSearch(BaseSearchCV):
         )
         engine = None
         try:
-            records = store.records() if store is not None else {}
+            # objects come back as StoredRepr: ManualSearch finds them in its space
+            records = store.records(decode=decode_params) if store is not None else {}
             context = FitContext(
                 random_state=check_random_state(self._resolve_seed(store)),
                 cv=splits,

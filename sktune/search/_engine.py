@@ -34,6 +34,7 @@ from sklearn.exceptions import FitFailedWarning
 
 from .._compat import _fit_and_score, _insert_error_scores, _warn_or_raise_about_fit_failures
 from ._backend import dask_client, local_values, lost_data, scattered
+from ._json_values import ChoiceIndex
 
 # How many times one call of evaluate_candidates sends the data again after
 # the worker holding them died; a cluster that keeps losing workers fails.
@@ -115,8 +116,8 @@ class Evaluator:
         :func:`~sktune.search._backend.result_order`: results in any order,
         as they finish or all at the end of a call.
     context : FitContext
-        The fit's folds (split once), stop rules, checkpoint and the
-        estimator each candidate is fitted on.
+        The fit's folds (split once), stop rules, checkpoint, search space
+        and the estimator each candidate is fitted on.
     metric : str
         Key of the refit metric within multi-metric test scores.
     records : dict, default=None
@@ -133,6 +134,9 @@ class Evaluator:
         self.store = context.store
         self.metric = metric
         self.recorded = records or {}
+        # objects of the space are stored by their index among its choices
+        self._choices = ChoiceIndex(context.space)
+        self._no_choices = ChoiceIndex()
         self.n_reused = 0
         self.n_finished = 0
         self.n_rounds = 0
@@ -191,6 +195,11 @@ class Evaluator:
         occurrence = self._seen[ident]
         self._seen[ident] += 1
         return hashlib.sha1(ident + str(occurrence).encode()).hexdigest()
+
+    def _record(self, key, params, outputs, extra):
+        self.store.add(
+            key, self._choices.encode(params), outputs, self._no_choices.encode(extra)
+        )
 
     def _tasks(self, params, pending, splits, contexts, finished, init, return_estimator):
         n_splits = len(splits)
@@ -297,7 +306,7 @@ class Evaluator:
                         self.n_finished += 1
                         if self.store is not None:
                             extra = {k: v[i] for k, v in (more_results or {}).items()}
-                            self.store.add(keys[i], params[i], outputs[i], extra)
+                            self._record(keys[i], params[i], outputs[i], extra)
                     # the no-change rule reads scores in candidate order, whatever
                     # order the workers finish in, so it stops at the same candidate
                     next_in_order = self._record_in_order(outputs, next_in_order)

@@ -8,6 +8,7 @@ import numpy as np
 from ..distributions import Categorical, Distribution, is_scipy_frozen
 from ..space import SearchSpace, candidate_key
 from ._base import BaseSearch, FixedProposer
+from ._json_values import resolve_recorded
 from ._validation import check_space
 
 
@@ -238,5 +239,7 @@ class ManualSearch(BaseSearch):
     def _make_proposer(self, space, context):
         # With a checkpoint, fitting again with more candidates finds the
         # stored ones in the context, so cv_results_ adds the new candidates
-        # to the earlier results.
-        return ManualProposer(self.candidates, recorded=context.recorded)
+        # to the earlier results; objects come back by their index among
+        # the listed values.
+        recorded = resolve_recorded(context.recorded, space, type(self).__name__)
+        return ManualProposer(self.candidates, recorded=recorded)

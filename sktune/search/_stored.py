@@ -6,6 +6,7 @@ from .._compat import _insert_error_scores
 from ..store import CheckpointError, CheckpointStore
 from ._base import BaseSearch
 from ._hyperband import drop_epochs
+from ._json_values import decode_params
 
 
 class _StoredSearch(BaseSearch):
@@ -25,8 +26,11 @@ def results_from_checkpoint(path):
     search may differ from the fitted search's candidate order. The columns a
     search adds on its own (HyperbandSearch's ``bracket``, ``rung`` and
     ``n_resources``, BayesSearch's ``iter`` and its surrogate's prediction...)
-    come back too when every record has them (files written before sktune
-    recorded them have not).
+    come back too when every record has them. Nothing in the file is
+    executed: parameter values are read from JSON, and an object the search
+    drew from its space (an estimator, a dict of class weights) comes back as
+    a :class:`~sktune.search._json_values.StoredRepr`, a ``str`` that prints
+    as the object did.
 
     Parameters
     ----------
@@ -44,8 +48,9 @@ def results_from_checkpoint(path):
     Raises
     ------
     CheckpointError
-        If the file does not exist, is not an sktune checkpoint, or records
-        no candidate yet.
+        If the file does not exist, is not an sktune checkpoint (or one of the
+        older, pickled format), holds values sktune does not write, or
+        records no candidate yet.
 
     Examples
     --------
@@ -64,8 +69,8 @@ def results_from_checkpoint(path):
     True
     """
     with CheckpointStore(path, read_only=True) as store:
-        records = list(store.records().values())
-        extras = list(store.extras().values())
+        records = list(store.records(decode=decode_params).values())
+        extras = list(store.extras(decode=decode_params).values())
     if not records:
         raise CheckpointError(
             f"The checkpoint {str(path)!r} records no finished candidate yet."

@@ -2,46 +2,35 @@
 
 The store knows nothing of estimators or searches: it keeps a fingerprint (a
 dict of named hashes) and records (a key, the candidate's parameters, its
-per-split results and the search's own columns for it, all pickled). The
-search layer decides what goes in.
+per-split results and the search's own columns for it), all in open
+columns: SQL values and JSON text (``_schema`` lists the tables). The search
+layer decides what goes in and turns values JSON cannot hold into JSON.
+Nothing read from the file is executed or unpickled.
 
 Durability: WAL journal, one transaction per candidate, ``synchronous=NORMAL``
 (a killed process loses nothing committed; only a power cut may lose the last
-transactions).
+transactions). :meth:`CheckpointStore.close` moves the log into the database
+file, so that the file alone holds every record once a search has stopped.
 """
 
 import os
-import pickle
 import sqlite3
 import tempfile
 import time
 import urllib.parse
+import warnings
+
+from ._errors import CheckpointError
+from ._rows import from_json, output_rows, outputs_of, to_json
+from ._schema import create, kind_of
+from ._wal import wal_damage
 
 try:  # POSIX advisory locks; other platforms go without the one-writer guard
     import fcntl
 except ImportError:  # pragma: no cover
     fcntl = None
 
-_SCHEMA_VERSION = "1"
-
-
-class CheckpointError(ValueError):
-    """A checkpoint file that cannot be used: corrupt, busy, foreign or unwritable.
-
-    A subclass of ``ValueError``; a search raises it from ``fit`` before any
-    model is fitted, with a message that names the file and the remedy.
-
-    Examples
-    --------
-    >>> import os, tempfile
-    >>> from sktune.store import CheckpointError, CheckpointStore
-    >>> path = os.path.join(tempfile.mkdtemp(), "missing.db")
-    >>> try:
-    ...     CheckpointStore(path, read_only=True)
-    ... except CheckpointError as exc:
-    ...     print(type(exc).__name__, issubclass(CheckpointError, ValueError))
-    CheckpointError True
-    """
+_REMEDY = "Re-run the search into a new checkpoint file."
 
 
 def _check_writable(path):
@@ -66,6 +55,12 @@ def _check_writable(path):
 class CheckpointStore:
     """Open (or create) a checkpoint file for one writer, or read it.
 
+    A writer accepts a new (empty) file or a checkpoint of this format only,
+    and refuses anything else before writing to it: another program's
+    SQLite database, a checkpoint of sktune's older pickled format, one
+    with records but no fingerprint (deleted, or never set with
+    :meth:`set_fingerprint`), one whose write-ahead log is damaged.
+
     Parameters
     ----------
     path : str or os.PathLike
@@ -83,8 +78,8 @@ class CheckpointStore:
     Raises
     ------
     CheckpointError
-        If the file is not an sktune checkpoint, is corrupt, is in use by
-        another process, or cannot be written.
+        If the file is not an sktune checkpoint of this format, is corrupt,
+        is in use by another process, or cannot be written.
 
     Examples
     --------
@@ -97,39 +92,95 @@ class CheckpointStore:
     >>> with CheckpointStore(path) as store:
     ...     store.records()["k1"][0]
     {'C': 1.0}
+
+    The file is plain SQLite, JSON in its text columns:
+
+    >>> import sqlite3
+    >>> with sqlite3.connect(path) as conn:
+    ...     conn.execute("SELECT json_extract(params, '$.C'), score FROM candidates"
+    ...                  " JOIN scores USING (seq)").fetchall()
+    [(1.0, 0.9)]
     """
 
     def __init__(self, path, *, read_only=False):
         self.path = os.fspath(path)
+        self._read_only = read_only
         self._lock_file = None
-        if read_only:
-            self._open_read_only()
-            return
-        _check_writable(self.path)
-        self._acquire_lock()
-        try:
-            self._conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
-            self._init_schema()
-        except sqlite3.DatabaseError as exc:
-            self._release_lock()
-            raise CheckpointError(
-                f"The checkpoint {self.path!r} is not a readable sktune checkpoint "
-                f"({exc}); it may be truncated or corrupt. Delete it or choose another path."
-            ) from None
-
-    def _open_read_only(self):
-        if not os.path.isfile(self.path):
+        self._conn = None
+        self._writing = False  # opened for writing, and found or made a checkpoint
+        if read_only and not os.path.isfile(self.path):
             raise CheckpointError(f"The checkpoint {self.path!r} does not exist.")
-        uri = "file:" + urllib.parse.quote(os.path.abspath(self.path)) + "?mode=ro"
+        if not read_only:
+            _check_writable(self.path)
+            self._acquire_lock()
         try:
-            self._conn = sqlite3.connect(uri, uri=True, timeout=5.0, isolation_level=None)
-            if self._meta("schema") != _SCHEMA_VERSION:
-                raise sqlite3.DatabaseError("not an sktune checkpoint")
+            self._open()
         except sqlite3.DatabaseError as exc:
             self.close()
+            hint = "" if read_only else (
+                "; it may be truncated or corrupt. Delete it or choose another path"
+            )
             raise CheckpointError(
-                f"The checkpoint {self.path!r} is not a readable sktune checkpoint ({exc})."
+                f"The checkpoint {self.path!r} is not a readable sktune checkpoint "
+                f"({exc}){hint}."
             ) from None
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self):
+        # before SQLite reads the log, which would drop what follows the damage
+        damage = wal_damage(self.path)
+        if damage is not None:
+            raise CheckpointError(
+                f"The write-ahead log {self.path + '-wal'!r} of the checkpoint "
+                f"{self.path!r} is damaged: {damage} would be silently dropped by SQLite "
+                f"(they are not in {os.path.basename(self.path)!r} itself). Restore an "
+                "intact copy of the log beside the file, or re-run the search into a new "
+                "checkpoint file."
+            )
+        if self._read_only:
+            uri = "file:" + urllib.parse.quote(os.path.abspath(self.path)) + "?mode=ro"
+            self._conn = sqlite3.connect(uri, uri=True, timeout=5.0, isolation_level=None)
+        else:
+            self._conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
+        c = self._conn
+        # a file's views and triggers may only call SQLite's innocuous functions
+        c.execute("PRAGMA trusted_schema = OFF")
+        kind = kind_of(c, self.path)
+        if kind == "new" and self._read_only:
+            raise sqlite3.DatabaseError("it holds no sktune tables")
+        if self._read_only:
+            self._check_meta()
+            return
+        if c.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("integrity check failed")
+        c.execute("PRAGMA journal_mode=WAL")
+        c.execute("PRAGMA synchronous=NORMAL")
+        if kind == "new":
+            create(c)
+        self._check_meta()
+        n = len(self)
+        if n and self.fingerprint() is None:
+            raise CheckpointError(
+                f"The checkpoint {self.path!r} records {n} candidates but no fingerprint: "
+                "it was changed outside sktune, and its results cannot be checked against "
+                f"the search that would continue them. {_REMEDY}"
+            )
+        self._writing = True
+
+    def _check_meta(self):
+        # parsed once at opening, so that a damaged value fails here, before
+        # a search uses the store
+        for (name,) in self._conn.execute("SELECT name FROM meta"):
+            self._meta(name)
+        self.fingerprint()
+
+    def _damaged(self, problem):
+        return CheckpointError(
+            f"The checkpoint {self.path!r} cannot be read: {problem}. It was not written "
+            f"by sktune, or was changed since. {_REMEDY}"
+        )
 
     def _acquire_lock(self):
         if fcntl is None:
@@ -152,39 +203,18 @@ class CheckpointStore:
             self._lock_file.close()
             self._lock_file = None
 
-    def _init_schema(self):
-        c = self._conn
-        c.execute("PRAGMA journal_mode=WAL")
-        c.execute("PRAGMA synchronous=NORMAL")
-        if c.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise sqlite3.DatabaseError("integrity check failed")
-        c.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)")
-        c.execute(
-            "CREATE TABLE IF NOT EXISTS candidates (seq INTEGER PRIMARY KEY, key TEXT UNIQUE,"
-            " params BLOB, outputs BLOB, finished REAL, extra BLOB)"
-        )
-        version = self._meta("schema")
-        if version is None:
-            self._set_meta("schema", _SCHEMA_VERSION)
-        elif version != _SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(f"schema version {version!r}, expected {_SCHEMA_VERSION}")
-        if not self._has_extra():
-            # Added without a new schema version: files written before the
-            # column existed gain it here and are read without it read-only.
-            c.execute("ALTER TABLE candidates ADD COLUMN extra BLOB")
-
-    def _has_extra(self):
-        columns = self._conn.execute("PRAGMA table_info(candidates)").fetchall()
-        return any(col[1] == "extra" for col in columns)
-
     def _meta(self, name):
         row = self._conn.execute("SELECT value FROM meta WHERE name=?", (name,)).fetchone()
-        return None if row is None else pickle.loads(row[0])
+        if row is None:
+            return None
+        try:
+            return from_json(row[0], f"the meta value {name!r}", mapping=False)
+        except ValueError as exc:
+            raise self._damaged(exc) from None
 
     def _set_meta(self, name, value):
-        self._conn.execute(
-            "INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, pickle.dumps(value))
-        )
+        text = to_json(value, f"The meta value {name!r} of CheckpointStore", mapping=False)
+        self._conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, text))
 
     def fingerprint(self):
         """The stored fingerprint dict, or ``None`` for a new file.
@@ -193,6 +223,11 @@ class CheckpointStore:
         -------
         fingerprint : dict or None
             Name -> hash string, as given to :meth:`set_fingerprint`.
+
+        Raises
+        ------
+        CheckpointError
+            If the stored value is not a dict of str to str.
 
         Examples
         --------
@@ -207,7 +242,12 @@ class CheckpointStore:
         ...     store.fingerprint()
         {'data': 'abc'}
         """
-        return self._meta("fingerprint")
+        value = self._meta("fingerprint")
+        if value is not None and not (
+            type(value) is dict and all(type(v) is str for v in value.values())
+        ):
+            raise self._damaged("the fingerprint is not a dict of hashes")
+        return value
 
     def set_fingerprint(self, fingerprint):
         """Record ``fingerprint``, replacing any fingerprint stored before.
@@ -237,22 +277,34 @@ class CheckpointStore:
     def add(self, key, params, outputs, extra=None):
         """Record one finished candidate in its own transaction.
 
+        Everything is checked first: nothing is written when it raises.
+
         Parameters
         ----------
         key : str
             Identity of the candidate within the search.
         params : dict
-            Its parameters.
+            Its parameters, name -> JSON value (``str``, ``int``, finite
+            ``float``, ``bool``, ``None``, lists and str-keyed dicts of them):
+            the search layer turns other values into such JSON.
         outputs : list of dict
-            Its per-split results.
+            Its per-split results: ``test_scores`` and ``train_scores`` (a
+            number, NaN allowed, or a dict of metric names to numbers),
+            ``fit_time``, ``score_time``, ``n_test_samples``, ``fit_error``
+            (a str or ``None``), each optional.
         extra : dict or None, default=None
             The search's own ``cv_results_`` columns for this candidate
             (Hyperband's ``bracket`` and ``n_resources``, BayesSearch's
-            ``round``...), name -> value; read back by :meth:`extras`.
+            ``iter``...), name -> JSON value; read back by :meth:`extras`.
 
         Returns
         -------
         None
+
+        Raises
+        ------
+        TypeError
+            If ``key`` is not a str, or a value is not of the types above.
 
         Examples
         --------
@@ -262,31 +314,72 @@ class CheckpointStore:
         >>> from sktune.store import CheckpointStore
         >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
         >>> with CheckpointStore(path) as store:
+        ...     store.set_fingerprint({"data": "abc"})
         ...     store.add("k1", {"C": 1.0}, [{"test_scores": 0.5}])
         ...     store.add("k1", {"C": 1.0}, [{"test_scores": 0.9}])
         ...     store.add("k2", {"C": 10.0}, [{"test_scores": 0.8}])
         ...     len(store), store.records()["k1"][1]
-        (2, [{'test_scores': 0.9}])
+        (2, [{'fit_error': None, 'test_scores': 0.9}])
         """
-        self._conn.execute(
-            "INSERT OR REPLACE INTO candidates (key, params, outputs, finished, extra)"
-            " VALUES (?,?,?,?,?)",
-            (key, pickle.dumps(params), pickle.dumps(outputs), time.time(),
-             pickle.dumps(dict(extra or {}))),
-        )
+        if type(key) is not str:
+            raise TypeError(
+                f"The 'key' argument of CheckpointStore.add must be a str. Got {key!r} instead."
+            )
+        params = to_json(params, "The 'params' argument of CheckpointStore.add")
+        extra = to_json({} if extra is None else extra,
+                        "The 'extra' argument of CheckpointStore.add")
+        splits, scores = output_rows(outputs)
+        c = self._conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            for table in ("scores", "splits", "candidates"):
+                c.execute(
+                    f"DELETE FROM {table} WHERE seq IN (SELECT seq FROM candidates WHERE key=?)",
+                    (key,),
+                )
+            seq = c.execute(
+                "INSERT INTO candidates (key, finished, params, extra) VALUES (?, ?, ?, ?)",
+                (key, time.time(), params, extra),
+            ).lastrowid
+            c.executemany("INSERT INTO splits VALUES (?, ?, ?, ?, ?, ?)",
+                          [(seq, *row) for row in splits])
+            c.executemany("INSERT INTO scores VALUES (?, ?, ?, ?, ?)",
+                          [(seq, *row) for row in scores])
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
 
-    def records(self):
+    def _select(self, sql):
+        try:
+            return self._conn.execute(sql).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise CheckpointError(
+                f"The checkpoint {self.path!r} cannot be read ({exc}). {_REMEDY}"
+            ) from None
+
+    def records(self, decode=None):
         """All records as ``{key: (params, outputs)}`` in the order they finished.
+
+        Parameters
+        ----------
+        decode : callable or None, default=None
+            Applied to each record's ``params`` dict (the search layer's
+            reading of its JSON); a ``ValueError`` it raises is reported as
+            an unreadable record.
 
         Returns
         -------
         records : dict of str -> tuple of (dict, list of dict)
+            The ``params`` (decoded) and ``outputs`` given to :meth:`add`; a
+            NaN score reads back as NaN, and ``fit_error`` is always there
+            (``None`` when not given).
 
         Raises
         ------
         CheckpointError
-            If a record cannot be unpickled (written by an incompatible
-            version of a library).
+            If a record holds anything :meth:`add` does not write, or
+            ``decode`` refuses it.
 
         Examples
         --------
@@ -294,28 +387,67 @@ class CheckpointStore:
         >>> from sktune.store import CheckpointStore
         >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
         >>> with CheckpointStore(path) as store:
-        ...     store.add("b", {"C": 10.0}, [{"test_scores": 0.8}])
-        ...     store.add("a", {"C": 1.0}, [{"test_scores": 0.9}])
+        ...     store.set_fingerprint({"data": "abc"})
+        ...     store.add("b", {"C": 10.0}, [{"test_scores": 0.8, "fit_time": 0.1}])
+        ...     store.add("a", {"C": 1.0}, [{"test_scores": float("nan")}])
         >>> with CheckpointStore(path, read_only=True) as store:
         ...     store.records()
-        {'b': ({'C': 10.0}, [{'test_scores': 0.8}]), 'a': ({'C': 1.0}, [{'test_scores': 0.9}])}
+        {'b': ({'C': 10.0}, [{'fit_error': None, 'fit_time': 0.1, 'test_scores': 0.8}]),
+         'a': ({'C': 1.0}, [{'fit_error': None, 'test_scores': nan}])}
         """
-        rows = self._conn.execute("SELECT key, params, outputs FROM candidates ORDER BY seq")
-        return {k: (self._load(p), self._load(o)) for k, p, o in rows}
+        # one read transaction: a consistent snapshot while a writer commits
+        self._conn.execute("BEGIN")
+        try:
+            rows = self._select("SELECT seq, key, params FROM candidates ORDER BY seq")
+            splits = self._by_seq(
+                "SELECT seq, split, fit_time, score_time, n_test_samples, fit_error"
+                " FROM splits ORDER BY seq, split"
+            )
+            scores = self._by_seq(
+                "SELECT seq, split, subset, metric, score FROM scores ORDER BY seq, split, rowid"
+            )
+        finally:
+            # nothing to keep; and SQLite may have ended it on a read error
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+        out = {}
+        for n, (seq, key, params) in enumerate(rows, 1):
+            try:
+                if type(key) is not str:
+                    raise ValueError(f"the key is {key!r}, not a str")
+                params = from_json(params, "the params column")
+                if decode is not None:
+                    params = decode(params)
+                outputs = outputs_of(splits.get(seq, []), scores.get(seq, []))
+            except ValueError as exc:
+                raise self._damaged(f"record {n}: {exc}") from None
+            out[key] = (params, outputs)
+        return out
 
-    def extras(self):
+    def _by_seq(self, sql):
+        grouped = {}
+        for seq, *row in self._select(sql):
+            grouped.setdefault(seq, []).append(tuple(row))
+        return grouped
+
+    def extras(self, decode=None):
         """The search's own columns of every record, ``{key: dict}``, in finishing order.
+
+        Parameters
+        ----------
+        decode : callable or None, default=None
+            Applied to each dict, as by :meth:`records`.
 
         Returns
         -------
         extras : dict of str -> dict
             The ``extra`` given to :meth:`add`; an empty dict for a record
-            written without it or before the column existed.
+            written without it.
 
         Raises
         ------
         CheckpointError
-            If a value cannot be unpickled.
+            If a value is not a JSON object, or ``decode`` refuses it.
 
         Examples
         --------
@@ -323,31 +455,48 @@ class CheckpointStore:
         >>> from sktune.store import CheckpointStore
         >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
         >>> with CheckpointStore(path) as store:
+        ...     store.set_fingerprint({"data": "abc"})
         ...     store.add("a", {"C": 1.0}, [{"test_scores": 0.9}], {"bracket": 2, "n_resources": 9})
         ...     store.add("b", {"C": 10.0}, [{"test_scores": 0.8}])
         ...     store.extras()
         {'a': {'bracket': 2, 'n_resources': 9}, 'b': {}}
         """
-        if not self._has_extra():
-            return {k: {} for (k,) in self._conn.execute("SELECT key FROM candidates ORDER BY seq")}
-        rows = self._conn.execute("SELECT key, extra FROM candidates ORDER BY seq")
-        return {k: {} if e is None else self._load(e) for k, e in rows}
-
-    def _load(self, blob):
-        try:
-            return pickle.loads(blob)
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
-            raise CheckpointError(
-                f"The checkpoint {self.path!r} holds a record that cannot be read ({exc})."
-            ) from None
+        out = {}
+        rows = self._select("SELECT key, extra FROM candidates ORDER BY seq")
+        for n, (key, extra) in enumerate(rows, 1):
+            try:
+                extra = from_json(extra, "the extra column")
+                out[key] = extra if decode is None else decode(extra)
+            except ValueError as exc:
+                raise self._damaged(f"record {n}: {exc}") from None
+        return out
 
     def __len__(self):
-        return self._conn.execute("SELECT COUNT(*) FROM candidates").fetchone()[0]
+        return self._select("SELECT COUNT(*) FROM candidates")[0][0]
+
+    def _fold_log(self):
+        # Without this, a reader still open when the search ends (a
+        # dashboard, sktune show) keeps SQLite from moving the log into the
+        # file, and a copy of the file alone misses the last records.
+        try:
+            busy = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.Error:
+            busy = 1
+        if busy:
+            warnings.warn(
+                f"A reader kept the write-ahead log of the checkpoint {self.path!r} in use "
+                f"beyond the writer's close; its last records are in {self.path + '-wal'!r}, "
+                "to copy together with the file.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
 
     def close(self):
         """Close the database and release the writer lock.
 
-        Closing twice does nothing; leaving a ``with`` block closes the store.
+        A writer first moves its write-ahead log into the database file, so
+        that the file alone holds every record. Closing twice does nothing;
+        leaving a ``with`` block closes the store.
 
         Returns
         -------
@@ -359,6 +508,7 @@ class CheckpointStore:
         >>> from sktune.store import CheckpointStore
         >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
         >>> store = CheckpointStore(path)
+        >>> store.set_fingerprint({"data": "abc"})
         >>> store.add("k1", {"C": 1.0}, [{"test_scores": 0.9}])
         >>> store.close()
         >>> store.close()  # a second close does nothing
@@ -366,10 +516,15 @@ class CheckpointStore:
         ...     len(writer)
         1
         """
-        if getattr(self, "_conn", None) is not None:
-            self._conn.close()
-            self._conn = None
-        self._release_lock()
+        try:
+            if self._writing:
+                self._writing = False
+                self._fold_log()
+        finally:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+            self._release_lock()
 
     def __enter__(self):
         return self

@@ -1,0 +1,99 @@
+"""Whether a checkpoint's write-ahead log lost committed transactions to damage.
+
+SQLite reads a write-ahead log from its start up to the first frame whose
+salts or checksum do not match, and ignores the rest without a word
+(https://www.sqlite.org/fileformat2.html#walformat, sections 4.1 to 4.4):
+a bad frame in the middle of the log silently drops every transaction
+committed after it, and ``sktune show`` would list 8 of 20 finished
+candidates. The salts say which frames the current log wrote (frames of an
+earlier log, left past its end, carry other salts), so a frame of the
+current log that fails its checksum, followed by another commit of the
+current log, is damage. A bad last transaction is not: it is also what a
+reader sees of a transaction the writer is still writing.
+
+The log only holds data while a writer runs or after it was killed:
+:meth:`CheckpointStore.close` moves it into the database file.
+"""
+
+import struct
+
+_MAGIC_LE, _MAGIC_BE = 0x377F0682, 0x377F0683
+_WAL_VERSION = 3007000
+_HEADER = struct.Struct(">8I")
+_FRAME = struct.Struct(">6I")
+_MASK = 0xFFFFFFFF
+
+
+def _checksum(data, byte_order, sums=(0, 0)):
+    # SQLite's WAL checksum (section 4.3): a running pair over 32-bit words
+    s0, s1 = sums
+    words = struct.unpack(f"{byte_order}{len(data) // 4}I", data)
+    for a, b in zip(words[0::2], words[1::2]):
+        s0 = (s0 + a + s1) & _MASK
+        s1 = (s1 + b + s0) & _MASK
+    return s0, s1
+
+
+def wal_damage(path):
+    """Describe damage of ``path``'s write-ahead log that drops committed transactions.
+
+    Parameters
+    ----------
+    path : str
+        The database file; its log is ``path + "-wal"``.
+
+    Returns
+    -------
+    damage : str or None
+        What is damaged and which transactions SQLite would drop, or ``None``
+        for no log, an empty one or an intact one.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sktune.store._wal import wal_damage
+    >>> print(wal_damage(os.path.join(tempfile.mkdtemp(), "search.db")))
+    None
+    """
+    try:
+        with open(path + "-wal", "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return None
+    if len(data) <= _HEADER.size:
+        return None
+    magic, version, page_size, _, salt1, salt2, c1, c2 = _HEADER.unpack_from(data)
+    order = "<" if magic == _MAGIC_LE else ">"
+    if (
+        magic not in (_MAGIC_LE, _MAGIC_BE)
+        or version != _WAL_VERSION
+        or not (512 <= page_size <= 65536 and page_size & (page_size - 1) == 0)
+        or _checksum(data[:24], order) != (c1, c2)
+    ):
+        # SQLite then ignores the whole log, with every frame after the header
+        return "its header is unreadable, and every transaction in it"
+    size = _FRAME.size + page_size
+    n_frames = (len(data) - _HEADER.size) // size
+    sums = (c1, c2)
+    for i in range(n_frames):
+        start = _HEADER.size + i * size
+        _, _, s1, s2, f1, f2 = _FRAME.unpack_from(data, start)
+        if (s1, s2) != (salt1, salt2):
+            return None  # the end of the current log
+        sums = _checksum(data[start:start + 8], order, sums)
+        sums = _checksum(data[start + _FRAME.size:start + size], order, sums)
+        if sums == (f1, f2):
+            continue
+        later = 0
+        for j in range(i + 1, n_frames):
+            _, commit, t1, t2, _, _ = _FRAME.unpack_from(data, _HEADER.size + j * size)
+            if (t1, t2) != (salt1, salt2):
+                break
+            later += commit != 0
+        if later:
+            return (
+                f"frame {i + 1} of {n_frames} is unreadable, and the {later} transactions "
+                "committed after it"
+            )
+        return None
+    return None
