@@ -158,6 +158,16 @@ def test_search_logs_as_gridsearchcv(name, store, gridsearchcv, capsys):
     assert CHANGING not in capsys.readouterr().err
 
 
+def test_score_after_fit_is_logged_into_the_searchs_run(store):
+    # the patched score of a parameter search, as for GridSearchCV
+    sktune.mlflow.autolog(log_models=False)
+    with mlflow.start_run() as run:
+        search = SEARCHES["ManualSearch"]().fit(X[::2], Y[::2])
+        search.score(X[1::2], Y[1::2])
+    metrics = mlflow.get_run(run.info.run_id).data.metrics
+    assert [k for k in metrics if k.startswith("ManualSearch_score")] != []
+
+
 def test_hyperband_children_are_its_full_budget_candidates(store, capsys):
     sktune.mlflow.autolog(log_models=False, max_tuning_runs=None)
     search = _hyperband()
