@@ -4,10 +4,11 @@ Every search tunes ``C`` of a logistic regression on a 300-sample
 classification problem, 16 candidates (HyperbandSearch: its schedule at
 ``max_resources=200``), cv=3, n_jobs=1, inside a run the script opens, as a
 user would (``with mlflow.start_run(): search.fit(X, y)``). Each search is
-timed with autologging off and then on, back to back, ``--repeats`` times;
-the ratio is the median of the per-repeat ratios (after one untimed
-autologged fit, which imports what MLflow logs with). Two ways of turning
-autologging on are compared:
+timed (wall and CPU time of this process, which includes MLflow's logging
+threads) with autologging off and then on, back to back, ``--repeats``
+times; each ratio, and the CPU time autologging added, is the median over
+the repeats (after one untimed autologged fit, which imports what MLflow
+logs with). Two ways of turning autologging on are compared:
 
 * ``mlflow``: ``mlflow.sklearn.autolog(...)`` alone;
 * ``sktune``: ``sktune.mlflow.autolog(...)`` (skipped where sktune has no
@@ -92,45 +93,43 @@ def _off():
 
 
 def _fit(make, X, y, experiment=None):
+    """(wall s, CPU s of this process, run id) of one fit, in a new run of ``experiment``."""
     search = make()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     if experiment is None:
         search.fit(X, y)
-        return time.perf_counter() - start, None
+        return time.perf_counter() - start, time.process_time() - cpu, None
     with mlflow.start_run(experiment_id=experiment) as run:
         search.fit(X, y)
-    return time.perf_counter() - start, run.info.run_id
+    return time.perf_counter() - start, time.process_time() - cpu, run.info.run_id
 
 
 def measure(name, make, mode, X, y, repeats, log_models):
     """Times off and on, and what the last repeat logged."""
-    ratios, on_times, off_times = [], [], []
+    times = {"off": [], "on": [], "cpu off": [], "cpu on": [], "ratio": [], "cpu ratio": [],
+             "cpu added": []}
     for repeat in range(repeats):
         _off()
-        off, _ = _fit(make, X, y)
+        off, cpu_off, _ = _fit(make, X, y)
         _autolog(mode, log_models=log_models)
         experiment = mlflow.create_experiment(f"{name}-{mode}-{log_models}-{repeat}")
         errors = io.StringIO()
         with contextlib.redirect_stderr(errors):
-            on, run_id = _fit(make, X, y, experiment)
+            on, cpu_on, run_id = _fit(make, X, y, experiment)
         _off()
-        ratios.append(on / off)
-        on_times.append(on)
-        off_times.append(off)
+        values = (off, on, cpu_off, cpu_on, on / off, cpu_on / cpu_off, cpu_on - cpu_off)
+        for key, value in zip(times, values):
+            times[key].append(value)
     run = mlflow.get_run(run_id)
-    runs = mlflow.search_runs([experiment])
-    models = mlflow.search_logged_models([experiment]) if log_models else []
+    params = run.data.params
     return {
-        "runs": len(runs),
-        "params": len(run.data.params),
+        "runs": len(mlflow.search_runs([experiment])),
+        "params": len(params),
         "metrics": len(run.data.metrics),
-        "best_C": f"{float(run.data.params['best_C']):.3g}" if "best_C" in run.data.params
-        else "-",
+        "best_C": f"{float(params['best_C']):.3g}" if "best_C" in params else "-",
         "errors": errors.getvalue().count("Changing param values"),
-        "models": len(models),
-        "off": statistics.median(off_times),
-        "on": statistics.median(on_times),
-        "ratio": statistics.median(ratios),
+        "models": len(mlflow.search_logged_models([experiment])) if log_models else 0,
+        **{key: statistics.median(values) for key, values in times.items()},
     }
 
 
@@ -149,8 +148,9 @@ def main(argv=None):
     print(f"mlflow {mlflow.__version__}, scikit-learn {sklearn.__version__}, "
           f"sktune {sktune.__version__}, {args.store} store, median of {args.repeats}\n")
     print("| search | autolog | log_models | runs | params | metrics | best_C | errors | "
-          "models | s off | s on | on / off |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "models | wall s off | wall s on | wall on/off | CPU s off | CPU s on | CPU on/off "
+          "| CPU s added |")
+    print("|---" * 16 + "|")
     modes = ["mlflow"] + (["sktune"] if sktune_mlflow is not None else [])
     cases = [(name, mode, False) for name in searches() for mode in modes
              if not (name == "GridSearchCV" and mode == "sktune")]
@@ -166,7 +166,9 @@ def main(argv=None):
             r = measure(name, searches()[name], mode, X, y, args.repeats, log_models)
             print(f"| {name} | {mode} | {log_models} | {r['runs']} | {r['params']} | "
                   f"{r['metrics']} | {r['best_C']} | {r['errors']} | {r['models']} | "
-                  f"{r['off']:.2f} | {r['on']:.2f} | {r['ratio']:.1f} |", flush=True)
+                  f"{r['off']:.2f} | {r['on']:.2f} | {r['ratio']:.1f} | {r['cpu off']:.2f} | "
+                  f"{r['cpu on']:.2f} | {r['cpu ratio']:.1f} | {r['cpu added']:.2f} |",
+                  flush=True)
 
 
 if __name__ == "__main__":
