@@ -27,6 +27,7 @@ from sklearn.utils import check_random_state, indexable
 from .._compat import BaseSearchCV, Interval, _check_method_params, _fit_context
 from ..space import SearchSpace
 from ..store import CheckpointError, CheckpointStore
+from ._autolog import inner_fits_unlogged
 from ._backend import result_order
 from ._context import FitContext, FixedSplits
 from ._engine import Evaluator, StopRules
@@ -380,6 +381,7 @@ class BaseSearch(BaseSearchCV):
         # the estimator of the search is validated when it is fitted
         prefer_skip_nested_validation=False
     )
+    @inner_fits_unlogged
     def fit(self, X, y=None, **params):
         """Run the search: cross-validate candidates, then refit the best.
 

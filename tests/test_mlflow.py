@@ -1,0 +1,268 @@
+"""MLflow's scikit-learn autologging sees sktune's searches as it sees GridSearchCV (issue 18).
+
+Every test runs the real MLflow against its own local file store in
+``tmp_path`` (MLflow's lightest local store: a folder, where a SQLite store
+spends about 10 s creating its tables) and compares what a search logged
+with what ``GridSearchCV`` logs for the same candidates. MLflow writes its
+errors ("Changing param values is not allowed") to stderr, read through
+``capsys``.
+"""
+
+import os
+
+# MLflow starts its usage reporting when imported; the tests use no network
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import warnings  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import mlflow  # noqa: E402
+import mlflow.sklearn  # noqa: E402
+import mlflow.sklearn.utils  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from scipy.stats import rankdata  # noqa: E402
+from sklearn.datasets import load_iris  # noqa: E402
+from sklearn.model_selection import GridSearchCV  # noqa: E402
+from sklearn.tree import DecisionTreeClassifier  # noqa: E402
+
+import sktune.mlflow  # noqa: E402
+from sktune import (  # noqa: E402
+    BayesSearch,
+    GridSearch,
+    HyperbandSearch,
+    Integer,
+    ManualSearch,
+    RandomSearch,
+)
+
+X, Y = load_iris(return_X_y=True)
+TREE = DecisionTreeClassifier(random_state=0)
+# 3-fold scores 0.66, 0.93, 0.96, 0.97: one best, no ties
+DEPTHS = [1, 2, 3, 4]
+N_CHILDREN = 2
+CHANGING = "Changing param values"
+
+# Each search tries max_depth 1 to 4, as GridSearchCV does below; BayesSearch
+# draws 4 of the 4 values but decides the order.
+SEARCHES = {
+    "GridSearch": lambda: GridSearch(TREE, {"max_depth": DEPTHS}, cv=3),
+    "RandomSearch": lambda: RandomSearch(
+        TREE, {"max_depth": Integer(1, 4)}, n_iter=4, cv=3, random_state=0
+    ),
+    "BayesSearch": lambda: BayesSearch(
+        TREE, {"max_depth": Integer(1, 4)}, n_iter=4, n_initial_points=2, cv=3, random_state=0
+    ),
+    "ManualSearch": lambda: ManualSearch(TREE, [{"max_depth": d} for d in DEPTHS], cv=3),
+}
+
+
+def _hyperband(**kwargs):
+    return HyperbandSearch(
+        TREE, {"max_depth": Integer(1, 6), "min_samples_split": Integer(2, 30)},
+        resource="n_samples", max_resources=90,
+        min_resources=10, cv=3, random_state=0, **kwargs,
+    )
+
+
+ALL_SEARCHES = {**SEARCHES, "HyperbandSearch": _hyperband}
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    """A fresh file store as the tracking URI; autologging off afterwards."""
+    monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")
+    # a test starts from MLflow's own list of searches, whatever ran before
+    sktune.mlflow.autolog(disable=True)
+    mlflow.set_tracking_uri((tmp_path / "mlruns").as_uri())
+    yield tmp_path
+    while mlflow.active_run() is not None:
+        mlflow.end_run()
+    sktune.mlflow.autolog(disable=True)
+    mlflow.set_tracking_uri(None)
+
+
+def _all_runs():
+    return mlflow.search_runs(search_all_experiments=True)
+
+
+def _logged(run_id):
+    """What a run holds: params, metrics, child runs, cv_results.csv (or None)."""
+    run = mlflow.get_run(run_id)
+    children = mlflow.search_runs(
+        [run.info.experiment_id], filter_string=f"tags.mlflow.parentRunId = '{run_id}'"
+    )
+    names = [a.path for a in mlflow.MlflowClient().list_artifacts(run_id)]
+    table = None
+    if "cv_results.csv" in names:
+        table = pd.read_csv(mlflow.artifacts.download_artifacts(
+            run_id=run_id, artifact_path="cv_results.csv"
+        ))
+    return run.data.params, run.data.metrics, children, table
+
+
+def _fit_in_run(search):
+    with mlflow.start_run() as run:
+        search.fit(X, Y)
+    return run.info.run_id
+
+
+@pytest.fixture(scope="module")
+def gridsearchcv(tmp_path_factory):
+    """What mlflow.sklearn.autolog logs for GridSearchCV over DEPTHS."""
+    os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
+    mlflow.set_tracking_uri((tmp_path_factory.mktemp("baseline") / "mlruns").as_uri())
+    try:
+        mlflow.sklearn.autolog(log_models=False, max_tuning_runs=N_CHILDREN)
+        search = GridSearchCV(TREE, {"max_depth": DEPTHS}, cv=3)
+        logged = _logged(_fit_in_run(search))
+    finally:
+        mlflow.sklearn.autolog(disable=True)
+        mlflow.set_tracking_uri(None)
+        del os.environ["MLFLOW_ALLOW_FILE_STORE"]
+    return search, logged
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+def test_search_logs_as_gridsearchcv(name, store, gridsearchcv, capsys):
+    reference, (ref_params, ref_metrics, ref_children, _) = gridsearchcv
+    sktune.mlflow.autolog(log_models=False, max_tuning_runs=N_CHILDREN)
+    search = SEARCHES[name]()
+    run_id = _fit_in_run(search)
+    params, metrics, children, table = _logged(run_id)
+
+    # the search's own parameters, then best_*: what GridSearchCV's run holds
+    best = {f"best_{k}": str(v) for k, v in search.best_params_.items()}
+    own = {k: str(v) for k, v in search.get_params(deep=False).items()}
+    assert params == {**own, **best}
+    assert set(ref_params) == set(reference.get_params(deep=False)) | set(best)
+    assert best == {k: ref_params[k] for k in best} == {"best_max_depth": "4"}
+    assert set(metrics) == set(ref_metrics)
+    assert metrics["best_cv_score"] == pytest.approx(search.best_score_)
+
+    assert len(children) == N_CHILDREN == len(ref_children)
+    # and the search's own cv_results_ columns (BayesSearch's surrogate_mean...)
+    assert set(children.columns) >= set(ref_children.columns)
+    assert sorted(children["params.max_depth"]) == sorted(ref_children["params.max_depth"])
+    assert set(children["metrics.rank_test_score"]) == {1.0, 2.0}
+
+    assert len(table) == len(search.cv_results_["params"]) == len(DEPTHS)
+    assert table["mean_test_score"].to_numpy() == pytest.approx(
+        search.cv_results_["mean_test_score"]
+    )
+    # the inner fits created no run and wrote nothing into this one
+    assert len(_all_runs()) == 1 + N_CHILDREN
+    assert CHANGING not in capsys.readouterr().err
+
+
+def test_score_after_fit_is_logged_into_the_searchs_run(store):
+    # the patched score of a parameter search, as for GridSearchCV
+    sktune.mlflow.autolog(log_models=False)
+    with mlflow.start_run() as run:
+        search = SEARCHES["ManualSearch"]().fit(X[::2], Y[::2])
+        search.score(X[1::2], Y[1::2])
+    metrics = mlflow.get_run(run.info.run_id).data.metrics
+    assert [k for k in metrics if k.startswith("ManualSearch_score")] != []
+
+
+def test_hyperband_children_are_its_full_budget_candidates(store, capsys):
+    sktune.mlflow.autolog(log_models=False, max_tuning_runs=None)
+    search = _hyperband()
+    params, metrics, children, table = _logged(_fit_in_run(search))
+
+    budget = np.asarray(search.cv_results_["n_resources"])
+    full = budget == search.max_resources_
+    assert 0 < full.sum() < len(budget)
+    # every child is a candidate at the full budget, ranked among those only
+    assert len(children) == full.sum()
+    assert set(children["metrics.n_resources"]) == {search.max_resources_}
+    expected = rankdata(-search.cv_results_["mean_test_score"][full], method="min")
+    assert sorted(children["metrics.rank_test_score"]) == sorted(expected)
+    top = children[children["metrics.rank_test_score"] == 1]
+    best = {k: str(v) for k, v in search.best_params_.items()}
+    assert best in [{k: row[f"params.{k}"] for k in best} for _, row in top.iterrows()]
+    assert {k: params[f"best_{k}"] for k in best} == best
+    assert metrics["best_cv_score"] == pytest.approx(search.best_score_)
+    # the artifact keeps every budget
+    assert len(table) == len(budget)
+    assert sorted(set(table["n_resources"])) == sorted(set(budget.tolist()))
+    assert CHANGING not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ALL_SEARCHES)
+def test_autolog_alone_keeps_inner_fits_out_of_the_run(name, store, capsys):
+    mlflow.sklearn.autolog(log_models=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run_id = _fit_in_run(ALL_SEARCHES[name]())
+        # with no active run either: no inner fit starts a run of its own
+        ALL_SEARCHES[name]().fit(X, Y)
+    params, metrics, children, _ = _logged(run_id)
+    assert params == {} and metrics == {} and len(children) == 0
+    assert len(_all_runs()) == 1
+    assert CHANGING not in capsys.readouterr().err
+    advice = [str(w.message) for w in caught if "sktune.mlflow.autolog()" in str(w.message)]
+    assert len(advice) == 2
+    assert advice[0].startswith(f"mlflow.sklearn.autolog() is on but does not log {name} ")
+
+
+def test_autolog_keeps_the_settings_mlflow_was_given(store):
+    mlflow.sklearn.autolog(log_models=False, max_tuning_runs=1)
+    sktune.mlflow.autolog()
+    _, _, children, _ = _logged(_fit_in_run(SEARCHES["GridSearch"]()))
+    assert len(children) == 1
+    # a later mlflow.sklearn.autolog still logs sktune's searches, as searches
+    mlflow.sklearn.autolog(log_models=False, max_tuning_runs=3)
+    params, _, children, _ = _logged(_fit_in_run(SEARCHES["GridSearch"]()))
+    assert len(children) == 3 and params["best_max_depth"] == "4"
+
+
+def test_autolog_disable_gives_mlflow_its_own_searches_back(store):
+    sktune.mlflow.autolog(log_models=False)
+    sktune.mlflow.autolog(disable=True)
+    assert not mlflow.sklearn.utils._is_parameter_search_estimator(SEARCHES["GridSearch"]())
+    mlflow.sklearn.autolog(log_models=False)
+    with pytest.warns(UserWarning, match=r"Call sktune\.mlflow\.autolog\(\) to log it"):
+        run_id = _fit_in_run(SEARCHES["GridSearch"]())
+    params, _, children, _ = _logged(run_id)
+    assert params == {} and len(children) == 0
+
+
+def test_autolog_names_the_extra_without_mlflow(monkeypatch):
+    monkeypatch.setitem(sys.modules, "mlflow", None)
+    monkeypatch.setitem(sys.modules, "mlflow.sklearn", None)
+    with pytest.raises(ImportError, match=r"pip install sktune\[mlflow\]"):
+        sktune.mlflow.autolog()
+
+
+def test_autolog_says_when_mlflow_lacks_a_hook(store, monkeypatch):
+    monkeypatch.delattr(mlflow.sklearn.utils, "_is_parameter_search_estimator")
+    with pytest.raises(RuntimeError, match=r"mlflow.sklearn.utils has no "
+                       r"_is_parameter_search_estimator\. sktune's searches are not logged"):
+        sktune.mlflow.autolog(log_models=False)
+
+
+def test_autolog_says_when_mlflow_does_not_patch_the_searches(store, monkeypatch):
+    # An MLflow that no longer asks this function for its list: in its
+    # place, one that looks hooked already and lists MLflow's own searches.
+    listed = mlflow.sklearn.utils._get_meta_estimators_for_autologging
+
+    def mlflow_own():
+        return list(listed())
+
+    mlflow_own._sktune_original = listed
+    monkeypatch.setattr(mlflow.sklearn.utils, "_get_meta_estimators_for_autologging", mlflow_own)
+    with pytest.raises(RuntimeError, match="no longer patches the listed searches"):
+        sktune.mlflow.autolog(log_models=False)
+
+
+def test_import_sktune_does_not_import_mlflow():
+    code = "import sys, sktune, sktune.mlflow; print('mlflow' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert out.stdout.strip() == "False"
