@@ -146,7 +146,9 @@ def test_a_round_whose_only_candidate_fails_does_not_stop_the_search():
 
 
 def test_a_search_whose_every_fit_fails_still_raises():
-    with pytest.raises(ValueError, match="All the 6 fits failed"):
+    # every round runs (a later one might succeed), then the error counts
+    # all 4 candidates x 2 folds
+    with pytest.raises(ValueError, match="All the 8 fits failed"):
         BayesSearch(_FailsAboveHalf(), {"x": Uniform(0.6, 1.0)}, n_iter=4, n_initial_points=3,
                     cv=2, random_state=0).fit(X, y)
 
