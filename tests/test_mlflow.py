@@ -35,6 +35,7 @@ from sktune import (  # noqa: E402
     GridSearch,
     HyperbandSearch,
     Integer,
+    LogUniform,
     ManualSearch,
     RandomSearch,
 )
@@ -266,3 +267,25 @@ def test_import_sktune_does_not_import_mlflow():
         cwd=Path(__file__).resolve().parents[1],
     )
     assert out.stdout.strip() == "False"
+
+
+def test_log_model_in_mlflows_default_format_round_trips(store):
+    # MLflow saves scikit-learn models with skops by default; it refuses types
+    # it does not trust until they are listed, which skops_trusted_types does
+    from sklearn.svm import SVC
+
+    from sktune import skops_trusted_types
+
+    # an SVC, which skops trusts (a tree's node arrays it does not, by design)
+    search = BayesSearch(SVC(), {"C": LogUniform(0.01, 100)}, n_iter=4, cv=3,
+                         random_state=0).fit(X, Y)
+    with mlflow.start_run():
+        with pytest.raises(mlflow.exceptions.MlflowException, match="untrusted types"):
+            mlflow.sklearn.log_model(search, name="untrusted")
+        info = mlflow.sklearn.log_model(
+            search, name="model", skops_trusted_types=skops_trusted_types()
+        )
+    loaded = mlflow.sklearn.load_model(info.model_uri)
+    assert type(loaded) is BayesSearch
+    assert loaded.best_params_ == search.best_params_
+    np.testing.assert_array_equal(loaded.predict(X), search.predict(X))
