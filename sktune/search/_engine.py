@@ -20,6 +20,7 @@ so ``cv_results_`` has exactly scikit-learn's layout.
 
 import hashlib
 import math
+import os
 import pickle
 import time
 import warnings
@@ -33,7 +34,7 @@ from sklearn.base import clone
 from sklearn.exceptions import FitFailedWarning
 
 from .._compat import _fit_and_score, _insert_error_scores, _warn_or_raise_about_fit_failures
-from ._backend import dask_client, local_values, lost_data, scattered
+from ._backend import dask_client, local_values, lost_data, scattered, watch_owner
 from ._json_values import ChoiceIndex
 
 # How many times one call of evaluate_candidates sends the data again after
@@ -41,7 +42,8 @@ from ._json_values import ChoiceIndex
 _MAX_DATA_LOSSES = 3
 
 
-def _indexed_fit_and_score(index, split, **kwargs):
+def _indexed_fit_and_score(index, split, *, owner_pid, **kwargs):
+    watch_owner(owner_pid)
     # Results come back in completion order; the indices say whose they are.
     return index, split, _fit_and_score(**local_values(kwargs))
 
@@ -140,6 +142,7 @@ class Evaluator:
         self.n_reused = 0
         self.n_finished = 0
         self.n_rounds = 0
+        self.owner_pid = os.getpid()
         # messages of the rounds whose fits all failed while no fit had succeeded
         self._failed_rounds = []
         self.base_estimator = clone(context.estimator)
@@ -213,7 +216,7 @@ class Evaluator:
                     continue
                 start = init[i][s] if init is not None and init[i] is not None else None
                 yield delayed(_indexed_fit_and_score)(
-                    i, s,
+                    i, s, owner_pid=self.owner_pid,
                     estimator=clone(self.base_estimator) if start is None else start,
                     train=train, test=test,
                     parameters=params[i],
