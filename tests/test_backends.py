@@ -18,6 +18,7 @@ import warnings
 import joblib
 import numpy as np
 import pytest
+from ci_env import in_ci
 from search_cases import SEARCH_CASES
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
@@ -33,10 +34,6 @@ SPACE = {"C": LogUniform(1e-3, 1e2), "max_iter": Integer(50, 200)}
 CASES = sorted(SEARCH_CASES)
 # backends that cannot stream results and those that can; "loky" is the default
 LOCAL_BACKENDS = ["loky", "threading", "multiprocessing"]
-
-
-def _in_ci():
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def _search(name, **kwargs):
@@ -120,7 +117,7 @@ def ray_backend():
         import ray
         from ray.util.joblib import register_ray
     except ImportError:  # pragma: no cover - depends on the environment
-        if _in_ci():
+        if in_ci():
             pytest.fail(
                 "ray is not installed; CI must run the Ray tests "
                 "(pip install -e '.[dev]' installs it).",

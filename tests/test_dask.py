@@ -25,6 +25,7 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pytest
+from ci_env import in_ci
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression, SGDClassifier
@@ -35,16 +36,11 @@ import sktune
 from sktune.distributions import Integer, LogUniform
 from sktune.search import _backend, _engine
 
-
-def _in_ci():
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
 try:
     import distributed
     import distributed.comm.tcp
 except ImportError:  # pragma: no cover - depends on the environment
-    if _in_ci():
+    if in_ci():
         pytest.fail(
             "distributed is not installed; CI must run the Dask tests "
             "(pip install -e '.[dev]' installs it).",

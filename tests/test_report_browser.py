@@ -17,6 +17,7 @@ matplotlib.use("Agg")  # headless, for this test process only
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from ci_env import in_ci
 from PIL import Image  # noqa: E402
 from sklearn.datasets import load_iris  # noqa: E402
 from sklearn.svm import SVC  # noqa: E402
@@ -32,10 +33,6 @@ FLAGS = [
 TIMEOUT = 120  # seconds; a first start on a loaded machine takes a few
 
 
-def _in_ci():
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
 @pytest.fixture(scope="module")
 def chromium():
     path = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -43,7 +40,7 @@ def chromium():
         path = "/usr/bin/chromium"
     if path is None:
         message = "Chromium is not installed: run .ci/install-browser (apt-get install chromium)"
-        if _in_ci():
+        if in_ci():
             pytest.fail(message + "; CI must run the browser test.")
         pytest.skip(message)
     return path
