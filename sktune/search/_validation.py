@@ -167,7 +167,7 @@ def _values_to_check(dist):
 
 
 def _owner_constraints(estimator, name):
-    """The estimator that owns ``name`` (the step ``svc`` of ``svc__C``), the leaf name, its constraints."""
+    """The estimator owning ``name`` (``svc`` of ``svc__C``), the leaf name, its constraints."""
     owner_name, _, param = name.rpartition("__")
     owner = estimator
     if owner_name:
