@@ -162,7 +162,7 @@ def timed(cls):
             self.wall_time_ = time.monotonic() - wall
             return self
 
-        def _run_search(self, evaluate_candidates, *, callback_ctx=None):
+        def _run_search(self, evaluate_candidates, *, callback_ctx=None, context):
             def timed_evaluate(candidate_params, *args, **kwargs):
                 start = time.process_time() - self._t0
                 results = evaluate_candidates(candidate_params, *args, **kwargs)
@@ -170,7 +170,9 @@ def timed(cls):
                 self.rounds_.append((start, end, len(results["params"])))
                 return results
 
-            return super()._run_search(timed_evaluate, callback_ctx=callback_ctx)
+            return super()._run_search(
+                timed_evaluate, callback_ctx=callback_ctx, context=context
+            )
 
     Timed.__name__ = Timed.__qualname__ = cls.__name__
     return Timed
