@@ -271,11 +271,18 @@ class LiveChildRuns:
         run_id = self._client.create_run(
             self._experiment_id, start_time=start, tags=self._run_tags
         ).info.run_id
-        self._queue.set_tags(run_id, self._tags)
-        self._queue.log_params(run_id, {**self._base_params, **params})
-        self._queue.log_metrics(run_id, metrics)
-        self._queue.set_terminated(run_id, end_time=end)
-        self._queue.flush(synchronous=True)
+        try:
+            self._queue.set_tags(run_id, self._tags)
+            self._queue.log_params(run_id, {**self._base_params, **params})
+            self._queue.log_metrics(run_id, metrics)
+            self._queue.set_terminated(run_id, end_time=end)
+            self._queue.flush(synchronous=True)
+        except Exception:
+            # no half-written child run beside the one created when the search
+            # ends, and no operation of it left in the queue
+            self._queue = type(self._queue)()
+            self._client.delete_run(run_id)
+            raise
         self._runs.setdefault(self._key(row, 0), []).append(run_id)
         self.n_logged += 1
 

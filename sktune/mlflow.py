@@ -125,8 +125,8 @@ _HOOKS = {
     "_is_parameter_search_estimator": _is_search,
     "_create_child_runs_for_parameter_search": _child_runs,
 }
-# what live logging needs of MLflow besides those, private to MLflow too
-_LIVE_NEEDS = ("_get_estimator_info_tags", "_is_parameter_search_estimator")
+# what live logging needs of mlflow.sklearn.utils besides those, private to MLflow too
+_LIVE_NEEDS = ("_get_estimator_info_tags",)
 
 
 def _install_hooks(mlflow_sklearn):
