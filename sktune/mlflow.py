@@ -154,7 +154,7 @@ def _remove_hooks(mlflow_sklearn):
 
 
 def _check_setting(value):
-    if value is None or value == "auto" or isinstance(value, bool):
+    if value is None or isinstance(value, bool) or (isinstance(value, str) and value == "auto"):
         return value
     error = ValueError if isinstance(value, str) else TypeError
     raise error(

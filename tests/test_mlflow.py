@@ -507,7 +507,7 @@ def test_a_search_fitted_with_a_checkpoint_never_imports_mlflow(tmp_path):
 
 
 @pytest.mark.parametrize("value, error", [("yes", ValueError), (1, TypeError),
-                                          ("True", ValueError)])
+                                          ("True", ValueError), (np.array([1]), TypeError)])
 def test_log_every_candidate_must_be_a_bool_or_auto(value, error, store):
     with pytest.raises(error, match=(
         r"The 'log_every_candidate' parameter of sktune.mlflow.autolog must be a bool or "
