@@ -30,7 +30,7 @@ and written with MLflow's other end-of-fit logging), and ``ms/child``, that
 time per child run.
 
     python benchmarks/mlflow_autolog.py [--repeats 3] [--log-models] [--store file]
-                                        [--modes mlflow sktune live]
+                                        [--modes mlflow sktune live] [--searches NAME ...]
 """
 
 import os
@@ -193,6 +193,8 @@ def main(argv=None):
     parser.add_argument("--store", choices=["file", "sqlite"], default="file")
     parser.add_argument("--modes", nargs="+", choices=["mlflow", "sktune", "live"],
                         default=["mlflow", "sktune", "live"])
+    parser.add_argument("--searches", nargs="+", choices=list(searches()),
+                        default=list(searches()))
     args = parser.parse_args(argv)
 
     X, y = make_classification(n_samples=300, n_features=10, random_state=0)
@@ -207,7 +209,7 @@ def main(argv=None):
     print("|---" * 19 + "|")
     available = {"mlflow": True, "sktune": sktune_mlflow is not None, "live": LIVE}
     modes = [mode for mode in args.modes if available[mode]]
-    cases = [(name, mode, False) for name in searches() for mode in modes
+    cases = [(name, mode, False) for name in args.searches for mode in modes
              if not (name == "GridSearchCV" and mode != "mlflow")]
     if args.log_models:
         cases += [(name, mode, True) for name in ("GridSearchCV", "GridSearch")
