@@ -108,9 +108,10 @@ def _session_for(search):
         listener = live_logging(search)
         listeners = () if listener is None else (listener,)
     stack = ExitStack()
-    stack.enter_context(_listening(listeners))
     # allow_children=False: no fit inside logs, nor starts a run of its own
     stack.enter_context(session(estimator=search, allow_children=False))
+    # entered last, as setting a context variable cannot fail
+    stack.enter_context(_listening(listeners))
     return stack
 
 
