@@ -415,6 +415,19 @@ def test_child_runs_of_a_parallel_search_come_from_its_own_process(store):
     _live_children_match(search, children)
 
 
+def test_a_search_tuned_by_a_search_logs_no_child_run_of_its_own(store):
+    # the inner searches run inside the outer one's fit: only its candidates are logged
+    sktune.mlflow.autolog(log_models=False, log_every_candidate=True)
+    inner = GridSearch(TREE, {"max_depth": DEPTHS}, cv=2)
+    search = GridSearch(inner, {"cv": [2, 3]}, cv=2)
+    run_id = _fit_in_run(search)
+    children = _children(run_id)
+    assert sorted(children["params.cv"]) == ["2", "3"]
+    assert sorted(children["metrics.rank_test_score"]) == sorted(
+        search.cv_results_["rank_test_score"])
+    assert len(_all_runs()) == 1 + 2
+
+
 def test_a_checkpoint_turns_live_logging_on_by_default(store, tmp_path):
     sktune.mlflow.autolog(log_models=False, max_tuning_runs=N_CHILDREN)
     search = GridSearch(TREE, {"max_depth": DEPTHS}, cv=3, checkpoint=tmp_path / "s.db")
