@@ -12,14 +12,25 @@ logs with). Two ways of turning autologging on are compared:
 
 * ``mlflow``: ``mlflow.sklearn.autolog(...)`` alone;
 * ``sktune``: ``sktune.mlflow.autolog(...)`` (skipped where sktune has no
-  ``sktune.mlflow``, as before issue 18).
+  ``sktune.mlflow``, as before issue 18);
+* ``live``: ``sktune.mlflow.autolog(..., log_every_candidate=True)``, a child
+  run logged as each candidate finishes (skipped where sktune has no such
+  argument).
 
 The table counts, in the run's experiment, the runs (the user's run and its
 child runs, plus any run an inner fit started), the parameters and metrics
 of the user's run, MLflow's "Changing param values" errors, and the models
 logged (``--log-models``).
 
+The last columns: ``x GridSearchCV``, the wall time with autologging on
+over that of ``GridSearchCV`` under ``mlflow.sklearn.autolog``, measured in
+the same run; ``live s``, the wall seconds the fit spent writing child runs
+as candidates finished (``live`` only; their ranks are queued at the end
+and written with MLflow's other end-of-fit logging), and ``ms/child``, that
+time per child run.
+
     python benchmarks/mlflow_autolog.py [--repeats 3] [--log-models] [--store file]
+                                        [--modes mlflow sktune live] [--searches NAME ...]
 """
 
 import os
@@ -30,6 +41,8 @@ os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")
 
 import argparse  # noqa: E402
 import contextlib  # noqa: E402
+import functools  # noqa: E402
+import inspect  # noqa: E402
 import io  # noqa: E402
 import statistics  # noqa: E402
 import tempfile  # noqa: E402
@@ -59,6 +72,8 @@ try:
     import sktune.mlflow as sktune_mlflow
 except ImportError:
     sktune_mlflow = None
+LIVE = sktune_mlflow is not None and "log_every_candidate" in inspect.signature(
+    sktune_mlflow.autolog).parameters
 
 
 def searches():
@@ -80,7 +95,9 @@ def searches():
 
 
 def _autolog(mode, **kwargs):
-    if mode == "sktune":
+    if mode == "live":
+        sktune_mlflow.autolog(log_every_candidate=True, **kwargs)
+    elif mode == "sktune":
         sktune_mlflow.autolog(**kwargs)
     else:
         mlflow.sklearn.autolog(**kwargs)
@@ -90,6 +107,40 @@ def _off():
     if sktune_mlflow is not None:
         sktune_mlflow.autolog(disable=True)
     mlflow.sklearn.autolog(disable=True)
+
+
+class _LiveClock:
+    """Wall seconds spent in the child runs written as candidates finish, while entered."""
+
+    def __init__(self):
+        self.seconds = 0.0
+        self.calls = 0
+
+    def _timed(self, call):
+        @functools.wraps(call)
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - start
+                self.calls += 1
+
+        return timed
+
+    def __enter__(self):
+        if LIVE:
+            from sktune._mlflow_runs import LiveChildRuns
+
+            self._call = LiveChildRuns.__call__
+            LiveChildRuns.__call__ = self._timed(self._call)
+        return self
+
+    def __exit__(self, *exc):
+        if LIVE:
+            from sktune._mlflow_runs import LiveChildRuns
+
+            LiveChildRuns.__call__ = self._call
 
 
 def _fit(make, X, y, experiment=None):
@@ -107,17 +158,18 @@ def _fit(make, X, y, experiment=None):
 def measure(name, make, mode, X, y, repeats, log_models):
     """Times off and on, and what the last repeat logged."""
     times = {"off": [], "on": [], "cpu off": [], "cpu on": [], "ratio": [], "cpu ratio": [],
-             "cpu added": []}
+             "cpu added": [], "live": [], "per child": []}
     for repeat in range(repeats):
         _off()
         off, cpu_off, _ = _fit(make, X, y)
         _autolog(mode, log_models=log_models)
         experiment = mlflow.create_experiment(f"{name}-{mode}-{log_models}-{repeat}")
         errors = io.StringIO()
-        with contextlib.redirect_stderr(errors):
+        with contextlib.redirect_stderr(errors), _LiveClock() as live:
             on, cpu_on, run_id = _fit(make, X, y, experiment)
         _off()
-        values = (off, on, cpu_off, cpu_on, on / off, cpu_on / cpu_off, cpu_on - cpu_off)
+        values = (off, on, cpu_off, cpu_on, on / off, cpu_on / cpu_off, cpu_on - cpu_off,
+                  live.seconds, live.seconds / max(live.calls, 1))
         for key, value in zip(times, values):
             times[key].append(value)
     run = mlflow.get_run(run_id)
@@ -139,6 +191,10 @@ def main(argv=None):
     parser.add_argument("--log-models", action="store_true",
                         help="also log models (log_models=True), for GridSearchCV and GridSearch")
     parser.add_argument("--store", choices=["file", "sqlite"], default="file")
+    parser.add_argument("--modes", nargs="+", choices=["mlflow", "sktune", "live"],
+                        default=["mlflow", "sktune", "live"])
+    parser.add_argument("--searches", nargs="+", choices=list(searches()),
+                        default=list(searches()))
     args = parser.parse_args(argv)
 
     X, y = make_classification(n_samples=300, n_features=10, random_state=0)
@@ -149,14 +205,19 @@ def main(argv=None):
           f"sktune {sktune.__version__}, {args.store} store, median of {args.repeats}\n")
     print("| search | autolog | log_models | runs | params | metrics | best_C | errors | "
           "models | wall s off | wall s on | wall on/off | CPU s off | CPU s on | CPU on/off "
-          "| CPU s added |")
-    print("|---" * 16 + "|")
-    modes = ["mlflow"] + (["sktune"] if sktune_mlflow is not None else [])
-    cases = [(name, mode, False) for name in searches() for mode in modes
-             if not (name == "GridSearchCV" and mode == "sktune")]
+          "| CPU s added | x GridSearchCV | live s | ms/child |")
+    print("|---" * 19 + "|")
+    available = {"mlflow": True, "sktune": sktune_mlflow is not None, "live": LIVE}
+    modes = [mode for mode in args.modes if available[mode]]
+    cases = [(name, mode, False) for name in args.searches for mode in modes
+             if not (name == "GridSearchCV" and mode != "mlflow")]
     if args.log_models:
         cases += [(name, mode, True) for name in ("GridSearchCV", "GridSearch")
-                  for mode in modes if not (name == "GridSearchCV" and mode == "sktune")]
+                  for mode in modes if not (name == "GridSearchCV" and mode != "mlflow")]
+    # the reference of the last column, whatever the modes asked for
+    if ("GridSearchCV", "mlflow", False) not in cases:
+        cases.insert(0, ("GridSearchCV", "mlflow", False))
+    reference = {}
     with warnings.catch_warnings():
         # scikit-learn's and MLflow's warnings about the metrics MLflow computes
         warnings.simplefilter("ignore")
@@ -164,10 +225,15 @@ def main(argv=None):
         measure("warm-up", searches()["GridSearchCV"], "mlflow", X, y, 1, args.log_models)
         for name, mode, log_models in cases:
             r = measure(name, searches()[name], mode, X, y, args.repeats, log_models)
+            if name == "GridSearchCV":
+                reference[log_models] = r["on"]
             print(f"| {name} | {mode} | {log_models} | {r['runs']} | {r['params']} | "
                   f"{r['metrics']} | {r['best_C']} | {r['errors']} | {r['models']} | "
                   f"{r['off']:.2f} | {r['on']:.2f} | {r['ratio']:.1f} | {r['cpu off']:.2f} | "
-                  f"{r['cpu on']:.2f} | {r['cpu ratio']:.1f} | {r['cpu added']:.2f} |",
+                  f"{r['cpu on']:.2f} | {r['cpu ratio']:.1f} | {r['cpu added']:.2f} | "
+                  f"{r['on'] / reference[log_models]:.2f} | "
+                  + (f"{r['live']:.2f} | {1000 * r['per child']:.1f} |" if mode == "live"
+                     else "- | - |"),
                   flush=True)
 
 

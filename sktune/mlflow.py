@@ -17,16 +17,20 @@ runs are taken from the rows at the largest budget, ranked among
 themselves, which is where ``best_params_`` comes from. ``cv_results.csv``
 keeps every row.
 
+With ``log_every_candidate`` (on by default for a search with a
+``checkpoint``), each candidate is logged as a child run as soon as it
+finishes (:class:`~sktune._mlflow_runs.LiveChildRuns`), and at the end the
+hook that created MLflow's child runs ranks those instead.
+
 MLflow is imported when :func:`autolog` is called, never before.
 """
 
-import copy
 import functools
 import sys
+import warnings
+import weakref
 
-import numpy as np
-
-from .report import ranks
+from ._mlflow_runs import LiveChildRuns, bind_arguments, ranked_rows, rows_view
 from .search import (
     BaseSearch,
     BayesSearch,
@@ -40,6 +44,11 @@ from .search import _autolog as _guard
 __all__ = ["autolog"]
 
 _SEARCHES = (GridSearch, RandomSearch, BayesSearch, HyperbandSearch, ManualSearch)
+
+# log_every_candidate as last set by autolog
+_live_setting = "auto"
+# search -> the LiveChildRuns of its fit now being logged, until MLflow ranks them
+_live_children = weakref.WeakKeyDictionary()
 
 
 def _import_mlflow_sklearn():
@@ -64,19 +73,7 @@ def _unsupported(what):
 
 def _full_budget_view(search):
     """A shallow copy of a fitted HyperbandSearch whose results are its largest-budget rows."""
-    results = search.cv_results_
-    budget = np.asarray(results["n_resources"])
-    rows = np.flatnonzero(budget == budget.max())
-    view = {
-        key: value[rows] if isinstance(value, np.ndarray) else [value[i] for i in rows]
-        for key, value in results.items()
-    }
-    for key in view:
-        if key.startswith("rank_test_"):
-            view[key] = ranks(view["mean_test_" + key[len("rank_test_"):]])
-    search = copy.copy(search)
-    search.cv_results_ = view
-    return search
+    return rows_view(search, *ranked_rows(search))
 
 
 def _meta_estimators(original):
@@ -93,23 +90,43 @@ def _is_search(original):
     return is_search
 
 
-def _full_budget_children(original):
+def _child_runs(original):
     def create_child_runs(*args, **kwargs):
-        args = [_full_budget_view(a) if isinstance(a, HyperbandSearch) else a for a in args]
-        kwargs = {
-            k: _full_budget_view(v) if isinstance(v, HyperbandSearch) else v
-            for k, v in kwargs.items()
-        }
-        return original(*args, **kwargs)
+        arguments = bind_arguments(original, args, kwargs)
+        search = arguments["cv_estimator"]
+        live = _live_children.pop(search, None) if isinstance(search, BaseSearch) else None
+        if live is not None and live.parent_run_id == arguments["parent_run"].info.run_id:
+            # the candidates have their child runs already: rank them, no second set
+            return live.finish(original, arguments)
+        if isinstance(search, HyperbandSearch):
+            arguments["cv_estimator"] = _full_budget_view(search)
+        return original(**arguments)
 
     return create_child_runs
+
+
+def _live_logging(setting):
+    """What the search layer calls when MLflow starts logging a search's fit."""
+
+    def live(search):
+        _live_children.pop(search, None)
+        if setting is False or (setting == "auto" and getattr(search, "checkpoint", None) is None):
+            return None
+        import mlflow
+
+        children = _live_children[search] = LiveChildRuns(search, mlflow.active_run())
+        return children
+
+    return live
 
 
 _HOOKS = {
     "_get_meta_estimators_for_autologging": _meta_estimators,
     "_is_parameter_search_estimator": _is_search,
-    "_create_child_runs_for_parameter_search": _full_budget_children,
+    "_create_child_runs_for_parameter_search": _child_runs,
 }
+# what live logging needs of mlflow.sklearn.utils besides those, private to MLflow too
+_LIVE_NEEDS = ("_get_estimator_info_tags",)
 
 
 def _install_hooks(mlflow_sklearn):
@@ -136,7 +153,49 @@ def _remove_hooks(mlflow_sklearn):
                 setattr(module, name, hooked._sktune_original)
 
 
-def autolog(**kwargs):
+def _check_setting(value):
+    if value is None or isinstance(value, bool) or (isinstance(value, str) and value == "auto"):
+        return value
+    error = ValueError if isinstance(value, str) else TypeError
+    raise error(
+        "The 'log_every_candidate' parameter of sktune.mlflow.autolog must be a bool or "
+        f"'auto'. Got {value!r} instead."
+    )
+
+
+def _live_unsupported(mlflow_sklearn):
+    """What live logging needs and this MLflow lacks, or None."""
+    for name in _LIVE_NEEDS:
+        if not hasattr(mlflow_sklearn.utils, name):
+            return f"mlflow.sklearn.utils has no {name}"
+    if not hasattr(getattr(mlflow_sklearn, "_SklearnTrainingSession", None), "_session_stack"):
+        return "mlflow.sklearn._SklearnTrainingSession has no _session_stack"
+    return None
+
+
+def _set_live(mlflow_sklearn, setting):
+    global _live_setting
+    setting = _live_setting if setting is None else setting
+    missing = _live_unsupported(mlflow_sklearn) if setting is not False else None
+    if missing and setting is True:
+        raise RuntimeError(
+            f"sktune.mlflow.autolog cannot make MLflow {sys.modules['mlflow'].__version__} "
+            f"log each candidate as it finishes: {missing}. Pass log_every_candidate=False "
+            "to log the child runs when the search ends."
+        )
+    if missing:
+        warnings.warn(
+            f"MLflow {sys.modules['mlflow'].__version__} cannot log each candidate of a "
+            f"search with a checkpoint as it finishes ({missing}): the child runs are "
+            "logged when the search ends.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    _live_setting = setting
+    _guard.live_logging = None if missing else _live_logging(setting)
+
+
+def autolog(*, log_every_candidate=None, **kwargs):
     """Turn on ``mlflow.sklearn`` autologging, with sktune's searches logged like ``GridSearchCV``.
 
     Call it in place of ``mlflow.sklearn.autolog``, with the same arguments,
@@ -167,8 +226,23 @@ def autolog(**kwargs):
     fits inside an sktune search out of the run, and warns that nothing of
     the search is logged.
 
+    With ``log_every_candidate`` on, each candidate is logged as a child
+    run as soon as all its folds have finished, and a killed search keeps
+    the child runs of its finished candidates: every row of ``cv_results_``
+    gets one child run, whatever ``max_tuning_runs``, and when the search
+    ends each of them gets its ``rank_test_*`` metrics (for
+    ``HyperbandSearch``, the rows at the largest budget, ranked among
+    themselves) instead of a second set of child runs being created.
+
     Parameters
     ----------
+    log_every_candidate : bool or "auto", default=None
+        Log every candidate as a child run as it finishes (``True``), or the
+        ``max_tuning_runs`` best ones when the search ends, as for
+        ``GridSearchCV`` (``False``). ``"auto"`` logs them as they finish
+        for a search with a ``checkpoint``, the mark of a search that may be
+        stopped before it ends. ``None`` keeps the value of the previous
+        call, ``"auto"`` at first.
     **kwargs : dict
         Arguments of ``mlflow.sklearn.autolog`` (``max_tuning_runs=5``,
         ``log_models=True``, ``disable=False``...). Without any, the settings
@@ -181,11 +255,14 @@ def autolog(**kwargs):
 
     Raises
     ------
+    ValueError or TypeError
+        If ``log_every_candidate`` is not a bool, ``"auto"`` or None.
     ImportError
         If MLflow is not installed (``pip install sktune[mlflow]``).
     RuntimeError
         If this version of MLflow cannot be made to log sktune's searches
-        as parameter searches.
+        as parameter searches, or, with ``log_every_candidate=True``, each
+        candidate as it finishes.
 
     Examples
     --------
@@ -219,10 +296,15 @@ def autolog(**kwargs):
     >>> bool(logged.metrics["best_cv_score"] == search.best_score_), len(children)
     (True, 2)
     """
+    global _live_setting
+    log_every_candidate = _check_setting(log_every_candidate)
     mlflow_sklearn = _import_mlflow_sklearn()
     if kwargs.get("disable", False):
         _remove_hooks(mlflow_sklearn)
         _guard.registered = False
+        _guard.live_logging = None
+        _live_setting = "auto"
+        _live_children.clear()
         mlflow_sklearn.autolog(**kwargs)
         return
     if not kwargs:
@@ -231,6 +313,7 @@ def autolog(**kwargs):
         config = AUTOLOGGING_INTEGRATIONS.get("sklearn")
         if config and not config.get("disable", True):
             kwargs = dict(config)
+    _set_live(mlflow_sklearn, log_every_candidate)
     _install_hooks(mlflow_sklearn)
     mlflow_sklearn.autolog(**kwargs)
     from sklearn.model_selection import GridSearchCV

@@ -13,8 +13,11 @@ import os
 # MLflow starts its usage reporting when imported; the tests use no network
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
+import re  # noqa: E402
+import signal  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+import time  # noqa: E402
 import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -289,3 +292,272 @@ def test_log_model_in_mlflows_default_format_round_trips(store):
     assert type(loaded) is BayesSearch
     assert loaded.best_params_ == search.best_params_
     np.testing.assert_array_equal(loaded.predict(X), search.predict(X))
+
+
+# --- every candidate logged as it finishes (log_every_candidate) ------------------
+
+JOB = Path(__file__).with_name("mlflow_job.py")
+ROOT = Path(sktune.__file__).resolve().parents[1]
+
+
+def _children(run_id):
+    return mlflow.search_runs(
+        search_all_experiments=True, filter_string=f"tags.mlflow.parentRunId = '{run_id}'"
+    )
+
+
+def _n_in_checkpoint(db):
+    from sktune.search import results_from_checkpoint
+
+    try:
+        return len(results_from_checkpoint(db)["params"])
+    except Exception:  # not written yet
+        return 0
+
+
+def test_a_killed_search_keeps_the_child_runs_of_its_finished_candidates(tmp_path):
+    from checkpoint_job import SlowCentroids
+    from sklearn.model_selection import cross_val_score
+
+    from sktune.search import results_from_checkpoint
+
+    uri, db, k = (tmp_path / "mlruns").as_uri(), tmp_path / "search.db", 3
+    env = dict(os.environ, MLFLOW_ALLOW_FILE_STORE="true", SKTUNE_FIT_DELAY="0.2",
+               PYTHONPATH=str(ROOT))
+    # 12 candidates of 3 fits of 0.2 s: about 7 s, killed after the third
+    proc = subprocess.Popen([sys.executable, str(JOB), uri, str(db)], env=env,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while _n_in_checkpoint(db) < k:
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.monotonic() < deadline, "the search recorded no candidate in 120 s"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+
+    os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
+    mlflow.set_tracking_uri(uri)
+    try:
+        runs = mlflow.search_runs(search_all_experiments=True)
+        parent = runs[runs["tags.mlflow.runName"] == "search"]
+        assert len(parent) == 1
+        # MLflow never learnt that its run ended
+        assert parent["status"].item() == "RUNNING"
+        children = _children(parent["run_id"].item())
+    finally:
+        mlflow.set_tracking_uri(None)
+        del os.environ["MLFLOW_ALLOW_FILE_STORE"]
+    stored = results_from_checkpoint(db)
+    assert len(children) >= k
+    assert len(runs) == 1 + len(children)
+    assert len(children) <= len(stored["params"]) < 12
+    assert set(children["status"]) == {"FINISHED"}
+    logged = {(float(row["params.shrink"]), float(row["params.power"])): row
+              for _, row in children.iterrows()}
+    assert len(logged) == len(children)
+    for params, mean, std in zip(stored["params"], stored["mean_test_score"],
+                                 stored["std_test_score"]):
+        row = logged.get((params["shrink"], params["power"]))
+        if row is None:  # recorded after the last child run, before the kill
+            continue
+        scores = cross_val_score(SlowCentroids(**params), X, Y, cv=3)
+        assert row["metrics.mean_test_score"] == pytest.approx(scores.mean()) == mean
+        assert row["metrics.std_test_score"] == pytest.approx(std)
+        assert row["metrics.mean_fit_time"] >= 0.2
+        # the estimator's other parameters too, as in MLflow's own child runs
+        assert set(row.dropna().index) >= {"params.shrink", "params.power",
+                                           "tags.estimator_class"}
+        # ranks are known only once the search ends
+        assert "metrics.rank_test_score" not in row.dropna().index
+
+
+def _live_children_match(search, children):
+    """Exactly one child run per row of cv_results_, with the row's values and rank."""
+    results = search.cv_results_
+    assert len(children) == len(results["params"])
+    rows = {
+        tuple(str(v) for v in p.values()): i for i, p in enumerate(results["params"])
+    }
+    names = list(results["params"][0])
+    seen = set()
+    for _, child in children.iterrows():
+        i = rows[tuple(child[f"params.{n}"] for n in names)]
+        seen.add(i)
+        assert child["metrics.mean_test_score"] == pytest.approx(results["mean_test_score"][i])
+        assert child["metrics.std_test_score"] == pytest.approx(results["std_test_score"][i])
+        assert child["metrics.mean_fit_time"] == pytest.approx(results["mean_fit_time"][i])
+        assert child["metrics.rank_test_score"] == results["rank_test_score"][i]
+    assert seen == set(range(len(results["params"])))
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+def test_every_candidate_has_one_child_run_ranked_as_in_cv_results(name, store, capsys):
+    # max_tuning_runs does not thin out the candidates logged as they finished
+    sktune.mlflow.autolog(log_models=False, max_tuning_runs=N_CHILDREN,
+                          log_every_candidate=True)
+    search = SEARCHES[name]()
+    run_id = _fit_in_run(search)
+    params, metrics, children, table = _logged(run_id)
+    _live_children_match(search, children)
+    assert len(_all_runs()) == 1 + len(DEPTHS)
+    # the search's run as without live logging
+    assert params["best_max_depth"] == "4"
+    assert metrics["best_cv_score"] == pytest.approx(search.best_score_)
+    assert len(table) == len(DEPTHS)
+    assert CHANGING not in capsys.readouterr().err
+
+
+def test_child_runs_of_a_parallel_search_come_from_its_own_process(store):
+    sktune.mlflow.autolog(log_models=False, log_every_candidate=True)
+    search = GridSearch(TREE, {"max_depth": DEPTHS}, cv=3, n_jobs=2)
+    _, _, children, _ = _logged(_fit_in_run(search))
+    _live_children_match(search, children)
+
+
+def test_a_search_tuned_by_a_search_logs_no_child_run_of_its_own(store):
+    # the inner searches run inside the outer one's fit: only its candidates are logged
+    sktune.mlflow.autolog(log_models=False, log_every_candidate=True)
+    inner = GridSearch(TREE, {"max_depth": DEPTHS}, cv=2)
+    search = GridSearch(inner, {"cv": [2, 3]}, cv=2)
+    run_id = _fit_in_run(search)
+    children = _children(run_id)
+    assert sorted(children["params.cv"]) == ["2", "3"]
+    assert sorted(children["metrics.rank_test_score"]) == sorted(
+        search.cv_results_["rank_test_score"])
+    assert len(_all_runs()) == 1 + 2
+
+
+def test_a_checkpoint_turns_live_logging_on_by_default(store, tmp_path):
+    sktune.mlflow.autolog(log_models=False, max_tuning_runs=N_CHILDREN)
+    search = GridSearch(TREE, {"max_depth": DEPTHS}, cv=3, checkpoint=tmp_path / "s.db")
+    _, _, children, _ = _logged(_fit_in_run(search))
+    _live_children_match(search, children)
+    # and off: MLflow's max_tuning_runs best, when the search ends
+    sktune.mlflow.autolog(log_every_candidate=False)
+    search = GridSearch(TREE, {"max_depth": DEPTHS}, cv=3, checkpoint=tmp_path / "t.db")
+    _, _, children, _ = _logged(_fit_in_run(search))
+    assert sorted(children["params.max_depth"]) == ["3", "4"]
+    # a later call without it keeps it off
+    sktune.mlflow.autolog(log_models=False, max_tuning_runs=N_CHILDREN)
+    _, _, children, _ = _logged(_fit_in_run(
+        GridSearch(TREE, {"max_depth": DEPTHS}, cv=3, checkpoint=tmp_path / "u.db")))
+    assert len(children) == N_CHILDREN
+
+
+def test_candidates_taken_from_a_checkpoint_get_one_child_run_at_the_end(store, tmp_path):
+    db = tmp_path / "s.db"
+    ManualSearch(TREE, [{"max_depth": d} for d in DEPTHS[:2]], cv=3, checkpoint=db).fit(X, Y)
+    sktune.mlflow.autolog(log_models=False, max_tuning_runs=1)
+    # ManualSearch grows its list: two candidates from the checkpoint, two fitted
+    search = ManualSearch(TREE, [{"max_depth": d} for d in DEPTHS], cv=3, checkpoint=db)
+    run_id = _fit_in_run(search)
+    assert search.n_reused_ == 2
+    _, _, children, _ = _logged(run_id)
+    _live_children_match(search, children)
+
+
+def test_hyperband_child_runs_carry_their_budget(store, capsys):
+    sktune.mlflow.autolog(log_models=False, log_every_candidate=True)
+    search = _hyperband()
+    _, metrics, children, table = _logged(_fit_in_run(search))
+    results = search.cv_results_
+    budget = np.asarray(results["n_resources"])
+    assert len(children) == len(budget) == len(table)
+    # a child run per (candidate, budget): its params, budget, rung and scores
+    rows = {}
+    for i, p in enumerate(results["params"]):
+        rows[(str(p["max_depth"]), str(p["min_samples_split"]), float(budget[i]))] = i
+    assert len(rows) == len(budget)
+    full = budget == search.max_resources_
+    expected = rankdata(-results["mean_test_score"][full], method="min")
+    rank = dict(zip(np.flatnonzero(full), expected))
+    for _, child in children.iterrows():
+        i = rows.pop((child["params.max_depth"], child["params.min_samples_split"],
+                      child["metrics.n_resources"]))
+        assert child["metrics.mean_test_score"] == pytest.approx(results["mean_test_score"][i])
+        assert child["metrics.rung"] == results["rung"][i]
+        # ranked among the full-budget rows only; smaller budgets have no rank
+        if full[i]:
+            assert child["metrics.rank_test_score"] == rank[i]
+        else:
+            assert np.isnan(child["metrics.rank_test_score"])
+    assert rows == {}
+    top = children[children["metrics.rank_test_score"] == 1]
+    assert {k: str(v) for k, v in search.best_params_.items()} in [
+        {k: row[f"params.{k}"] for k in search.best_params_} for _, row in top.iterrows()
+    ]
+    assert metrics["best_cv_score"] == pytest.approx(search.best_score_)
+    assert CHANGING not in capsys.readouterr().err
+
+
+def test_a_search_not_autologged_logs_nothing(store, tmp_path):
+    mlflow.sklearn.autolog(log_models=False)
+    mlflow.sklearn.autolog(disable=True)
+    sktune.mlflow.autolog(log_every_candidate=True, log_models=False)
+    sktune.mlflow.autolog(disable=True)
+    GridSearch(TREE, {"max_depth": DEPTHS}, cv=3, checkpoint=tmp_path / "s.db").fit(X, Y)
+    assert len(_all_runs()) == 0
+    # under mlflow.sklearn.autolog alone: nothing of the search either
+    mlflow.sklearn.autolog(log_models=False)
+    with pytest.warns(UserWarning, match="does not log GridSearch"):
+        run_id = _fit_in_run(
+            GridSearch(TREE, {"max_depth": DEPTHS}, cv=3, checkpoint=tmp_path / "t.db"))
+    assert len(_logged(run_id)[2]) == 0 and len(_all_runs()) == 1
+
+
+def test_a_search_fitted_with_a_checkpoint_never_imports_mlflow(tmp_path):
+    code = (
+        "import sys; from sklearn.datasets import load_iris; "
+        "from sklearn.tree import DecisionTreeClassifier; import sktune, sktune.mlflow; "
+        "s = sktune.GridSearch(DecisionTreeClassifier(), {'max_depth': [1, 2]}, cv=3, "
+        f"checkpoint={str(tmp_path / 's.db')!r}).fit(*load_iris(return_X_y=True)); "
+        "print(len(s.cv_results_['params']), 'mlflow' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert out.stdout.strip() == "2 False"
+
+
+@pytest.mark.parametrize("value, error", [("yes", ValueError), (1, TypeError),
+                                          ("True", ValueError), (np.array([1]), TypeError)])
+def test_log_every_candidate_must_be_a_bool_or_auto(value, error, store):
+    with pytest.raises(error, match=(
+        r"The 'log_every_candidate' parameter of sktune.mlflow.autolog must be a bool or "
+        rf"'auto'. Got {re.escape(repr(value))} instead\."
+    )):
+        sktune.mlflow.autolog(log_every_candidate=value)
+    # nothing was turned on
+    assert not mlflow.sklearn.utils._is_parameter_search_estimator(SEARCHES["GridSearch"]())
+
+
+def test_live_logging_says_when_mlflow_lacks_what_it_needs(store, tmp_path, monkeypatch):
+    with monkeypatch.context() as m:
+        m.delattr(mlflow.sklearn._SklearnTrainingSession, "_session_stack")
+        with pytest.raises(RuntimeError, match=(
+            r"cannot make MLflow .* log each candidate as it finishes: mlflow.sklearn."
+            r"_SklearnTrainingSession has no _session_stack\. Pass log_every_candidate=False"
+        )):
+            sktune.mlflow.autolog(log_models=False, log_every_candidate=True)
+        # by default: MLflow's child runs at the end, with a warning
+        with pytest.warns(RuntimeWarning, match="the child runs are logged when the search ends"):
+            sktune.mlflow.autolog(log_models=False, max_tuning_runs=1)
+    search = GridSearch(TREE, {"max_depth": DEPTHS}, cv=3, checkpoint=tmp_path / "s.db")
+    assert len(_logged(_fit_in_run(search))[2]) == 1
+
+
+def test_a_failure_to_log_a_candidate_does_not_stop_the_search(store):
+    sktune.mlflow.autolog(log_models=False, log_every_candidate=True)
+    # MLflow refuses the metric names of this scorer ("mean_test_acc?")
+    search = GridSearch(TREE, {"max_depth": DEPTHS}, cv=3, scoring={"acc?": "accuracy"},
+                        refit="acc?")
+    with pytest.warns(RuntimeWarning, match=(
+        r"sktune.mlflow could not log a candidate of GridSearch as a child run when it "
+        r"finished \(.*\)\. The search goes on"
+    )) as caught:
+        run_id = _fit_in_run(search)
+    assert search.best_params_ == {"max_depth": 4}
+    # the child runs it had begun are deleted: those left are the ones MLflow
+    # begins when the search ends, one per candidate, which fail the same way
+    assert len(_children(run_id)) == len(DEPTHS)
+    assert sum("could not log a candidate" in str(w.message) for w in caught) == 1

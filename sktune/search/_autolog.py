@@ -14,16 +14,65 @@ slower.
 search's ``fit``. MLflow is never imported here: a process that has not
 imported ``mlflow.sklearn`` cannot have its autologging on, so
 ``import sktune`` stays light and ``fit`` pays one ``sys.modules`` lookup.
+
+When MLflow logs the search itself (after ``sktune.mlflow.autolog``), the
+session also hands the fit the listeners that log each candidate as soon as
+it finishes (:func:`candidate_listeners`): the evaluator calls them in the
+main process, so a killed search keeps the child runs of its finished
+candidates.
 """
 
+import contextvars
 import functools
 import sys
 import warnings
-from contextlib import nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 
 # Set by sktune.mlflow.autolog: MLflow then patches the searches' fit itself
 # and logs them as parameter searches, and the advice below is moot.
 registered = False
+# Set by sktune.mlflow.autolog: ``live_logging(search)`` returns the listener
+# that logs each finished candidate of a search MLflow is logging, or None.
+live_logging = None
+# The listeners of the fit running in this context; a search fitted inside
+# another one (as its estimator) gets its own, empty unless MLflow logs it.
+_listeners = contextvars.ContextVar("sktune_candidate_listeners", default=())
+
+
+def candidate_listeners():
+    """The listeners the evaluator of the fit now running hands each finished candidate to.
+
+    Returns
+    -------
+    listeners : tuple of callable
+        Each is called as ``listener(params, outputs, extra)`` once all the
+        folds of a candidate have finished: its parameter dict, the outputs
+        of ``_fit_and_score`` of its folds and its extra ``cv_results_``
+        values (``n_resources``...). Empty unless MLflow autologs the search
+        with ``sktune.mlflow.autolog``.
+
+    Examples
+    --------
+    >>> from sktune.search._autolog import candidate_listeners
+    >>> candidate_listeners()
+    ()
+    """
+    return _listeners.get()
+
+
+@contextmanager
+def _listening(listeners):
+    token = _listeners.set(listeners)
+    try:
+        yield
+    finally:
+        _listeners.reset(token)
+
+
+def _logged_by_mlflow(session, search):
+    """Whether the innermost session is MLflow's, opened by its patched ``fit`` of this search."""
+    stack = session._session_stack
+    return bool(stack) and stack[-1].estimator is search and stack[-1].should_log()
 
 
 def _training_session():
@@ -54,8 +103,16 @@ def _session_for(search):
             UserWarning,
             stacklevel=4,
         )
+    listeners = ()
+    if live_logging is not None and registered and _logged_by_mlflow(session, search):
+        listener = live_logging(search)
+        listeners = () if listener is None else (listener,)
+    stack = ExitStack()
     # allow_children=False: no fit inside logs, nor starts a run of its own
-    return session(estimator=search, allow_children=False)
+    stack.enter_context(session(estimator=search, allow_children=False))
+    # entered last, as setting a context variable cannot fail
+    stack.enter_context(_listening(listeners))
+    return stack
 
 
 def inner_fits_unlogged(fit):

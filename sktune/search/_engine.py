@@ -34,6 +34,7 @@ from sklearn.base import clone
 from sklearn.exceptions import FitFailedWarning
 
 from .._compat import _fit_and_score, _insert_error_scores, _warn_or_raise_about_fit_failures
+from ._autolog import candidate_listeners
 from ._backend import dask_client, local_values, lost_data, scattered, watch_owner
 from ._json_values import ChoiceIndex
 
@@ -136,6 +137,8 @@ class Evaluator:
         self.store = context.store
         self.metric = metric
         self.recorded = records or {}
+        # called with each candidate as its last fold finishes (MLflow's live child runs)
+        self.listeners = candidate_listeners()
         # objects of the space are stored by their index among its choices
         self._choices = ChoiceIndex(context.space)
         self._no_choices = ChoiceIndex()
@@ -200,9 +203,13 @@ class Evaluator:
         return hashlib.sha1(ident + str(occurrence).encode()).hexdigest()
 
     def _record(self, key, params, outputs, extra):
-        self.store.add(
-            key, self._choices.encode(params), outputs, self._no_choices.encode(extra)
-        )
+        # listeners first: a candidate the checkpoint holds has been logged too
+        for listener in self.listeners:
+            listener(params, outputs, extra)
+        if self.store is not None:
+            self.store.add(
+                key, self._choices.encode(params), outputs, self._no_choices.encode(extra)
+            )
 
     def _tasks(self, params, pending, splits, contexts, finished, init, return_estimator):
         n_splits = len(splits)
@@ -307,7 +314,7 @@ class Evaluator:
                     if len(partial[i]) == n_splits:
                         outputs[i] = [partial[i].pop(k) for k in range(n_splits)]
                         self.n_finished += 1
-                        if self.store is not None:
+                        if self.store is not None or self.listeners:
                             extra = {k: v[i] for k, v in (more_results or {}).items()}
                             self._record(keys[i], params[i], outputs[i], extra)
                     # the no-change rule reads scores in candidate order, whatever
