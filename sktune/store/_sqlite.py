@@ -1,7 +1,9 @@
 """An SQLite file that records finished candidates as they finish.
 
 The store knows nothing of estimators or searches: it keeps a fingerprint (a
-dict of named hashes) and records (a key, the candidate's parameters, its
+dict of named hashes), the runs that wrote it (when, by which process, in
+which environment; each a JSON dict in the ``meta`` table, so that files
+written before runs were recorded still open) and records (a key, the candidate's parameters, its
 per-split results and the search's own columns for it), all in open
 columns: SQL values and JSON text (``_schema`` lists the tables). The search
 layer decides what goes in and turns values JSON cannot hold into JSON.
@@ -14,6 +16,7 @@ file, so that the file alone holds every record once a search has stopped.
 """
 
 import os
+import socket
 import sqlite3
 import tempfile
 import time
@@ -175,6 +178,7 @@ class CheckpointStore:
         for (name,) in self._conn.execute("SELECT name FROM meta"):
             self._meta(name)
         self.fingerprint()
+        self.runs()
 
     def _damaged(self, problem):
         return CheckpointError(
@@ -273,6 +277,101 @@ class CheckpointStore:
         {'data': 'abc', 'cv': '123'}
         """
         self._set_meta("fingerprint", dict(fingerprint))
+
+    def runs(self):
+        """The runs of the search that wrote the file, oldest first.
+
+        A run is one ``fit`` writing into the file: a new search, or one
+        resumed. A checkpoint written before runs were recorded has none.
+
+        Returns
+        -------
+        runs : list of dict
+            The dicts given to :meth:`begin_run` (when it started, the
+            process, the environment...), with ``"ended"`` (Unix time) and
+            ``"stop_reason"`` set by :meth:`end_run`, ``None`` while the run
+            goes on or after its process was killed.
+
+        Raises
+        ------
+        CheckpointError
+            If the stored value is not a list of dicts.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sktune.store import CheckpointStore
+        >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
+        >>> with CheckpointStore(path) as store:
+        ...     store.runs()
+        ...     store.begin_run({"environment": {"numpy": "2.1.0"}})
+        ...     store.end_run("completed")
+        []
+        >>> with CheckpointStore(path, read_only=True) as store:
+        ...     [(run["environment"], run["stop_reason"]) for run in store.runs()]
+        [({'numpy': '2.1.0'}, 'completed')]
+        """
+        value = self._meta("runs")
+        if value is None:
+            return []
+        if type(value) is not list or not all(type(run) is dict for run in value):
+            raise self._damaged("the runs are not a list of dicts")
+        return value
+
+    def begin_run(self, info):
+        """Record the start of a run: ``info``, the time and the writing process.
+
+        Parameters
+        ----------
+        info : dict
+            What the writer knows of the run (its search, its environment),
+            name -> JSON value.
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sktune.store import CheckpointStore
+        >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
+        >>> with CheckpointStore(path) as store:
+        ...     store.begin_run({"search": "GridSearch"})
+        ...     sorted(store.runs()[0])
+        ['ended', 'host', 'pid', 'search', 'started', 'stop_reason']
+        """
+        run = {**info, "started": time.time(), "ended": None, "stop_reason": None,
+               "pid": os.getpid(), "host": socket.gethostname()}
+        self._set_meta("runs", [*self.runs(), run])
+
+    def end_run(self, stop_reason):
+        """Record the end of the last run begun, and why it stopped.
+
+        Parameters
+        ----------
+        stop_reason : str
+            ``"completed"``, a stop rule, ``"interrupted"``...
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sktune.store import CheckpointStore
+        >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
+        >>> with CheckpointStore(path) as store:
+        ...     store.begin_run({})
+        ...     store.end_run("max_time")
+        ...     store.runs()[-1]["stop_reason"]
+        'max_time'
+        """
+        runs = self.runs()
+        if runs:
+            runs[-1].update(ended=time.time(), stop_reason=str(stop_reason))
+            self._set_meta("runs", runs)
 
     def add(self, key, params, outputs, extra=None):
         """Record one finished candidate in its own transaction.
