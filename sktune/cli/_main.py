@@ -108,6 +108,19 @@ def _cmd_report(args):
     return 0
 
 
+def _cmd_export(args):
+    from ..report import export_results
+
+    # the format is checked before the checkpoint is read or a file created
+    from ..report._export import _check_format
+    from ..search import results_from_checkpoint
+
+    fmt = _check_format(args.format, args.output)
+    path = export_results(results_from_checkpoint(args.checkpoint), args.output, format=fmt)
+    print(f"wrote {path}")
+    return 0
+
+
 def _module(text):
     from ..config._trust import is_module_name
 
@@ -208,6 +221,19 @@ def build_parser():
                      help="the HTML file to write (default: report.html)")
     rep.add_argument("--title", default=None, help="title of the page")
     rep.set_defaults(func=_cmd_report)
+
+    export = sub.add_parser(
+        "export",
+        help="write the results of a checkpoint to a CSV, Parquet or JSON file",
+        description="Write every evaluation recorded in a checkpoint (one row each, "
+        "one column per parameter and per result) to a file for other tools.",
+    )
+    export.add_argument("checkpoint", metavar="CHECKPOINT")
+    export.add_argument("-o", "--output", required=True, metavar="FILE",
+                        help="the file to write")
+    export.add_argument("--format", choices=("csv", "parquet", "json"), default=None,
+                        help="default: from the extension of FILE")
+    export.set_defaults(func=_cmd_export)
     return parser
 
 
