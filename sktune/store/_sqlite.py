@@ -70,8 +70,9 @@ class CheckpointStore:
         The SQLite file.
     read_only : bool, default=False
         Open an existing file for reading only: no writer lock is taken, so
-        it can be read while a search is writing it (``sktune show``);
-        writing raises ``sqlite3.OperationalError``.
+        it can be read while a search is writing it (``sktune show``, the
+        dashboard); writing raises ``sqlite3.OperationalError``. Reading
+        the file of a stopped search creates and changes no file.
 
     Attributes
     ----------
@@ -144,6 +145,11 @@ class CheckpointStore:
             )
         if self._read_only:
             uri = "file:" + urllib.parse.quote(os.path.abspath(self.path)) + "?mode=ro"
+            if not os.path.exists(self.path + "-wal"):
+                # No writer is at work (a closed writer removes its log), and
+                # SQLite would otherwise create a log and its index beside the
+                # file just to read it: as immutable, it reads the file alone.
+                uri += "&immutable=1"
             self._conn = sqlite3.connect(uri, uri=True, timeout=5.0, isolation_level=None)
         else:
             self._conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
