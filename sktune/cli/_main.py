@@ -121,6 +121,20 @@ def _cmd_export(args):
     return 0
 
 
+def _cmd_dashboard(args):
+    from ..dashboard import serve
+
+    serve(args.paths, host=args.host, port=args.port)
+    return 0
+
+
+def _port(text):
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be in [0, 65535] (0: any free port), got {value}")
+    return value
+
+
 def _module(text):
     from ..config._trust import is_module_name
 
@@ -221,6 +235,21 @@ def build_parser():
                      help="the HTML file to write (default: report.html)")
     rep.add_argument("--title", default=None, help="title of the page")
     rep.set_defaults(func=_cmd_report)
+
+    dash = sub.add_parser(
+        "dashboard",
+        help="browse checkpoints in a local web page that updates while searches run",
+        description="Serve a web page of the searches recorded in checkpoint files (or "
+        "in the folders given): every search, its leaderboard and plots, and comparisons. "
+        "The checkpoints are only read. Needs pip install sktune[dashboard].",
+    )
+    dash.add_argument("paths", nargs="+", metavar="PATH",
+                      help="a checkpoint file, or a folder searched for checkpoints")
+    dash.add_argument("--host", default="127.0.0.1",
+                      help="interface to listen on (default: 127.0.0.1, this machine only)")
+    dash.add_argument("--port", type=_port, default=8050, metavar="N",
+                      help="port (default: 8050; 0 for any free port)")
+    dash.set_defaults(func=_cmd_dashboard)
 
     export = sub.add_parser(
         "export",
