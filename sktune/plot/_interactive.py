@@ -12,13 +12,15 @@ The readability rules of every figure:
 * **robust ranges**: the score axis spans the bulk of the scores and the
   whole best-so-far curve, not one failed-looking outlier, which would
   flatten the curve to a line; the points left out are counted in the title;
-* **log axes** for log-scaled parameters, with plotly's own tick labels;
+* **log axes** for log-scaled parameters, with plotly's own tick labels
+  (which stay apart over less than a decade, unlike matplotlib's minor labels);
 * **importances in [0, 1]**, error bars included.
 
 Text from a checkpoint (a categorical choice such as ``<script>``) is handed
 to plotly with ``<``, ``>`` and ``&`` as entities, so that plotly's
 pseudo-HTML text shows it as text.
 """
+
 
 import math
 
@@ -194,6 +196,47 @@ def convergence_figure(curves, *, sign=1, metric="score", x="evaluations"):
     return {"data": data, "layout": layout}
 
 
+def log_axis(values):
+    """A plotly log axis whose tick labels stay apart, for ``values``.
+
+    Over two decades or more, one labelled tick per decade; over less,
+    plotly labels minor ticks (2, 3, ... 9) that run into each other, so the
+    ticks are placed at 1, 2 and 5 times powers of ten (1 to 9 over less
+    than a factor of five).
+
+    Parameters
+    ----------
+    values : array-like
+        The values on the axis; those <= 0 or not finite are ignored.
+
+    Returns
+    -------
+    axis : dict
+
+    Examples
+    --------
+    >>> from sktune.plot._interactive import log_axis
+    >>> log_axis([1e-4, 10.0])["dtick"]
+    1
+    >>> log_axis([1, 3, 9, 27])["ticktext"]
+    ['1', '2', '5', '10', '20']
+    """
+    v = np.asarray([x for x in values if x is not None], dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    axis = {"type": "log"}
+    if v.size == 0:
+        return axis
+    lo, hi = v.min(), v.max()
+    if hi / lo >= 100:
+        return {**axis, "dtick": 1}
+    decades = range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+    for steps in ((1, 2, 5), range(1, 10)):
+        ticks = [m * 10.0**k for k in decades for m in steps if lo <= m * 10.0**k <= hi]
+        if len(ticks) >= 3:
+            break
+    return {**axis, "tickvals": ticks, "ticktext": [f"{t:g}" for t in ticks]}
+
+
 def _axis_values(res, name):
     """Plot coordinates of a parameter, and how its axis is drawn."""
     axis = res.axis(name)
@@ -204,7 +247,7 @@ def _axis_values(res, name):
                                                        "categoryarray": levels}
     coords = [float(v) if isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
               else None for v in values]
-    return coords, {"type": "log" if axis.is_log else "linear"}
+    return coords, log_axis(coords) if axis.is_log else {"type": "linear"}
 
 
 def slices_figure(res, *, sign=1, metric="score"):
@@ -256,8 +299,41 @@ def slices_figure(res, *, sign=1, metric="score"):
     return {"data": data, "layout": layout}
 
 
+# viridis at five stops: enough for lines told apart by their score
+_VIRIDIS = ((0.0, (68, 1, 84)), (0.25, (59, 82, 139)), (0.5, (33, 145, 140)),
+            (0.75, (94, 201, 98)), (1.0, (253, 231, 37)))
+# the lines of the best candidates drawn, at most: more is a blur, and slow
+_MAX_LINES = 400
+
+
+def _viridis(u):
+    for (a, ca), (b, cb) in zip(_VIRIDIS, _VIRIDIS[1:]):
+        if u <= b:
+            t = (u - a) / (b - a)
+            return "rgb({},{},{})".format(*(round(x + t * (y - x)) for x, y in zip(ca, cb)))
+    return "rgb({},{},{})".format(*_VIRIDIS[-1][1])
+
+
+def _ticks(axis, u, values):
+    """(position in [0, 1], text) of an axis's labels."""
+    if axis.is_categorical:
+        n = len(axis.levels)
+        return [((k / (n - 1)) if n > 1 else 0.5, plain_text(t)) for k, t in enumerate(axis.labels)]
+    finite = [(p, v) for p, v in zip(u, values) if np.isfinite(p)]
+    if not finite:
+        return []
+    (p_lo, v_lo), (p_hi, v_hi) = min(finite), max(finite)
+    return [(p_lo, f"{v_lo:.3g}"), (p_hi, f"{v_hi:.3g}")]
+
+
 def parallel_figure(res, *, sign=1, metric="score"):
     """Parallel coordinates: one line per candidate, coloured by its score.
+
+    Drawn in SVG (plotly's own ``parcoords`` needs WebGL and code generated
+    at run time, which the dashboard's content security policy forbids):
+    each parameter is a vertical axis from its lowest value to its highest
+    (in log space for a log-scaled one), the score last; the best lines are
+    the brightest, and drawn on top.
 
     Parameters
     ----------
@@ -278,46 +354,60 @@ def parallel_figure(res, *, sign=1, metric="score"):
     >>> from sktune.plot._interactive import parallel_figure
     >>> res = SearchResults({"params": [{"C": 0.01}, {"C": 100.0}, {"C": 1.0}],
     ...                      "mean_test_score": [0.5, 0.9, 0.7]})
-    >>> dim = parallel_figure(res)["data"][0]["dimensions"][0]
-    >>> dim["label"], dim["values"], dim["ticktext"]
-    ('C (log)', [-2.0, 2.0, 0.0], ['0.01', '0.1', '1', '10', '100'])
+    >>> fig = parallel_figure(res)
+    >>> [trace["y"][0] for trace in fig["data"]]  # C's axis; worst first, the best on top
+    [0.0, 0.5, 1.0]
+    >>> [a["text"] for a in fig["layout"]["annotations"][:2]]
+    ['0.01', '100']
     """
     scores = res.scores(res.refit_metric)
-    low, high, _ = robust_range(scores)
-    dims = []
-    for name in res.tuned_names:
+    low, high, n_out = robust_range(scores)
+    names = res.tuned_names
+    columns, annotations = [], []
+    for k, name in enumerate(names):
         axis = res.axis(name)
         values = res.values(name)
-        if axis.is_categorical:
-            levels = [label(v) for v in axis.levels]
-            codes = [levels.index(label(v)) if label(v) in levels else None for v in values]
-            dims.append({"label": plain_text(name), "values": codes,
-                         "tickvals": list(range(len(levels))),
-                         "ticktext": [plain_text(v) for v in levels]})
-            continue
-        coords = [float(v) if isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
-                  else math.nan for v in values]
-        if axis.is_log:
-            logs = [math.log10(v) if v > 0 else None for v in coords]
-            finite = [v for v in logs if v is not None]
-            ticks = list(range(math.floor(min(finite)), math.ceil(max(finite)) + 1)) \
-                if finite else []
-            dims.append({"label": f"{plain_text(name)} (log)", "values": logs,
-                         "tickvals": [float(t) for t in ticks],
-                         "ticktext": [f"{10.0 ** t:g}" for t in ticks]})
-        else:
-            dims.append({"label": plain_text(name),
-                         "values": [None if math.isnan(v) else v for v in coords]})
-    shown = _signed(scores, sign)
-    score_dim = {"label": plain_text(metric), "values": shown}
-    # the best candidates are bright whatever the sign
-    color = {"color": shown, "colorscale": "Viridis", "showscale": True,
-             "reversescale": sign < 0}
+        u = axis.unit(values)
+        columns.append(u)
+        coords = axis.coords(values)
+        for pos, text in _ticks(axis, u, coords):
+            annotations.append({"x": k, "y": pos, "text": text, "showarrow": False,
+                                "xanchor": "right", "xshift": -4, "font": {"size": 11}})
+    finite = np.isfinite(scores)
+    score_u = np.full(len(scores), np.nan)
     if low is not None:
-        score_dim["range"] = sorted([sign * low, sign * high])
-        color.update(cmin=score_dim["range"][0], cmax=score_dim["range"][1])
-    return {"data": [{"type": "parcoords", "dimensions": [*dims, score_dim], "line": color}],
-            "layout": {"title": {"text": "Parallel coordinates"}}}
+        lo, hi = low, high
+        score_u[finite] = np.clip((scores[finite] - lo) / (hi - lo), 0, 1)
+        for pos, value in ((0.0, lo), (1.0, hi)):
+            annotations.append({"x": len(names), "y": pos, "text": f"{sign * value:.4g}",
+                                "showarrow": False, "xanchor": "left", "xshift": 4,
+                                "font": {"size": 11}})
+    columns.append(score_u)
+    order = np.argsort(np.where(finite, scores, -np.inf), kind="stable")[-_MAX_LINES:]
+    xs = list(range(len(columns)))
+    data = []
+    for i in order:
+        ys = [None if not np.isfinite(c[i]) else round(float(c[i]), 6) for c in columns]
+        text = "<br>".join(f"{plain_text(n)}={plain_text(label(res.params[i].get(n)))}"
+                           for n in names if n in res.params[i])
+        shown = "failed" if not finite[i] else f"{sign * scores[i]:.4g}"
+        data.append({
+            "type": "scatter", "mode": "lines", "x": xs, "y": ys, "showlegend": False,
+            "line": {"width": 1.5, "color": "#bbbbbb" if not finite[i]
+                     else _viridis(float(score_u[i]) if sign > 0 else 1 - float(score_u[i]))},
+            "hovertemplate": f"{text}<br>{plain_text(metric)}={shown}<extra></extra>",
+        })
+    shapes = [{"type": "line", "x0": k, "x1": k, "y0": 0, "y1": 1, "line": {"color": "#444"}}
+              for k in xs]
+    titles = [plain_text(n) + (" (log)" if res.axis(n).is_log else "") for n in names]
+    return {"data": data, "layout": {
+        "title": {"text": "Parallel coordinates" + _out_note(n_out)},
+        "xaxis": {"tickvals": xs, "ticktext": [*titles, plain_text(metric)], "side": "top",
+                  "range": [-0.6, len(xs) - 0.4], "showgrid": False, "zeroline": False},
+        "yaxis": {"visible": False, "range": [-0.05, 1.05]},
+        "shapes": shapes, "annotations": annotations, "hovermode": "closest",
+        "margin": {"t": 90},
+    }}
 
 
 def importance_figure(importance):
@@ -399,11 +489,15 @@ def hyperband_figure(paths, *, sign=1, metric="score"):
                      "opacity": 0.7})
         seen.add(k)
     budgets = [float(b) for p in paths for b in p.budgets]
-    spans = budgets and min(budgets) > 0 and max(budgets) / min(budgets) >= 10
+    spans = bool(budgets) and min(budgets) > 0 and max(budgets) / min(budgets) >= 10
     return {"data": data, "layout": {
         "title": {"text": "Learning curves across budgets" + _out_note(n_out)},
+        # the budgets themselves are the ticks: eta's powers, which log_axis
+        # would round to 1-2-5
         "xaxis": {"title": {"text": "budget (n_resources)"},
-                  "type": "log" if spans else "linear"},
+                  **({"type": "log", "tickvals": sorted(set(budgets)),
+                      "ticktext": [f"{b:g}" for b in sorted(set(budgets))]} if spans
+                     else {"type": "linear"})},
         "yaxis": _score_axis(metric, low, high, sign),
         "hovermode": "closest",
     }}
