@@ -22,10 +22,10 @@ from ..plot._interactive import (
     convergence_figure,
     hyperband_figure,
     importance_figure,
-    metric_view,
     parallel_figure,
     slices_figure,
 )
+from ..plot._readable import metric_view
 from ..report import (
     MISSING,
     SearchResults,
