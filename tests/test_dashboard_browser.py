@@ -174,3 +174,24 @@ def test_the_experiments_and_compare_pages(browser, served, tmp_path):
     legend = browser.execute_script(
         "return [...document.querySelectorAll('.legendtext')].map(t => t.textContent)")
     assert sum("best so far" in t for t in legend) == 2
+
+
+def test_the_interactive_report_draws_offline_from_its_file(browser, served, tmp_path):
+    import sktune
+    from sktune.search import results_from_checkpoint
+
+    _, folder = served
+    path = sktune.report(results_from_checkpoint(folder / "random.db"),
+                         tmp_path / "report.html", title="offline", interactive=True)
+    browser.get("file://" + os.path.abspath(path))
+    wait_for(lambda: browser.execute_script(
+        "return document.querySelectorAll('figure.plotly .main-svg').length") >= 4,
+        what="the report's interactive figures")
+    assert browser.title == "offline"
+    ticks = browser.execute_script(
+        "return [...document.querySelectorAll('g[class$=tick] text')].map(t => t.textContent)")
+    assert any(t.startswith("<script>") for t in ticks)
+    urls = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)")
+    assert all(u.startswith("file://") or u.startswith("data:") for u in urls), urls
+    browser.save_screenshot(str(tmp_path / "report.png"))

@@ -18,22 +18,10 @@ import threading
 
 import numpy as np
 
-from ..plot._interactive import (
-    convergence_figure,
-    hyperband_figure,
-    importance_figure,
-    parallel_figure,
-    slices_figure,
-)
+from ..plot._figures import figure_specs
+from ..plot._interactive import convergence_figure
 from ..plot._readable import metric_view
-from ..report import (
-    MISSING,
-    SearchResults,
-    convergence,
-    hyperband_paths,
-    leaderboard_table,
-    param_importance,
-)
+from ..report import MISSING, SearchResults, convergence, leaderboard_table
 from ..search import results_from_checkpoint
 from ..store import CheckpointError, CheckpointStore
 from ..store._schema import APPLICATION_ID
@@ -367,7 +355,7 @@ def _read_checkpoint(path):
     scoring = runs[0].get("scoring") if runs else None
     full = SearchResults.from_search(cv_results, "sktune dashboard", budgets="full")
     view = metric_view(full.refit_metric, scoring)
-    sign, metric = view
+    sign = view[0]
     curve = convergence(full)
     best = full.best_index()
     best = None if best is None else jsonable(sign * full.scores()[best])
@@ -375,7 +363,8 @@ def _read_checkpoint(path):
         "summary": _summary(path, runs, fingerprint, len(cv_results["params"]), best, view),
         "runs": jsonable(runs),
         "leaderboard": _leaderboard(cv_results, sign),
-        "figures": _figures(cv_results, full, curve, sign, metric),
+        "figures": figure_specs(cv_results, scoring=scoring, name=os.path.basename(path),
+                                func="sktune dashboard"),
         "_curve": curve,
         "_view": view,
     }
@@ -395,17 +384,3 @@ def _leaderboard(cv_results, sign):
     rows = [[(-v if k in flip and isinstance(v, float) else v) for k, v in enumerate(row)]
             for row in rows[:_MAX_ROWS]]
     return {"columns": columns, "rows": jsonable(rows), "n_rows": len(rows)}
-
-
-def _figures(cv_results, full, curve, sign, metric):
-    figures = {
-        "convergence": convergence_figure([("search", curve)], sign=sign, metric=metric),
-        "parallel": parallel_figure(full, sign=sign, metric=metric),
-        "slices": slices_figure(full, sign=sign, metric=metric),
-    }
-    if full.tuned_names and full.n_candidates >= 2:
-        figures["importance"] = importance_figure(param_importance(full))
-    if "n_resources" in cv_results:
-        figures["hyperband"] = hyperband_figure(hyperband_paths(cv_results), sign=sign,
-                                                metric=metric)
-    return figures

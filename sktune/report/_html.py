@@ -2,9 +2,10 @@
 
 The page has no external resource (inline CSS, images as base64 ``data:``
 URIs), so it opens offline in any browser and can be mailed as one file.
-This module draws nothing: figures come in ready-made, as PNG bytes or as
-objects with a matplotlib-style ``savefig`` (see :func:`sktune.plot.report`
-for the page with every plot).
+This module draws nothing: figures come in ready-made, as PNG bytes, as
+objects with a matplotlib-style ``savefig``, or as plotly figures, embedded
+interactive with plotly.js inline (see :func:`sktune.plot.report` for the
+page with every plot).
 """
 
 import base64
@@ -147,6 +148,14 @@ def render_html(search, *, figures=None, title=None, top=10, metric=None):
     board = _leaderboard_html(res, top, metric)
     images = []
     for caption, fig in (figures or {}).items():
+        if hasattr(fig, "to_html") and hasattr(fig, "to_plotly_json"):
+            # a plotly figure: plotly.js goes inline once, so the page works
+            # offline; plotly's JSON escapes "<", so no value ends the script
+            div = fig.to_html(full_html=False, include_plotlyjs=not any(
+                "<figure class=\"plotly\">" in i for i in images), config={"displaylogo": False})
+            images.append(f'<figure class="plotly">{div}'
+                          f"<figcaption>{_esc(caption)}</figcaption></figure>")
+            continue
         data = base64.b64encode(_png_bytes(fig, caption)).decode("ascii")
         images.append(
             f'<figure><img alt="{_esc(caption)}" src="data:image/png;base64,{data}">'
