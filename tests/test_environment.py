@@ -135,3 +135,18 @@ def test_runs_of_another_type_are_refused(tmp_path):
         conn.execute("UPDATE meta SET value='[1, 2]' WHERE name='runs'")
     with pytest.raises(CheckpointError, match="cannot be read: the runs are not a list of dicts"):
         results_from_checkpoint(db)
+
+
+def test_the_report_shows_the_environment_of_the_checkpoint(tmp_path):
+    import sktune
+    from sktune.cli import main
+
+    db = tmp_path / "s.db"
+    search = _search(db).fit(X, y)
+    page = open(sktune.report(search, tmp_path / "r.html"), encoding="utf-8").read()
+    assert f"numpy {np.__version__}" in page and "joblib backend loky" in page
+    # what the file says, not this process: the CLI reads the checkpoint's last run
+    _edit_runs(db, lambda runs: runs[-1]["environment"].update({"numpy": "1.0.0"}))
+    assert main(["report", str(db), "-o", str(tmp_path / "cli.html")]) == 0
+    page = (tmp_path / "cli.html").read_text(encoding="utf-8")
+    assert "<b>environment</b>" in page and "numpy 1.0.0" in page

@@ -99,10 +99,15 @@ def _cmd_show(args):
 def _cmd_report(args):
     from .. import report
     from ..search import results_from_checkpoint
+    from ..store import CheckpointStore
 
+    results = results_from_checkpoint(args.checkpoint)
+    with CheckpointStore(args.checkpoint, read_only=True) as store:
+        runs = store.runs()
     path = report(
-        results_from_checkpoint(args.checkpoint), args.output,
+        results, args.output,
         title=args.title or f"sktune report: {args.checkpoint}", top=args.top,
+        environment=runs[-1].get("environment") if runs else None,
     )
     print(f"wrote {path}")
     return 0

@@ -103,7 +103,8 @@ def report_figures(search, *, metric=None):
     return figures
 
 
-def report(search, path="report.html", *, title=None, top=10, metric=None, interactive=False):
+def report(search, path="report.html", *, title=None, top=10, metric=None, interactive=False,
+           environment=None):
     """Write a one-file HTML report on a search: settings, best, leaderboard, plots.
 
     The page is self-contained (inline style, plots as base64 PNG images),
@@ -129,6 +130,9 @@ def report(search, path="report.html", *, title=None, top=10, metric=None, inter
         :func:`interactive_figures`) instead of images; plotly.js is then
         inline in the page, which still opens offline (about 5 MB). Needs
         plotly (``pip install sktune[dashboard]``) instead of matplotlib.
+    environment : dict or None, default=None
+        The versions and machine the search ran under, shown in the summary;
+        ``None`` reads them from the search's checkpoint when it has one.
 
     Returns
     -------
@@ -169,7 +173,7 @@ def report(search, path="report.html", *, title=None, top=10, metric=None, inter
         )
     if interactive:
         return write_html(res, path, figures=interactive_figures(res, metric=metric),
-                          title=title, top=top, metric=metric)
+                          title=title, top=top, metric=metric, environment=environment)
     try:
         import_matplotlib(func)
     except ImportError as exc:
@@ -178,4 +182,5 @@ def report(search, path="report.html", *, title=None, top=10, metric=None, inter
             "`from sktune.report import write_html`."
         ) from exc
     figures = report_figures(res, metric=metric)
-    return write_html(res, path, figures=figures, title=title, top=top, metric=metric)
+    return write_html(res, path, figures=figures, title=title, top=top, metric=metric,
+                      environment=environment)
