@@ -99,6 +99,9 @@ def create_app(paths, *, host="127.0.0.1"):
     headers = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
                "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
+    # Plain functions: starlette runs them in its thread pool, so that reading
+    # a large checkpoint (or fitting the importance forest) for one page does
+    # not hold up the others.
     def page(text, status_code=200):
         return HTMLResponse(text, status_code=status_code, headers=headers)
 
@@ -111,32 +114,32 @@ def create_app(paths, *, host="127.0.0.1"):
     def not_found(what):
         return page(not_found_page(what), 404)
 
-    async def experiments(request):
+    def experiments(request):
         return page(experiments_page())
 
-    async def search(request):
+    def search(request):
         ident = request.path_params["ident"]
         path = reader.catalog.path(ident)
         if path is None:
             return not_found(ident)
         return page(search_page(ident, os.path.basename(path)))
 
-    async def compare(request):
+    def compare(request):
         idents = request.query_params.getlist("id")
         if len(idents) < 1 or any(reader.catalog.path(i) is None for i in idents):
             return not_found(", ".join(idents) or "(no id)")
         return page(compare_page(idents))
 
-    async def api_experiments(request):
+    def api_experiments(request):
         return data(reader.experiments())
 
-    async def api_search(request):
+    def api_search(request):
         return data(reader.search(request.path_params["ident"]))
 
-    async def api_compare(request):
+    def api_compare(request):
         return data(reader.compare(request.query_params.getlist("id")))
 
-    async def static(request):
+    def static(request):
         entry = statics.get(request.path_params["name"])
         if entry is None:
             return not_found(request.path_params["name"])
