@@ -269,3 +269,14 @@ def test_reading_a_stopped_search_s_checkpoint_creates_no_file(tmp_path):
     assert list(before) == ["s.db"]
     assert len(results_from_checkpoint(tmp_path / "s.db")["params"]) == 3
     assert snapshot(tmp_path) == before
+
+
+def test_a_reader_left_open_sees_what_a_later_writer_adds(tmp_path):
+    from sktune.store import CheckpointStore
+
+    random_search(tmp_path / "s.db", n_iter=3)
+    with CheckpointStore(tmp_path / "s.db", read_only=True) as reader:
+        assert len(reader) == 3 and len(reader.runs()) == 1
+        random_search(tmp_path / "s.db", n_iter=5)  # resumed: two more candidates
+        assert len(reader) == 5 and len(reader.records()) == 5
+        assert [r["stop_reason"] for r in reader.runs()] == ["completed", "completed"]

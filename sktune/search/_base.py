@@ -472,8 +472,10 @@ class BaseSearch(BaseSearchCV):
             raise KeyboardInterrupt(self._interrupt_message(engine)) from None
         finally:
             if store is not None:
-                store.end_run(outcome)
-                store.close()
+                try:
+                    store.end_run(outcome)
+                finally:
+                    store.close()
         engine.raise_if_every_fit_failed()
         self.stop_reason_ = stop.reason or "completed"
         self.n_reused_ = engine.n_reused

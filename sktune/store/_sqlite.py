@@ -112,6 +112,7 @@ class CheckpointStore:
         self._lock_file = None
         self._conn = None
         self._writing = False  # opened for writing, and found or made a checkpoint
+        self._immutable = None  # (size, mtime) of the file a reader opened as immutable
         if read_only and not os.path.isfile(self.path):
             raise CheckpointError(f"The checkpoint {self.path!r} does not exist.")
         if not read_only:
@@ -145,11 +146,14 @@ class CheckpointStore:
             )
         if self._read_only:
             uri = "file:" + urllib.parse.quote(os.path.abspath(self.path)) + "?mode=ro"
+            self._immutable = None
             if not os.path.exists(self.path + "-wal"):
                 # No writer is at work (a closed writer removes its log), and
                 # SQLite would otherwise create a log and its index beside the
-                # file just to read it: as immutable, it reads the file alone.
+                # file just to read it: as immutable, it reads the file alone,
+                # and _fresh opens it again once a writer changed it.
                 uri += "&immutable=1"
+                self._immutable = self._stamp()
             self._conn = sqlite3.connect(uri, uri=True, timeout=5.0, isolation_level=None)
         else:
             self._conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
@@ -177,6 +181,26 @@ class CheckpointStore:
                 f"the search that would continue them. {_REMEDY}"
             )
         self._writing = True
+
+    def _stamp(self):
+        st = os.stat(self.path)
+        return st.st_size, st.st_mtime_ns
+
+    def _fresh(self):
+        """Open a reader again if a writer started or changed the file since it opened."""
+        if self._immutable is None or self._conn is None:
+            return
+        try:
+            changed = os.path.exists(self.path + "-wal") or self._stamp() != self._immutable
+        except OSError:
+            changed = True
+        if changed:
+            self._conn.close()
+            self._conn = None
+            try:
+                self._open()
+            except sqlite3.DatabaseError as exc:
+                raise self._damaged(exc) from None
 
     def _check_meta(self):
         # parsed once at opening, so that a damaged value fails here, before
@@ -252,6 +276,7 @@ class CheckpointStore:
         ...     store.fingerprint()
         {'data': 'abc'}
         """
+        self._fresh()
         value = self._meta("fingerprint")
         if value is not None and not (
             type(value) is dict and all(type(v) is str for v in value.values())
@@ -317,6 +342,7 @@ class CheckpointStore:
         ...     [(run["environment"], run["stop_reason"]) for run in store.runs()]
         [({'numpy': '2.1.0'}, 'completed')]
         """
+        self._fresh()
         value = self._meta("runs")
         if value is None:
             return []
@@ -500,6 +526,7 @@ class CheckpointStore:
         {'b': ({'C': 10.0}, [{'fit_error': None, 'fit_time': 0.1, 'test_scores': 0.8}]),
          'a': ({'C': 1.0}, [{'fit_error': None, 'test_scores': nan}])}
         """
+        self._fresh()
         # one read transaction: a consistent snapshot while a writer commits
         self._conn.execute("BEGIN")
         try:
@@ -566,6 +593,7 @@ class CheckpointStore:
         ...     store.extras()
         {'a': {'bracket': 2, 'n_resources': 9}, 'b': {}}
         """
+        self._fresh()
         out = {}
         rows = self._select("SELECT key, extra FROM candidates ORDER BY seq")
         for n, (key, extra) in enumerate(rows, 1):
@@ -577,6 +605,7 @@ class CheckpointStore:
         return out
 
     def __len__(self):
+        self._fresh()
         return self._select("SELECT COUNT(*) FROM candidates")[0][0]
 
     def _fold_log(self):
