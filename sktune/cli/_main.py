@@ -99,13 +99,45 @@ def _cmd_show(args):
 def _cmd_report(args):
     from .. import report
     from ..search import results_from_checkpoint
+    from ..store import CheckpointStore
 
+    results = results_from_checkpoint(args.checkpoint)
+    with CheckpointStore(args.checkpoint, read_only=True) as store:
+        runs = store.runs()
     path = report(
-        results_from_checkpoint(args.checkpoint), args.output,
+        results, args.output,
         title=args.title or f"sktune report: {args.checkpoint}", top=args.top,
+        environment=runs[-1].get("environment") if runs else None,
     )
     print(f"wrote {path}")
     return 0
+
+
+def _cmd_export(args):
+    from ..report import export_results
+
+    # the format is checked before the checkpoint is read or a file created
+    from ..report._export import _check_format
+    from ..search import results_from_checkpoint
+
+    fmt = _check_format(args.format, args.output)
+    path = export_results(results_from_checkpoint(args.checkpoint), args.output, format=fmt)
+    print(f"wrote {path}")
+    return 0
+
+
+def _cmd_dashboard(args):
+    from ..dashboard import serve
+
+    serve(args.paths, host=args.host, port=args.port)
+    return 0
+
+
+def _port(text):
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be in [0, 65535] (0: any free port), got {value}")
+    return value
 
 
 def _module(text):
@@ -208,6 +240,34 @@ def build_parser():
                      help="the HTML file to write (default: report.html)")
     rep.add_argument("--title", default=None, help="title of the page")
     rep.set_defaults(func=_cmd_report)
+
+    dash = sub.add_parser(
+        "dashboard",
+        help="browse checkpoints in a local web page that updates while searches run",
+        description="Serve a web page of the searches recorded in checkpoint files (or "
+        "in the folders given): every search, its leaderboard and plots, and comparisons. "
+        "The checkpoints are only read. Needs pip install sktune[dashboard].",
+    )
+    dash.add_argument("paths", nargs="+", metavar="PATH",
+                      help="a checkpoint file, or a folder searched for checkpoints")
+    dash.add_argument("--host", default="127.0.0.1",
+                      help="interface to listen on (default: 127.0.0.1, this machine only)")
+    dash.add_argument("--port", type=_port, default=8050, metavar="N",
+                      help="port (default: 8050; 0 for any free port)")
+    dash.set_defaults(func=_cmd_dashboard)
+
+    export = sub.add_parser(
+        "export",
+        help="write the results of a checkpoint to a CSV, Parquet or JSON file",
+        description="Write every evaluation recorded in a checkpoint (one row each, "
+        "one column per parameter and per result) to a file for other tools.",
+    )
+    export.add_argument("checkpoint", metavar="CHECKPOINT")
+    export.add_argument("-o", "--output", required=True, metavar="FILE",
+                        help="the file to write")
+    export.add_argument("--format", choices=("csv", "parquet", "json"), default=None,
+                        help="default: from the extension of FILE")
+    export.set_defaults(func=_cmd_export)
     return parser
 
 

@@ -5,7 +5,8 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..report import SearchResults, convergence
-from ._common import new_axes, score_label
+from ._common import new_axes
+from ._readable import metric_view, robust_range
 
 _X = {
     "evaluations": "evaluations",
@@ -88,18 +89,29 @@ def plot_convergence(search, *, x="evaluations", metric=None, labels=None, ax=No
             f"({len(results)}). Got {labels!r} instead."
         )
     metrics = [r.check_metric(metric, func) for r in results]
+    views = {metric_view(m, getattr(r.search, "scoring", None)) for r, m in zip(results, metrics)}
+    # losses (neg_* scorers) as the losses they are, when every search has one
+    signs = {v[0] for v in views}
+    sign = signs.pop() if len(signs) == 1 else 1
     if ax is None:
         ax = new_axes(func, figsize=(6, 4))
+    scores, kept = [], []
     for res, m, name in zip(results, metrics, labels):
         curve = convergence(res, m)
         xs = curve.evaluations if x == "evaluations" else curve.seconds
-        (line,) = ax.plot(xs, curve.best, drawstyle="steps-post", label=str(name), lw=2)
+        (line,) = ax.plot(xs, sign * curve.best, drawstyle="steps-post", label=str(name), lw=2)
         ok = np.isfinite(curve.scores)
-        ax.scatter(xs[ok], curve.scores[ok], s=14, alpha=0.35, color=line.get_color(),
+        ax.scatter(xs[ok], sign * curve.scores[ok], s=14, alpha=0.35, color=line.get_color(),
                    linewidths=0)
+        scores.append(curve.scores)
+        kept.append(curve.best[1:])
+    # an outlier must not flatten the curves: its point is left off the axis
+    low, high, _ = robust_range(np.concatenate(scores), np.concatenate(kept))
+    if low is not None:
+        ax.set_ylim(*sorted([sign * low, sign * high]))
     ax.set_xlabel(_X[x])
-    shown = sorted(set(metrics))
-    ax.set_ylabel("best " + ", ".join(score_label(m) for m in shown) + " so far")
+    shown = sorted({v[1] for v in views} if sign == -1 else {f"mean_test_{m}" for m in metrics})
+    ax.set_ylabel("best " + ", ".join(shown) + " so far")
     if len(results) > 1:
         ax.legend(loc="lower right")
     ax.grid(alpha=0.3)

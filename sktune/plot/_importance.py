@@ -59,12 +59,16 @@ def plot_importance(search, *, metric=None, n_trees=32, random_state=0, ax=None)
     mean = np.array([importance[n][0] for n in names])
     std = np.array([importance[n][1] for n in names])
     y = np.arange(len(names))[::-1]
-    ax.barh(y, np.nan_to_num(mean), xerr=np.nan_to_num(std), color="tab:blue", alpha=0.8,
+    mean = np.clip(np.nan_to_num(mean), 0.0, 1.0)
+    std = np.nan_to_num(std)
+    # a share cannot leave [0, 1]: the spread across trees is cut at its bounds
+    xerr = np.vstack([np.minimum(std, mean), np.minimum(std, 1.0 - mean)])
+    ax.barh(y, mean, xerr=xerr, color="tab:blue", alpha=0.8,
             error_kw={"ecolor": "0.3", "capsize": 3})
     ax.set_yticks(y, names)
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of score variance (fANOVA main effect)")
-    if names and np.isnan(mean).all():
+    if names and all(np.isnan(importance[n][0]) for n in names):
         ax.text(0.5, 0.5, "too few successful candidates,\nor a constant score",
                 transform=ax.transAxes, ha="center", va="center", color="0.4")
     ax.grid(axis="x", alpha=0.3)

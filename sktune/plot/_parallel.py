@@ -4,6 +4,7 @@ import numpy as np
 
 from ..report import ParamAxis, SearchResults
 from ._common import import_matplotlib, new_axes, score_label
+from ._readable import tidy_log_axis
 
 # Room above and below the [0, 1] range so lines at the ends stay visible.
 _PAD = 0.05
@@ -119,6 +120,8 @@ def plot_parallel_coordinates(search, *, params=None, metric=None, cmap="viridis
         if axis.is_log:
             tw.set_yscale("log")
         tw.set_ylim(*_limits(axis))
+        if axis.is_log:
+            tidy_log_axis(tw.yaxis, [axis.low, axis.high])
         if axis.is_categorical:
             tw.set_yticks(range(len(axis.levels)), axis.labels)
             tw.minorticks_off()

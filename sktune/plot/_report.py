@@ -8,6 +8,7 @@ from ..report import SearchResults, write_html
 from ..report._leaderboard import check_top
 from ._common import import_matplotlib
 from ._convergence import plot_convergence
+from ._figures import interactive_figures
 from ._hyperband import plot_hyperband
 from ._importance import plot_importance
 from ._parallel import plot_parallel_coordinates
@@ -102,7 +103,8 @@ def report_figures(search, *, metric=None):
     return figures
 
 
-def report(search, path="report.html", *, title=None, top=10, metric=None):
+def report(search, path="report.html", *, title=None, top=10, metric=None, interactive=False,
+           environment=None):
     """Write a one-file HTML report on a search: settings, best, leaderboard, plots.
 
     The page is self-contained (inline style, plots as base64 PNG images),
@@ -123,6 +125,14 @@ def report(search, path="report.html", *, title=None, top=10, metric=None):
         Rows of the leaderboard; ``None`` for every candidate.
     metric : str or None, default=None
         Metric of the leaderboard and plots; ``None`` for the refit metric.
+    interactive : bool, default=False
+        Interactive plotly figures (hover, zoom, toggling traces; those of
+        :func:`interactive_figures`) instead of images; plotly.js is then
+        inline in the page, which still opens offline (about 5 MB). Needs
+        plotly (``pip install sktune[dashboard]``) instead of matplotlib.
+    environment : dict or None, default=None
+        The versions and machine the search ran under, shown in the summary;
+        ``None`` reads them from the search's checkpoint when it has one.
 
     Returns
     -------
@@ -156,6 +166,14 @@ def report(search, path="report.html", *, title=None, top=10, metric=None):
     # checked here so that errors name the function called
     metric = res.check_metric(metric, func)
     check_top(top, func)
+    if not isinstance(interactive, bool):
+        raise TypeError(
+            f"The 'interactive' parameter of {func} must be a bool. Got {interactive!r} "
+            "instead."
+        )
+    if interactive:
+        return write_html(res, path, figures=interactive_figures(res, metric=metric),
+                          title=title, top=top, metric=metric, environment=environment)
     try:
         import_matplotlib(func)
     except ImportError as exc:
@@ -164,4 +182,5 @@ def report(search, path="report.html", *, title=None, top=10, metric=None):
             "`from sktune.report import write_html`."
         ) from exc
     figures = report_figures(res, metric=metric)
-    return write_html(res, path, figures=figures, title=title, top=top, metric=metric)
+    return write_html(res, path, figures=figures, title=title, top=top, metric=metric,
+                      environment=environment)

@@ -4,6 +4,7 @@ import numpy as np
 
 from ..report import SearchResults
 from ._common import import_matplotlib, panels, score_label
+from ._readable import metric_view, tidy_log_axis
 
 # Half-width of the deterministic spread of points around a category, so
 # candidates sharing a category do not hide one another.
@@ -52,7 +53,8 @@ def plot_param_slices(search, *, params=None, metric=None, ax=None):
     names = res.check_params(params, func)
     import_matplotlib(func)
     axes = panels(ax, len(names), func, "parameter")
-    scores = res.scores(metric)
+    sign, shown = metric_view(metric, getattr(res.search, "scoring", None))
+    scores = sign * res.scores(metric)  # a loss as the loss it is
     order = np.arange(res.n_candidates)
     for k, (name, panel) in enumerate(zip(names, axes)):
         axis = res.axis(name)
@@ -67,10 +69,11 @@ def plot_param_slices(search, *, params=None, metric=None, ax=None):
         panel.set_xlabel(name)
         if axis.is_log:
             panel.set_xscale("log")
+            tidy_log_axis(panel.xaxis, x[ok])
         if axis.is_categorical:
             panel.set_xticks(range(len(axis.levels)), axis.labels, rotation=30, ha="right")
             panel.set_xlim(-0.5, len(axis.levels) - 0.5)
         if k == 0 or not panel.get_shared_y_axes().joined(panel, axes[k - 1]):
-            panel.set_ylabel(score_label(metric))
+            panel.set_ylabel(score_label(metric) if sign > 0 else shown)
         panel.grid(alpha=0.3)
     return axes

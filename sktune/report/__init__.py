@@ -11,6 +11,7 @@ package with ``from sktune.report import leaderboard_table, write_html``.
 """
 
 from ._curves import Convergence, HyperbandPath, convergence, hyperband_paths
+from ._export import export_results
 from ._html import render_html, write_html
 from ._importance import param_importance
 from ._leaderboard import (
@@ -29,6 +30,7 @@ __all__ = [
     "ParamAxis",
     "SearchResults",
     "convergence",
+    "export_results",
     "format_cells",
     "format_leaderboard",
     "hyperband_paths",

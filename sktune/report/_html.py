@@ -2,9 +2,10 @@
 
 The page has no external resource (inline CSS, images as base64 ``data:``
 URIs), so it opens offline in any browser and can be mailed as one file.
-This module draws nothing: figures come in ready-made, as PNG bytes or as
-objects with a matplotlib-style ``savefig`` (see :func:`sktune.plot.report`
-for the page with every plot).
+This module draws nothing: figures come in ready-made, as PNG bytes, as
+objects with a matplotlib-style ``savefig``, or as plotly figures, embedded
+interactive with plotly.js inline (see :func:`sktune.plot.report` for the
+page with every plot).
 """
 
 import base64
@@ -104,7 +105,26 @@ def _leaderboard_html(res, top, metric):
     return f'<table id="leaderboard"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def render_html(search, *, figures=None, title=None, top=10, metric=None):
+def _environment(res, environment):
+    """The environment row's text: given, or that of the search's checkpoint."""
+    if environment is None:
+        path = getattr(res.search, "checkpoint", None)
+        if path is None or not os.path.isfile(path):
+            return None
+        from ..store import CheckpointError, CheckpointStore
+
+        try:
+            with CheckpointStore(path, read_only=True) as store:
+                runs = store.runs()
+        except CheckpointError:
+            return None
+        environment = runs[-1].get("environment") if runs else None
+    if not isinstance(environment, Mapping):
+        return None
+    return ", ".join(f"{k} {v}" for k, v in environment.items() if v is not None)
+
+
+def render_html(search, *, figures=None, title=None, top=10, metric=None, environment=None):
     """The HTML text of a one-page report on a search.
 
     Parameters
@@ -121,6 +141,10 @@ def render_html(search, *, figures=None, title=None, top=10, metric=None):
     metric : str or None, default=None
         Metric that ranks the leaderboard and picks the best candidate;
         ``None`` for the refit metric.
+    environment : dict or None, default=None
+        The versions and machine the search ran under, as a checkpoint
+        records them (:meth:`sktune.store.CheckpointStore.runs`); ``None``
+        reads them from the checkpoint of a fitted search that has one.
 
     Returns
     -------
@@ -147,6 +171,14 @@ def render_html(search, *, figures=None, title=None, top=10, metric=None):
     board = _leaderboard_html(res, top, metric)
     images = []
     for caption, fig in (figures or {}).items():
+        if hasattr(fig, "to_html") and hasattr(fig, "to_plotly_json"):
+            # a plotly figure: plotly.js goes inline once, so the page works
+            # offline; plotly's JSON escapes "<", so no value ends the script
+            div = fig.to_html(full_html=False, include_plotlyjs=not any(
+                "<figure class=\"plotly\">" in i for i in images), config={"displaylogo": False})
+            images.append(f'<figure class="plotly">{div}'
+                          f"<figcaption>{_esc(caption)}</figcaption></figure>")
+            continue
         data = base64.b64encode(_png_bytes(fig, caption)).decode("ascii")
         images.append(
             f'<figure><img alt="{_esc(caption)}" src="data:image/png;base64,{data}">'
@@ -164,6 +196,8 @@ def render_html(search, *, figures=None, title=None, top=10, metric=None):
         ("metrics", ", ".join(res.metrics)),
         ("ranked by", metric),
     ]
+    if (env := _environment(res, environment)) is not None:
+        summary.append(("environment", env))
     shown = "every" if top is None or top >= res.n_candidates else f"top {top} of"
     n_all = res.at_budgets("all").n_candidates
     ranked = "candidates"
@@ -190,7 +224,8 @@ def render_html(search, *, figures=None, title=None, top=10, metric=None):
     return "\n".join(parts)
 
 
-def write_html(search, path, *, figures=None, title=None, top=10, metric=None):
+def write_html(search, path, *, figures=None, title=None, top=10, metric=None,
+               environment=None):
     """Write :func:`render_html`'s page to ``path``.
 
     Parameters
@@ -207,6 +242,8 @@ def write_html(search, path, *, figures=None, title=None, top=10, metric=None):
         Rows of the leaderboard.
     metric : str or None, default=None
         Metric that ranks the leaderboard.
+    environment : dict or None, default=None
+        The environment the search ran under (see :func:`render_html`).
 
     Returns
     -------
@@ -227,7 +264,8 @@ def write_html(search, path, *, figures=None, title=None, top=10, metric=None):
             f"The 'path' parameter of write_html must be a str or path-like. "
             f"Got {path!r} (of type {type(path).__name__}) instead."
         )
-    page = render_html(search, figures=figures, title=title, top=top, metric=metric)
+    page = render_html(search, figures=figures, title=title, top=top, metric=metric,
+                       environment=environment)
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(page)
     return os.fspath(path)

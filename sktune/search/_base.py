@@ -31,6 +31,7 @@ from ._autolog import inner_fits_unlogged
 from ._backend import result_order
 from ._context import FitContext, FixedSplits
 from ._engine import Evaluator, StopRules
+from ._environment import begin_run
 from ._fingerprint import compare, fingerprint
 from ._json_values import decode_params
 from ._validation import check_space
@@ -340,6 +341,7 @@ class BaseSearch(BaseSearchCV):
                 "with this one's. Use another checkpoint path, or delete the file to "
                 "start over."
             )
+        begin_run(store, self)
         return store
 
     def _resolve_seed(self, store):
@@ -446,6 +448,7 @@ class BaseSearch(BaseSearchCV):
             return_as=result_order(),
         )
         engine = None
+        outcome = "error"  # what the checkpoint's run records when fit raises
         try:
             # objects come back as StoredRepr: ManualSearch finds them in its space
             records = store.records(decode=decode_params) if store is not None else {}
@@ -463,11 +466,16 @@ class BaseSearch(BaseSearchCV):
                 self._run_search(
                     engine.evaluate_candidates, callback_ctx=root_ctx, context=context
                 )
+            outcome = stop.reason or "completed"
         except KeyboardInterrupt:
+            outcome = "interrupted"
             raise KeyboardInterrupt(self._interrupt_message(engine)) from None
         finally:
             if store is not None:
-                store.close()
+                try:
+                    store.end_run(outcome)
+                finally:
+                    store.close()
         engine.raise_if_every_fit_failed()
         self.stop_reason_ = stop.reason or "completed"
         self.n_reused_ = engine.n_reused

@@ -1,7 +1,9 @@
 """An SQLite file that records finished candidates as they finish.
 
 The store knows nothing of estimators or searches: it keeps a fingerprint (a
-dict of named hashes) and records (a key, the candidate's parameters, its
+dict of named hashes), the runs that wrote it (when, by which process, in
+which environment; each a JSON dict in the ``meta`` table, so that files
+written before runs were recorded still open) and records (a key, the candidate's parameters, its
 per-split results and the search's own columns for it), all in open
 columns: SQL values and JSON text (``_schema`` lists the tables). The search
 layer decides what goes in and turns values JSON cannot hold into JSON.
@@ -14,6 +16,7 @@ file, so that the file alone holds every record once a search has stopped.
 """
 
 import os
+import socket
 import sqlite3
 import tempfile
 import time
@@ -67,8 +70,9 @@ class CheckpointStore:
         The SQLite file.
     read_only : bool, default=False
         Open an existing file for reading only: no writer lock is taken, so
-        it can be read while a search is writing it (``sktune show``);
-        writing raises ``sqlite3.OperationalError``.
+        it can be read while a search is writing it (``sktune show``, the
+        dashboard); writing raises ``sqlite3.OperationalError``. Reading
+        the file of a stopped search creates and changes no file.
 
     Attributes
     ----------
@@ -108,6 +112,7 @@ class CheckpointStore:
         self._lock_file = None
         self._conn = None
         self._writing = False  # opened for writing, and found or made a checkpoint
+        self._immutable = None  # (size, mtime) of the file a reader opened as immutable
         if read_only and not os.path.isfile(self.path):
             raise CheckpointError(f"The checkpoint {self.path!r} does not exist.")
         if not read_only:
@@ -141,6 +146,14 @@ class CheckpointStore:
             )
         if self._read_only:
             uri = "file:" + urllib.parse.quote(os.path.abspath(self.path)) + "?mode=ro"
+            self._immutable = None
+            if not os.path.exists(self.path + "-wal"):
+                # No writer is at work (a closed writer removes its log), and
+                # SQLite would otherwise create a log and its index beside the
+                # file just to read it: as immutable, it reads the file alone,
+                # and _fresh opens it again once a writer changed it.
+                uri += "&immutable=1"
+                self._immutable = self._stamp()
             self._conn = sqlite3.connect(uri, uri=True, timeout=5.0, isolation_level=None)
         else:
             self._conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
@@ -169,12 +182,33 @@ class CheckpointStore:
             )
         self._writing = True
 
+    def _stamp(self):
+        st = os.stat(self.path)
+        return st.st_size, st.st_mtime_ns
+
+    def _fresh(self):
+        """Open a reader again if a writer started or changed the file since it opened."""
+        if self._immutable is None or self._conn is None:
+            return
+        try:
+            changed = os.path.exists(self.path + "-wal") or self._stamp() != self._immutable
+        except OSError:
+            changed = True
+        if changed:
+            self._conn.close()
+            self._conn = None
+            try:
+                self._open()
+            except sqlite3.DatabaseError as exc:
+                raise self._damaged(exc) from None
+
     def _check_meta(self):
         # parsed once at opening, so that a damaged value fails here, before
         # a search uses the store
         for (name,) in self._conn.execute("SELECT name FROM meta"):
             self._meta(name)
         self.fingerprint()
+        self.runs()
 
     def _damaged(self, problem):
         return CheckpointError(
@@ -242,6 +276,7 @@ class CheckpointStore:
         ...     store.fingerprint()
         {'data': 'abc'}
         """
+        self._fresh()
         value = self._meta("fingerprint")
         if value is not None and not (
             type(value) is dict and all(type(v) is str for v in value.values())
@@ -273,6 +308,102 @@ class CheckpointStore:
         {'data': 'abc', 'cv': '123'}
         """
         self._set_meta("fingerprint", dict(fingerprint))
+
+    def runs(self):
+        """The runs of the search that wrote the file, oldest first.
+
+        A run is one ``fit`` writing into the file: a new search, or one
+        resumed. A checkpoint written before runs were recorded has none.
+
+        Returns
+        -------
+        runs : list of dict
+            The dicts given to :meth:`begin_run` (when it started, the
+            process, the environment...), with ``"ended"`` (Unix time) and
+            ``"stop_reason"`` set by :meth:`end_run`, ``None`` while the run
+            goes on or after its process was killed.
+
+        Raises
+        ------
+        CheckpointError
+            If the stored value is not a list of dicts.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sktune.store import CheckpointStore
+        >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
+        >>> with CheckpointStore(path) as store:
+        ...     store.runs()
+        ...     store.begin_run({"environment": {"numpy": "2.1.0"}})
+        ...     store.end_run("completed")
+        []
+        >>> with CheckpointStore(path, read_only=True) as store:
+        ...     [(run["environment"], run["stop_reason"]) for run in store.runs()]
+        [({'numpy': '2.1.0'}, 'completed')]
+        """
+        self._fresh()
+        value = self._meta("runs")
+        if value is None:
+            return []
+        if type(value) is not list or not all(type(run) is dict for run in value):
+            raise self._damaged("the runs are not a list of dicts")
+        return value
+
+    def begin_run(self, info):
+        """Record the start of a run: ``info``, the time and the writing process.
+
+        Parameters
+        ----------
+        info : dict
+            What the writer knows of the run (its search, its environment),
+            name -> JSON value.
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sktune.store import CheckpointStore
+        >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
+        >>> with CheckpointStore(path) as store:
+        ...     store.begin_run({"search": "GridSearch"})
+        ...     sorted(store.runs()[0])
+        ['ended', 'host', 'pid', 'search', 'started', 'stop_reason']
+        """
+        run = {**info, "started": time.time(), "ended": None, "stop_reason": None,
+               "pid": os.getpid(), "host": socket.gethostname()}
+        self._set_meta("runs", [*self.runs(), run])
+
+    def end_run(self, stop_reason):
+        """Record the end of the last run begun, and why it stopped.
+
+        Parameters
+        ----------
+        stop_reason : str
+            ``"completed"``, a stop rule, ``"interrupted"``...
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sktune.store import CheckpointStore
+        >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
+        >>> with CheckpointStore(path) as store:
+        ...     store.begin_run({})
+        ...     store.end_run("max_time")
+        ...     store.runs()[-1]["stop_reason"]
+        'max_time'
+        """
+        runs = self.runs()
+        if runs:
+            runs[-1].update(ended=time.time(), stop_reason=str(stop_reason))
+            self._set_meta("runs", runs)
 
     def add(self, key, params, outputs, extra=None):
         """Record one finished candidate in its own transaction.
@@ -395,6 +526,7 @@ class CheckpointStore:
         {'b': ({'C': 10.0}, [{'fit_error': None, 'fit_time': 0.1, 'test_scores': 0.8}]),
          'a': ({'C': 1.0}, [{'fit_error': None, 'test_scores': nan}])}
         """
+        self._fresh()
         # one read transaction: a consistent snapshot while a writer commits
         self._conn.execute("BEGIN")
         try:
@@ -461,6 +593,7 @@ class CheckpointStore:
         ...     store.extras()
         {'a': {'bracket': 2, 'n_resources': 9}, 'b': {}}
         """
+        self._fresh()
         out = {}
         rows = self._select("SELECT key, extra FROM candidates ORDER BY seq")
         for n, (key, extra) in enumerate(rows, 1):
@@ -472,6 +605,7 @@ class CheckpointStore:
         return out
 
     def __len__(self):
+        self._fresh()
         return self._select("SELECT COUNT(*) FROM candidates")[0][0]
 
     def _fold_log(self):
