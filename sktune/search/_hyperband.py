@@ -23,7 +23,10 @@ Three kinds of budget ("resource") are supported:
 
 import inspect
 import numbers
+import os
 import warnings
+from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 from joblib import effective_n_jobs
@@ -35,7 +38,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from .._compat import Interval, StrOptions
 from ..optimizers import HyperbandSchedule
 from ..space import candidate_key
-from ._base import BaseSearch, Batch
+from ._base import BaseSearch, Batch, Scoring
 from ._checks import check_resource_takes_int
 from ._random import draw_unique
 from ._validation import suggest
@@ -868,31 +871,31 @@ class HyperbandSearch(BaseSearch):
 
     def __init__(
         self,
-        estimator,
-        param_distributions,
+        estimator: object,
+        param_distributions: dict | list,
         *,
-        resource="n_samples",
-        min_resources=None,
-        max_resources=None,
-        eta=3,
-        n_iterations=1,
-        sampler="random",
-        scoring=None,
-        n_jobs=None,
-        refit=True,
-        cv=None,
-        verbose=0,
-        pre_dispatch="2*n_jobs",
-        random_state=None,
-        error_score=np.nan,
-        return_train_score=False,
-        checkpoint=None,
-        max_time=None,
-        n_iter_no_change=None,
-        tol=0.0,
-    ):
+        resource: str = "n_samples",
+        min_resources: int | None = None,
+        max_resources: int | None = None,
+        eta: int = 3,
+        n_iterations: int = 1,
+        sampler: str = "random",
+        scoring: Scoring = None,
+        n_jobs: int | None = None,
+        refit: bool | str | Callable = True,
+        cv: object = None,
+        verbose: int = 0,
+        pre_dispatch: int | str = "2*n_jobs",
+        random_state: int | np.random.RandomState | None = None,
+        error_score: float | Literal["raise"] = np.nan,
+        return_train_score: bool = False,
+        checkpoint: str | os.PathLike | None = None,
+        max_time: float | None = None,
+        n_iter_no_change: int | None = None,
+        tol: float = 0.0,
+    ) -> None:
         super().__init__(
-            estimator=estimator,
+            estimator,
             scoring=scoring,
             n_jobs=n_jobs,
             refit=refit,
@@ -901,11 +904,11 @@ class HyperbandSearch(BaseSearch):
             pre_dispatch=pre_dispatch,
             error_score=error_score,
             return_train_score=return_train_score,
+            checkpoint=checkpoint,
+            max_time=max_time,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
         )
-        self.checkpoint = checkpoint
-        self.max_time = max_time
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
         self.param_distributions = param_distributions
         self.resource = resource
         self.min_resources = min_resources

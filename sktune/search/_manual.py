@@ -1,13 +1,15 @@
 """ManualSearch: evaluate the candidates a person lists, nothing more."""
 
+import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Literal
 
 import numpy as np
 
 from ..distributions import Categorical, Distribution, is_scipy_frozen
 from ..space import SearchSpace, candidate_key
-from ._base import BaseSearch, FixedProposer
+from ._base import BaseSearch, FixedProposer, Scoring
 from ._json_values import resolve_recorded
 from ._validation import check_space
 
@@ -187,24 +189,24 @@ class ManualSearch(BaseSearch):
 
     def __init__(
         self,
-        estimator,
-        candidates,
+        estimator: object,
+        candidates: list | tuple,
         *,
-        scoring=None,
-        n_jobs=None,
-        refit=True,
-        cv=None,
-        verbose=0,
-        pre_dispatch="2*n_jobs",
-        error_score=np.nan,
-        return_train_score=False,
-        checkpoint=None,
-        max_time=None,
-        n_iter_no_change=None,
-        tol=0.0,
-    ):
+        scoring: Scoring = None,
+        n_jobs: int | None = None,
+        refit: bool | str | Callable = True,
+        cv: object = None,
+        verbose: int = 0,
+        pre_dispatch: int | str = "2*n_jobs",
+        error_score: float | Literal["raise"] = np.nan,
+        return_train_score: bool = False,
+        checkpoint: str | os.PathLike | None = None,
+        max_time: float | None = None,
+        n_iter_no_change: int | None = None,
+        tol: float = 0.0,
+    ) -> None:
         super().__init__(
-            estimator=estimator,
+            estimator,
             scoring=scoring,
             n_jobs=n_jobs,
             refit=refit,
@@ -213,11 +215,11 @@ class ManualSearch(BaseSearch):
             pre_dispatch=pre_dispatch,
             error_score=error_score,
             return_train_score=return_train_score,
+            checkpoint=checkpoint,
+            max_time=max_time,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
         )
-        self.checkpoint = checkpoint
-        self.max_time = max_time
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
         self.candidates = candidates
 
     def _build_space(self):
