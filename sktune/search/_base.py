@@ -35,6 +35,7 @@ from ._context import FitContext, FixedSplits
 from ._engine import Evaluator, StopRules
 from ._fingerprint import compare, fingerprint
 from ._json_values import decode_params
+from ._timeout import check_fit_timeout
 from ._validation import check_space
 
 # What ``scoring`` accepts, as in scikit-learn's searches; the signatures of
@@ -162,10 +163,11 @@ class BaseSearch(BaseSearchCV):
     (``"param_distributions"`` unless a subclass says otherwise).
 
     The base takes scikit-learn's parameters and the run controls
-    (``checkpoint``, ``max_time``, ``n_iter_no_change``, ``tol``; see
-    :class:`RandomSearch`) and stores them. A subclass still lists each of
-    them in its own ``__init__``, since ``get_params`` reads that signature,
-    and passes them on in one ``super().__init__`` call.
+    (``checkpoint``, ``max_time``, ``n_iter_no_change``, ``tol``,
+    ``fit_timeout``; see :class:`RandomSearch`) and stores them. A subclass
+    still lists each of them in its own ``__init__``, since ``get_params``
+    reads that signature, and passes them on in one ``super().__init__``
+    call.
 
     Parameters
     ----------
@@ -196,6 +198,9 @@ class BaseSearch(BaseSearchCV):
         score by more than ``tol``.
     tol : float, default=0.0
         Smallest improvement that resets ``n_iter_no_change``.
+    fit_timeout : float or None, default=None
+        Seconds each fit may take before it is stopped and scored
+        ``error_score``.
 
     Attributes
     ----------
@@ -235,6 +240,7 @@ class BaseSearch(BaseSearchCV):
         "max_time": [Interval(numbers.Real, 0, None, closed="left"), None],
         "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "fit_timeout": [Interval(numbers.Real, 0, None, closed="neither"), None],
     }
 
     # Searches that draw nothing (GridSearch, ManualSearch) have no
@@ -257,6 +263,7 @@ class BaseSearch(BaseSearchCV):
         max_time: float | None = None,
         n_iter_no_change: int | None = None,
         tol: float = 0.0,
+        fit_timeout: float | None = None,
     ) -> None:
         super().__init__(
             estimator=estimator,
@@ -273,6 +280,7 @@ class BaseSearch(BaseSearchCV):
         self.max_time = max_time
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.fit_timeout = fit_timeout
 
     # The HTML display links the class name to its page of the API reference.
     _doc_link_module = "sktune"
@@ -487,6 +495,7 @@ class BaseSearch(BaseSearchCV):
         self._check_input_parameters(X=X, y=y, split_params=routed.splitter.split, cv=splits)
         space = self._build_space()
         trainer = self._trainer(X, y, routed.estimator.fit)
+        check_fit_timeout(self)
 
         store = self._open_checkpoint(X, y, routed, splits)
         stop = StopRules(self.max_time, self.n_iter_no_change, self.tol)

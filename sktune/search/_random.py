@@ -154,11 +154,26 @@ class RandomSearch(BaseSearch):
         not fitted again, and a larger budget continues the search.
     max_time : float or None, default=None
         Seconds of wall time after which no new candidate starts.
+        Without ``fit_timeout``, the fits running then finish: the search
+        may run over by as long as its slowest candidate takes. With
+        ``fit_timeout``, they are stopped when the time is up (and their
+        candidates dropped), so it ends within one fit's timeout of the limit.
     n_iter_no_change : int or None, default=None
         Stop once this many candidates in a row have not improved the best
         score by more than ``tol``.
     tol : float, default=0.0
         Smallest improvement that resets ``n_iter_no_change``.
+    fit_timeout : float or None, default=None
+        Seconds each fit, with its scoring, may take. A fit still running
+        then is stopped and scored ``error_score`` with a
+        ``FitFailedWarning`` (``error_score="raise"`` raises
+        :class:`~sktune.search.FitTimeoutError`), and the search goes on. A
+        ``SIGALRM`` timer stops the fit in the process that runs it: with
+        ``n_jobs=1`` (called from the main thread) and under joblib's loky
+        and multiprocessing backends. Under backends whose fits run in
+        threads or remote processes (threading, Dask, Ray) ``fit`` raises a
+        ValueError before any fit. A single long C call that does not check
+        for signals is stopped only once it returns.
 
     Attributes
     ----------
@@ -229,6 +244,7 @@ class RandomSearch(BaseSearch):
         max_time: float | None = None,
         n_iter_no_change: int | None = None,
         tol: float = 0.0,
+        fit_timeout: float | None = None,
     ) -> None:
         super().__init__(
             estimator,
@@ -244,6 +260,7 @@ class RandomSearch(BaseSearch):
             max_time=max_time,
             n_iter_no_change=n_iter_no_change,
             tol=tol,
+            fit_timeout=fit_timeout,
         )
         self.param_distributions = param_distributions
         self.n_iter = n_iter
