@@ -5,7 +5,7 @@ one of them is mended in one place.
 """
 
 from sklearn.base import _fit_context
-from sklearn.metrics._scorer import _PassthroughScorer
+from sklearn.metrics._scorer import _MultimetricScorer, _PassthroughScorer
 from sklearn.model_selection._search import BaseSearchCV, ParameterGrid
 from sklearn.model_selection._validation import (
     _fit_and_score,
@@ -26,6 +26,7 @@ __all__ = [
     "Interval",
     "ParameterGrid",
     "StrOptions",
+    "_MultimetricScorer",
     "_PassthroughScorer",
     "_check_method_params",
     "_fit_and_score",

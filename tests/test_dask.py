@@ -532,6 +532,25 @@ def test_a_one_thread_cluster_runs_in_this_process_with_the_scattered_data():
     assert not _backend._LOCAL  # released at the end of the fit
 
 
+def test_fit_timeout_is_refused_on_a_cluster_before_any_fit(tmp_path):
+    # the fits run in the workers' threads, which no timer signal reaches
+    db = tmp_path / "search.db"
+    search = sktune.GridSearch(
+        DecisionTreeClassifier(), {"max_depth": [1, 2]}, cv=2, fit_timeout=5,
+        checkpoint=str(db),
+    )
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0"
+    ) as local_cluster, distributed.Client(local_cluster):
+        with joblib.parallel_backend("dask"), pytest.raises(
+            ValueError,
+            match=r"The 'fit_timeout' parameter of GridSearch cannot be honoured under "
+                  r"joblib's DaskDistributedBackend with n_jobs=2",
+        ):
+            search.fit(X, y)
+    assert not db.exists()
+
+
 def test_fits_cancelled_by_lost_data_are_run_again(monkeypatch):
     # distributed cancels the tasks whose scattered input died with the only
     # worker holding it (FutureCancelledError). The search sends the data

@@ -8,6 +8,7 @@ from ._hyperband import HyperbandProposer, HyperbandSearch
 from ._manual import ManualSearch
 from ._random import RandomSearch, draw_unique
 from ._stored import results_from_checkpoint
+from ._timeout import FitTimeoutError
 from ._validation import (
     check_param_names,
     check_space,
@@ -24,6 +25,7 @@ __all__ = [
     "BaseSearch",
     "BayesSearch",
     "FitContext",
+    "FitTimeoutError",
     "FixedProposer",
     "FixedSplits",
     "GridSearch",

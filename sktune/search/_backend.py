@@ -30,6 +30,10 @@ cluster has a single thread), the tasks receive the futures themselves;
 :func:`local_values` maps them back to the objects they stand for, which the
 calling process still holds.
 
+**Where tasks run.** ``fit_timeout`` stops a fit with a timer signal,
+which reaches only the main thread of a process: :func:`where_tasks_run`
+tells whether a search's fits run there.
+
 **Orphaned workers.** loky's and ``multiprocessing``'s workers are children
 of the search's process and outlive it when it is killed (SIGKILL, the
 out-of-memory killer): measured here, still alive after 35 s and a minute.
@@ -42,7 +46,14 @@ import threading
 import time
 from contextlib import contextmanager
 
-from joblib.parallel import get_active_backend
+from joblib import effective_n_jobs
+from joblib.parallel import (
+    LokyBackend,
+    MultiprocessingBackend,
+    SequentialBackend,
+    ThreadingBackend,
+    get_active_backend,
+)
 
 # Objects smaller than this travel inside the task message. It is joblib's
 # own threshold for scattering an argument (joblib/_dask.py): a scattered
@@ -81,6 +92,57 @@ def result_order():
     # What Parallel(n_jobs=...) resolves when no backend is passed to it
     backend, _ = get_active_backend()
     return "generator_unordered" if backend.supports_return_generator else "list"
+
+
+# Backends whose workers run each task in the main thread of a process
+# they started. Exact types: Ray's backend derives from the multiprocessing
+# one but runs tasks in its own actors.
+_PROCESS_BACKENDS = (LokyBackend, MultiprocessingBackend)
+# Backends that run a call in the calling thread when it resolves to one
+# job (their configure falls back to SequentialBackend); Dask's does not.
+_FALLBACK_BACKENDS = (SequentialBackend, ThreadingBackend, *_PROCESS_BACKENDS)
+
+
+def where_tasks_run(n_jobs):
+    """Where the tasks of ``Parallel(n_jobs=n_jobs)`` run under joblib's active backend.
+
+    Parameters
+    ----------
+    n_jobs : int or None
+        The search's ``n_jobs``.
+
+    Returns
+    -------
+    where : {"caller", "workers", "elsewhere"}
+        ``"caller"``: in the calling thread (one job); ``"workers"``: each
+        in the main thread of a worker process this process started (loky,
+        ``multiprocessing``); ``"elsewhere"``: in threads, or in processes
+        a cluster manages (``threading``, Dask, Ray...).
+    backend : str
+        The class name of the backend.
+    n_jobs : int
+        The number of jobs it resolves ``n_jobs`` to.
+
+    Examples
+    --------
+    >>> import joblib
+    >>> from sktune.search._backend import where_tasks_run
+    >>> where_tasks_run(1), where_tasks_run(2)
+    (('caller', 'LokyBackend', 1), ('workers', 'LokyBackend', 2))
+    >>> with joblib.parallel_backend("threading"):
+    ...     where_tasks_run(2)
+    ('elsewhere', 'ThreadingBackend', 2)
+    """
+    backend, _ = get_active_backend()
+    n_jobs = effective_n_jobs(n_jobs)
+    kind = type(backend)
+    if n_jobs == 1 and kind in _FALLBACK_BACKENDS:
+        where = "caller"
+    elif kind in _PROCESS_BACKENDS:
+        where = "workers"
+    else:
+        where = "elsewhere"
+    return where, kind.__name__, n_jobs
 
 
 def dask_client():

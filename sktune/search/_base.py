@@ -16,7 +16,9 @@ space into batches of candidate dicts and learns from their scores:
 import numbers
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 from joblib import Parallel
@@ -34,7 +36,12 @@ from ._engine import Evaluator, StopRules
 from ._environment import begin_run
 from ._fingerprint import compare, fingerprint
 from ._json_values import decode_params
+from ._timeout import check_fit_timeout
 from ._validation import check_space
+
+# What ``scoring`` accepts, as in scikit-learn's searches; the signatures of
+# every search share it.
+Scoring = str | Callable | list | tuple | dict | None
 
 
 @dataclass
@@ -156,9 +163,12 @@ class BaseSearch(BaseSearchCV):
     search space is read from the attribute named by ``_space_param``
     (``"param_distributions"`` unless a subclass says otherwise).
 
-    Every search also takes the run controls ``checkpoint``, ``max_time``,
-    ``n_iter_no_change`` and ``tol`` (see :class:`RandomSearch`); a subclass
-    that does not accept them runs without them.
+    The base takes scikit-learn's parameters and the run controls
+    (``checkpoint``, ``max_time``, ``n_iter_no_change``, ``tol``,
+    ``fit_timeout``; see :class:`RandomSearch`) and stores them. A subclass
+    still lists each of them in its own ``__init__``, since ``get_params``
+    reads that signature, and passes them on in one ``super().__init__``
+    call.
 
     Parameters
     ----------
@@ -180,6 +190,18 @@ class BaseSearch(BaseSearchCV):
         Score given to a failed fit.
     return_train_score : bool, default=True
         Also record training scores.
+    checkpoint : str, path-like or None, default=None
+        SQLite file where every candidate is recorded as it finishes.
+    max_time : float or None, default=None
+        Seconds of wall time after which no new candidate starts.
+    n_iter_no_change : int or None, default=None
+        Stop once this many candidates in a row have not improved the best
+        score by more than ``tol``.
+    tol : float, default=0.0
+        Smallest improvement that resets ``n_iter_no_change``.
+    fit_timeout : float or None, default=None
+        Seconds each fit may take before it is stopped and scored
+        ``error_score``.
 
     Attributes
     ----------
@@ -219,7 +241,47 @@ class BaseSearch(BaseSearchCV):
         "max_time": [Interval(numbers.Real, 0, None, closed="left"), None],
         "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "fit_timeout": [Interval(numbers.Real, 0, None, closed="neither"), None],
     }
+
+    # Searches that draw nothing (GridSearch, ManualSearch) have no
+    # random_state parameter; their fit still gets a seed (_resolve_seed).
+    random_state = None
+
+    def __init__(
+        self,
+        estimator: object,
+        *,
+        scoring: Scoring = None,
+        n_jobs: int | None = None,
+        refit: bool | str | Callable = True,
+        cv: object = None,
+        verbose: int = 0,
+        pre_dispatch: int | str = "2*n_jobs",
+        error_score: float | Literal["raise"] = np.nan,
+        return_train_score: bool = True,
+        checkpoint: str | os.PathLike | None = None,
+        max_time: float | None = None,
+        n_iter_no_change: int | None = None,
+        tol: float = 0.0,
+        fit_timeout: float | None = None,
+    ) -> None:
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+        self.checkpoint = checkpoint
+        self.max_time = max_time
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.fit_timeout = fit_timeout
 
     # The HTML display links the class name to its page of the API reference.
     _doc_link_module = "sktune"
@@ -325,7 +387,7 @@ class BaseSearch(BaseSearchCV):
             search_ctx.call_on_fit_task_end(estimator=self)
 
     def _open_checkpoint(self, X, y, routed, splits):
-        path = getattr(self, "checkpoint", None)
+        path = self.checkpoint
         if path is None:
             return None
         current = fingerprint(self, X, y, routed.estimator.fit, splits.splits)
@@ -346,7 +408,7 @@ class BaseSearch(BaseSearchCV):
 
     def _resolve_seed(self, store):
         """The seed of this fit; persisted in the checkpoint when it is None."""
-        seed = getattr(self, "random_state", None)
+        seed = self.random_state
         if seed is None and store is not None:
             seed = store._meta("seed")
             if seed is None:
@@ -435,13 +497,10 @@ class BaseSearch(BaseSearchCV):
         self._check_input_parameters(X=X, y=y, split_params=routed.splitter.split, cv=splits)
         space = self._build_space()
         trainer = self._trainer(X, y, routed.estimator.fit)
+        check_fit_timeout(self)
 
         store = self._open_checkpoint(X, y, routed, splits)
-        stop = StopRules(
-            getattr(self, "max_time", None),
-            getattr(self, "n_iter_no_change", None),
-            getattr(self, "tol", 0.0),
-        )
+        stop = StopRules(self.max_time, self.n_iter_no_change, self.tol)
         metric = self.refit if isinstance(self.refit, str) else None
         parallel = Parallel(
             n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch,
@@ -490,7 +549,7 @@ class BaseSearch(BaseSearchCV):
         return self
 
     def _interrupt_message(self, engine):
-        path = getattr(self, "checkpoint", None)
+        path = self.checkpoint
         if path is None:
             return (
                 f"{type(self).__name__} interrupted; the finished candidates are not kept. "

@@ -11,6 +11,7 @@ This replaces the ``evaluate_candidates`` closure of scikit-learn's
   them again (resume and continue);
 * stops starting new candidates once a stop rule fires (``max_time``,
   ``n_iter_no_change``);
+* with ``fit_timeout``, stops each fit at its time limit (see ``_timeout``);
 * with ``verbose > 0``, prints scikit-learn's "Fitting ..." line once, when
   the search starts, then one line per round with the best score so far.
 
@@ -37,16 +38,18 @@ from .._compat import _fit_and_score, _insert_error_scores, _warn_or_raise_about
 from ._autolog import candidate_listeners
 from ._backend import dask_client, local_values, lost_data, scattered, watch_owner
 from ._json_values import ChoiceIndex
+from ._timeout import FitLimit, run_limited
 
 # How many times one call of evaluate_candidates sends the data again after
 # the worker holding them died; a cluster that keeps losing workers fails.
 _MAX_DATA_LOSSES = 3
 
 
-def _indexed_fit_and_score(index, split, *, owner_pid, **kwargs):
+def _indexed_fit_and_score(index, split, *, owner_pid, limit, **kwargs):
     watch_owner(owner_pid)
     # Results come back in completion order; the indices say whose they are.
-    return index, split, _fit_and_score(**local_values(kwargs))
+    # None: max_time ran out before or during the fit (see _timeout).
+    return index, split, run_limited(_fit_and_score, limit, local_values(kwargs))
 
 
 def _mean_score(outputs, metric):
@@ -149,6 +152,9 @@ class Evaluator:
         # messages of the rounds whose fits all failed while no fit had succeeded
         self._failed_rounds = []
         self.base_estimator = clone(context.estimator)
+        self.limit = None
+        if search.fit_timeout is not None:
+            self.limit = FitLimit(search.fit_timeout, self.stop.deadline, type(search).__name__)
         self.fit_kwargs = dict(
             scorer=scorers,
             fit_params=routed.estimator.fit,
@@ -223,7 +229,7 @@ class Evaluator:
                     continue
                 start = init[i][s] if init is not None and init[i] is not None else None
                 yield delayed(_indexed_fit_and_score)(
-                    i, s, owner_pid=self.owner_pid,
+                    i, s, owner_pid=self.owner_pid, limit=self.limit,
                     estimator=clone(self.base_estimator) if start is None else start,
                     train=train, test=test,
                     parameters=params[i],
@@ -304,6 +310,10 @@ class Evaluator:
                     return_estimator=fitted_estimators is not None,
                 )
                 for i, s, out in self.parallel(tasks):
+                    if out is None:
+                        # cut by max_time: the candidate is dropped, not failed
+                        self.stop.out_of_time()
+                        continue
                     # models are handed over, never recorded nor kept in the results
                     model = out.pop("estimator", None)
                     if fitted_estimators is not None and out["fit_error"] is None:

@@ -8,7 +8,7 @@ from sklearn.base import clone
 # its candidates score: a checkpoint may be continued with other values.
 RUN_SETTINGS = frozenset(
     {"n_iter", "n_jobs", "verbose", "pre_dispatch", "checkpoint", "max_time",
-     "n_iter_no_change", "tol"}
+     "n_iter_no_change", "tol", "fit_timeout"}
 )
 
 

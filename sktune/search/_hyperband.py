@@ -23,7 +23,10 @@ Three kinds of budget ("resource") are supported:
 
 import inspect
 import numbers
+import os
 import warnings
+from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 from joblib import effective_n_jobs
@@ -35,7 +38,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from .._compat import Interval, StrOptions
 from ..optimizers import HyperbandSchedule
 from ..space import candidate_key
-from ._base import BaseSearch, Batch
+from ._base import BaseSearch, Batch, Scoring
 from ._checks import check_resource_takes_int
 from ._random import draw_unique
 from ._validation import suggest
@@ -769,6 +772,10 @@ class HyperbandSearch(BaseSearch):
     max_time : float or None, default=None
         Seconds of wall time after which no new evaluation starts. The best
         candidate is then taken at the largest budget reached.
+        Without ``fit_timeout``, the fits running then finish: the search
+        may run over by as long as its slowest candidate takes. With
+        ``fit_timeout``, they are stopped when the time is up (and their
+        candidates dropped), so it ends within one fit's timeout of the limit.
     n_iter_no_change : int or None, default=None
         Stop once this many evaluations in a row, in the order they run and
         at any budget, have not improved the best score by more than
@@ -776,6 +783,17 @@ class HyperbandSearch(BaseSearch):
         Hyperband early and crudely; ``max_time`` is the better brake.
     tol : float, default=0.0
         Smallest improvement that resets ``n_iter_no_change``.
+    fit_timeout : float or None, default=None
+        Seconds each fit, with its scoring, may take. A fit still running
+        then is stopped and scored ``error_score`` with a
+        ``FitFailedWarning`` (``error_score="raise"`` raises
+        :class:`~sktune.search.FitTimeoutError`), and the search goes on. A
+        ``SIGALRM`` timer stops the fit in the process that runs it: with
+        ``n_jobs=1`` (called from the main thread) and under joblib's loky
+        and multiprocessing backends. Under backends whose fits run in
+        threads or remote processes (threading, Dask, Ray) ``fit`` raises a
+        ValueError before any fit. A single long C call that does not check
+        for signals is stopped only once it returns.
 
     Attributes
     ----------
@@ -868,31 +886,32 @@ class HyperbandSearch(BaseSearch):
 
     def __init__(
         self,
-        estimator,
-        param_distributions,
+        estimator: object,
+        param_distributions: dict | list,
         *,
-        resource="n_samples",
-        min_resources=None,
-        max_resources=None,
-        eta=3,
-        n_iterations=1,
-        sampler="random",
-        scoring=None,
-        n_jobs=None,
-        refit=True,
-        cv=None,
-        verbose=0,
-        pre_dispatch="2*n_jobs",
-        random_state=None,
-        error_score=np.nan,
-        return_train_score=False,
-        checkpoint=None,
-        max_time=None,
-        n_iter_no_change=None,
-        tol=0.0,
-    ):
+        resource: str = "n_samples",
+        min_resources: int | None = None,
+        max_resources: int | None = None,
+        eta: int = 3,
+        n_iterations: int = 1,
+        sampler: str = "random",
+        scoring: Scoring = None,
+        n_jobs: int | None = None,
+        refit: bool | str | Callable = True,
+        cv: object = None,
+        verbose: int = 0,
+        pre_dispatch: int | str = "2*n_jobs",
+        random_state: int | np.random.RandomState | None = None,
+        error_score: float | Literal["raise"] = np.nan,
+        return_train_score: bool = False,
+        checkpoint: str | os.PathLike | None = None,
+        max_time: float | None = None,
+        n_iter_no_change: int | None = None,
+        tol: float = 0.0,
+        fit_timeout: float | None = None,
+    ) -> None:
         super().__init__(
-            estimator=estimator,
+            estimator,
             scoring=scoring,
             n_jobs=n_jobs,
             refit=refit,
@@ -901,11 +920,12 @@ class HyperbandSearch(BaseSearch):
             pre_dispatch=pre_dispatch,
             error_score=error_score,
             return_train_score=return_train_score,
+            checkpoint=checkpoint,
+            max_time=max_time,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            fit_timeout=fit_timeout,
         )
-        self.checkpoint = checkpoint
-        self.max_time = max_time
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
         self.param_distributions = param_distributions
         self.resource = resource
         self.min_resources = min_resources
