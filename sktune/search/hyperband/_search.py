@@ -32,13 +32,13 @@ from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
-from .._compat import Interval, StrOptions
-from ..optimizers import HyperbandSchedule
-from ..space import candidate_key
-from ._base import BaseSearch, Batch
-from ._checks import check_resource_takes_int
-from ._random import draw_unique
-from ._validation import suggest
+from ..._compat import Interval, StrOptions
+from ...optimizers import HyperbandSchedule
+from ...space import candidate_key
+from .._base import BaseSearch, Batch
+from .._checks import check_resource_takes_int
+from .._random import draw_unique
+from .._validation import suggest
 
 _SAMPLERS = ("random", "bayes")
 _SPECIAL_RESOURCES = ("n_samples", "partial_fit")
@@ -455,7 +455,7 @@ class HyperbandProposer:
         level = self._model_level()
         if level is None or self.space.n_dims == 0:
             return self._draw_random(n)
-        from ..optimizers import BayesOptimizer
+        from ...optimizers import BayesOptimizer
 
         observed = self._observed[level]
         # the model proposes from its first ask: the level already holds
