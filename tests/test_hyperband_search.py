@@ -21,7 +21,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sktune import HyperbandSearch
 from sktune.distributions import LogUniform, Uniform
 from sktune.optimizers import HyperbandSchedule
-from sktune.search.hyperband._search import _subsample_positions, _SubsampledTrainCV
+from sktune.search.hyperband._resources import _subsample_positions, _SubsampledTrainCV
 
 
 def _target(budget):

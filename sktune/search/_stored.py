@@ -6,7 +6,7 @@ from .._compat import _insert_error_scores
 from ..store import CheckpointError, CheckpointStore
 from ._base import BaseSearch
 from ._json_values import decode_params
-from .hyperband._search import drop_epochs
+from .hyperband._resources import drop_epochs
 
 
 class _StoredSearch(BaseSearch):

@@ -21,6 +21,7 @@ Three kinds of budget ("resource") are supported:
   sent with the next rung's tasks, and the others are dropped.
 """
 
-from ._search import HyperbandProposer, HyperbandSearch
+from ._proposer import HyperbandProposer
+from ._search import HyperbandSearch
 
 __all__ = ["HyperbandProposer", "HyperbandSearch"]

@@ -1,0 +1,369 @@
+"""HyperbandProposer: the rounds of a Hyperband schedule as batches of the search loop."""
+
+import warnings
+
+import numpy as np
+
+from ...space import candidate_key
+from .._base import Batch
+from .._random import draw_unique
+from ._resources import _EPOCHS, _SubsampledTrainCV
+
+# BOHB (Falkner et al. 2018, section 4): the model is fitted at the largest
+# budget with at least d + 1 + 2 finite observations...
+_BOHB_EXTRA_OBSERVATIONS = 3
+# ...and a fraction 1/3 of the configurations stays random, which keeps
+# Hyperband's guarantees (rho = 1/3 in the paper's experiments).
+_BOHB_RANDOM_FRACTION_DENOMINATOR = 3
+
+
+class _Run:
+    """One bracket of one Hyperband iteration, as it runs."""
+
+    def __init__(self, index, iteration, bracket):
+        self.index = index
+        self.iteration = iteration
+        self.bracket = bracket
+        self.candidates = None  # of the rung to evaluate next
+        # with continued training: per candidate, its fold models of the
+        # previous rung (None if it has none, e.g. taken from the checkpoint)
+        self.models = None
+        self.n_candidates = []  # per evaluated rung
+        self.n_resources = []
+
+
+class HyperbandProposer:
+    """Asks the rounds of a Hyperband schedule as batches; keeps the best 1/eta.
+
+    The rounds are :meth:`HyperbandSchedule.rounds`: brackets in the paper's
+    order, with rungs of later brackets at the same budget joining a round
+    that has fewer fits than there are workers. With ``sampler="random"``
+    every bracket's configurations are drawn up front, in bracket order, so
+    the candidates do not depend on the number of workers; with
+    ``sampler="bayes"`` a bracket's configurations are proposed when its
+    first rung is asked, from every score known by then.
+
+    With ``resource="partial_fit"`` (and ``continue_training``), a batch
+    whose rungs promote asks for its fitted fold models
+    (``Batch.fitted_estimators``); :meth:`tell` keeps those of the promoted
+    candidates only, and the next rung's batch hands them over as
+    ``Batch.init_estimators``, so their training continues instead of
+    starting again. At most one rung's survivors' models are kept per
+    bracket.
+
+    Parameters
+    ----------
+    space : SearchSpace
+        Where configurations are drawn.
+    schedule : HyperbandSchedule
+        Brackets and rungs of one iteration.
+    resource : str
+        ``"n_samples"``, ``"partial_fit"`` or an estimator parameter name.
+    random_state : numpy.random.RandomState
+        The search's single source of randomness.
+    n_iterations : int, default=1
+        Times the whole schedule runs.
+    sampler : {"random", "bayes"}, default="random"
+        How the configurations of a bracket are drawn.
+    n_workers : int, default=1
+        Fits that run at the same time.
+    fits_per_candidate : int, default=1
+        Cross-validation splits.
+    cv : cross-validation generator or None, default=None
+        The search's splitter, subsampled for ``resource="n_samples"``.
+    stratify : bool, default=False
+        Stratify the training subsamples.
+    search : str, default="HyperbandSearch"
+        Name used in messages.
+    continue_training : bool, default=True
+        With ``resource="partial_fit"``, continue the fold models of the
+        previous rung; ``False`` trains every rung from scratch (the same
+        scores, at a higher cost).
+
+    Attributes
+    ----------
+    runs : list of _Run
+        Every bracket, iteration by iteration in the paper's order;
+        ``runs[j].n_candidates`` and ``runs[j].n_resources`` list its
+        evaluated rungs.
+    n_rounds : int
+        Number of batches :meth:`ask` returns.
+
+    Examples
+    --------
+    The first rung of ``R = 9, eta = 3``, then the best third promoted:
+
+    >>> import numpy as np
+    >>> from sktune.distributions import LogUniform
+    >>> from sktune.optimizers import HyperbandSchedule
+    >>> from sktune.search import HyperbandProposer
+    >>> from sktune.space import SearchSpace
+    >>> space = SearchSpace({"C": LogUniform(0.01, 100)})
+    >>> schedule = HyperbandSchedule.from_resources(1, 9, eta=3)
+    >>> proposer = HyperbandProposer(space, schedule, "max_iter", np.random.RandomState(0))
+    >>> batch = proposer.ask()
+    >>> len(batch.params), batch.more_results["n_resources"][0], sorted(batch.params[0])
+    (9, 1, ['C', 'max_iter'])
+    >>> proposer.tell(batch, np.arange(9.0))  # the last three score best
+    >>> promoted = proposer.ask()
+    >>> len(promoted.params), promoted.more_results["n_resources"][0]
+    (3, 3)
+    >>> sorted(p["C"] for p in promoted.params) == sorted(p["C"] for p in batch.params[6:])
+    True
+    """
+
+    n_candidates = None
+
+    def __init__(
+        self,
+        space,
+        schedule,
+        resource,
+        random_state,
+        *,
+        n_iterations=1,
+        sampler="random",
+        n_workers=1,
+        fits_per_candidate=1,
+        cv=None,
+        stratify=False,
+        search="HyperbandSearch",
+        continue_training=True,
+    ):
+        self.space = space
+        self.schedule = schedule
+        self.resource = resource
+        self.sampler = sampler
+        self.cv = cv
+        self.stratify = stratify
+        self.search = search
+        self._continue = continue_training and resource == "partial_fit"
+        self._rng = random_state
+        # drawn first, so the candidates do not depend on the resource kind
+        self._seed = int(random_state.randint(0, 2**31 - 2**16))
+        n_b = schedule.n_brackets
+        self.runs = [
+            _Run(m * n_b + b, m, schedule.brackets[b])
+            for m in range(n_iterations)
+            for b in range(n_b)
+        ]
+        self._rounds = [
+            [(m * n_b + b, i) for m, b, i in members]
+            for members in schedule.rounds(n_iterations, n_workers, fits_per_candidate)
+        ]
+        self._round = 0
+        self.n_rounds = len(self._rounds)
+        self._pending = None
+        # budget level -> list of (candidate, score), for the Bayesian sampler
+        self._observed = {}
+        self._warned_small_space = False
+        if sampler == "random":
+            for run in self.runs:
+                run.candidates = self._draw_random(run.bracket.n_candidates)
+
+    # drawing configurations ---------------------------------------------------
+    def _draw_random(self, n):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = draw_unique(self.space, n, "random", self._rng, self.search)
+        if caught and not self._warned_small_space:
+            self._warned_small_space = True
+            warnings.warn(
+                f"The search space of {self.search} holds only {len(out)} distinct "
+                f"candidates (or gave no more in many draws); brackets that start with "
+                f"more configurations evaluate these only.",
+                UserWarning,
+            )
+        return out
+
+    def _model_level(self):
+        """Largest budget level with enough finite scores to fit a model."""
+        needed = self.space.n_dims + _BOHB_EXTRA_OBSERVATIONS
+        for level in sorted(self._observed, reverse=True):
+            scores = np.array([s for _, s in self._observed[level]], dtype=float)
+            if np.isfinite(scores).sum() >= needed:
+                return level
+        return None
+
+    def _draw_bayes(self, n):
+        level = self._model_level()
+        if level is None or self.space.n_dims == 0:
+            return self._draw_random(n)
+        from ...optimizers import BayesOptimizer
+
+        observed = self._observed[level]
+        # the model proposes from its first ask: the level already holds
+        # more observations than BOHB's minimum, whatever the default design.
+        # No input warps: fitted to the scores of a low budget, they made the
+        # MLP benchmark of benchmarks/hyperband.py end worse with partial_fit
+        # in each of 6 seeds (benchmarks/README.md).
+        optimizer = BayesOptimizer(
+            self.space, n_initial_points=1, input_warping=False,
+            random_state=self._rng.randint(0, 2**31 - 1),
+        )
+        optimizer.tell(
+            self.space.encode([c for c, _ in observed]),
+            np.array([s for _, s in observed], dtype=float),
+        )
+        n_model = n - n // _BOHB_RANDOM_FRACTION_DENOMINATOR
+        out, seen = [], set()
+        for params in self.space.decode(optimizer.ask(n_model)):
+            key = candidate_key(params)
+            if key not in seen and len(out) < n_model:
+                seen.add(key)
+                out.append(params)
+        for params in self._draw_random(n):
+            if len(out) == n:
+                break
+            key = candidate_key(params)
+            if key not in seen:
+                seen.add(key)
+                out.append(params)
+        return out
+
+    # the ask/tell protocol ----------------------------------------------------
+    def _with_budget(self, candidate, budget):
+        if self.resource == "n_samples":
+            return dict(candidate)
+        key = _EPOCHS if self.resource == "partial_fit" else self.resource
+        return {**candidate, key: int(budget)}
+
+    def ask(self):
+        """The next round as a :class:`~sktune.search.Batch`, or None when done.
+
+        Each candidate carries its budget as the ``resource`` parameter
+        (``max_iter`` below); with ``resource="n_samples"`` the batch's
+        ``cv`` subsamples the training folds instead. The batch's
+        ``more_results`` give the ``iter``, ``bracket`` (the schedule's ``s``),
+        ``hyperband_iteration``, ``rung`` and ``n_resources`` columns of
+        ``cv_results_``.
+
+        Returns
+        -------
+        batch : Batch or None
+            The rungs of the next round, all at one budget; ``None`` once
+            the schedule is done.
+
+        Examples
+        --------
+        The rounds of ``R = 9, eta = 3``, one bracket after the other
+        (``9@1 -> 3@3 -> 1@9``, ``5@3 -> 1@9``, ``3@9``):
+
+        >>> import numpy as np
+        >>> from sktune.distributions import LogUniform
+        >>> from sktune.optimizers import HyperbandSchedule
+        >>> from sktune.search import HyperbandProposer
+        >>> from sktune.space import SearchSpace
+        >>> space = SearchSpace({"C": LogUniform(0.01, 100)})
+        >>> schedule = HyperbandSchedule.from_resources(1, 9, eta=3)
+        >>> proposer = HyperbandProposer(space, schedule, "max_iter", np.random.RandomState(0))
+        >>> rounds = []
+        >>> while (batch := proposer.ask()) is not None:
+        ...     rounds.append((len(batch.params), batch.params[0]["max_iter"]))
+        ...     proposer.tell(batch, np.zeros(len(batch.params)))
+        >>> rounds
+        [(9, 1), (3, 3), (1, 9), (5, 3), (1, 9), (3, 9)]
+        """
+        if self._round == len(self._rounds):
+            return None
+        params, columns = [], {
+            "iter": [], "bracket": [], "hyperband_iteration": [], "rung": [], "n_resources": []
+        }
+        init, promotes = [], False
+        budget = None
+        for run_id, i in self._rounds[self._round]:
+            run = self.runs[run_id]
+            rung = run.bracket.rungs[i]
+            budget = rung.n_resources
+            if i == 0 and self.sampler == "bayes":
+                run.candidates = self._draw_bayes(rung.n_candidates)
+            run.n_candidates.append(len(run.candidates))
+            run.n_resources.append(budget)
+            # the batch owns the models now; the evaluator frees them as it goes
+            init.extend(run.models or [None] * len(run.candidates))
+            run.models = None
+            promotes = promotes or rung.n_promoted > 0
+            for cand in run.candidates:
+                params.append(self._with_budget(cand, budget))
+                columns["iter"].append(self._round)
+                # the schedule's own label of the bracket, as printed by schedule_
+                columns["bracket"].append(run.bracket.s)
+                columns["hyperband_iteration"].append(run.iteration)
+                columns["rung"].append(i)
+                columns["n_resources"].append(budget)
+        cv = None
+        if self.resource == "n_samples":
+            cv = _SubsampledTrainCV(self.cv, budget, self._seed, self.stratify)
+        self._pending = self._rounds[self._round]
+        self._round += 1
+        batch = Batch(params, columns, cv)
+        if self._continue:
+            batch.init_estimators = init if any(m is not None for m in init) else None
+            batch.fitted_estimators = {} if promotes else None
+        return batch
+
+    def tell(self, batch, scores):
+        """Promote the best ``1/eta`` of each rung of the last round.
+
+        With continued training, the fold models of the promoted candidates
+        are taken from ``batch.fitted_estimators`` for the next rung, and the
+        batch's models are dropped.
+
+        Parameters
+        ----------
+        batch : Batch
+            The batch from the last :meth:`ask`.
+        scores : array-like of shape (n_candidates,)
+            Mean test score of the refit metric; NaN (a failed fit) ranks last.
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        Score each of the first 9 candidates by its ``C``, but let the
+        largest fail: the next three largest go on to the next rung.
+
+        >>> import numpy as np
+        >>> from sktune.distributions import LogUniform
+        >>> from sktune.optimizers import HyperbandSchedule
+        >>> from sktune.search import HyperbandProposer
+        >>> from sktune.space import SearchSpace
+        >>> space = SearchSpace({"C": LogUniform(0.01, 100)})
+        >>> schedule = HyperbandSchedule.from_resources(1, 9, eta=3)
+        >>> proposer = HyperbandProposer(space, schedule, "max_iter", np.random.RandomState(0))
+        >>> batch = proposer.ask()
+        >>> scores = np.array([p["C"] for p in batch.params])
+        >>> scores[np.argmax(scores)] = np.nan
+        >>> proposer.tell(batch, scores)
+        >>> promoted = [p["C"] for p in proposer.ask().params]
+        >>> promoted == sorted(scores[np.isfinite(scores)], reverse=True)[:3]
+        True
+        """
+        scores = np.asarray(scores, dtype=float)
+        fitted = batch.fitted_estimators or {}
+        start = 0
+        for run_id, i in self._pending:
+            run = self.runs[run_id]
+            rung = run.bracket.rungs[i]
+            n = len(run.candidates)
+            rung_scores = scores[start : start + n]
+            offset, start = start, start + n
+            self._observed.setdefault(rung.level, []).extend(
+                zip(run.candidates, rung_scores.tolist())
+            )
+            if rung.n_promoted == 0:
+                run.candidates = []
+                continue
+            # Fewer candidates than planned (a small finite space) still
+            # lose all but 1/eta of them.
+            n_keep = min(rung.n_promoted, max(1, n // self.schedule.eta))
+            ranked = np.argsort(-np.nan_to_num(rung_scores, nan=-np.inf), kind="stable")
+            run.candidates = [run.candidates[j] for j in ranked[:n_keep]]
+            if self._continue:
+                run.models = [fitted.get(offset + j) for j in ranked[:n_keep]]
+        # the rung is decided: the losers' models go now
+        fitted.clear()
+        batch.init_estimators = None
+        self._pending = None
