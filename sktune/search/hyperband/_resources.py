@@ -1,14 +1,23 @@
-"""What a Hyperband budget does to training: subsampled folds, partial_fit passes."""
+"""The budget of a Hyperband search: its checks and bounds, subsampled folds, partial_fit passes."""
 
 import inspect
 
 import numpy as np
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+
+from .._checks import _is_int, check_resource_takes_int
+from .._validation import suggest
 
 _SPECIAL_RESOURCES = ("n_samples", "partial_fit")
+
+# The paper's running example (R = 81, eta = 3) has five brackets. Default
+# budgets give at most that many: with more, the most aggressive bracket
+# draws eta**s_max configurations and ranks them on budgets too small to
+# tell them apart (the paper's section 5 discusses this trade-off).
+_DEFAULT_MAX_HALVINGS = 4
 
 # Key of the number of partial_fit passes in the candidates evaluated with
 # resource="partial_fit"; it is removed from cv_results_["params"] and
@@ -25,6 +34,161 @@ def drop_epochs(results):
     results["params"] = [{k: v for k, v in p.items() if k != _EPOCHS} for p in results["params"]]
     results.pop(f"param_{_EPOCHS}", None)
     return results
+
+
+def resource_kind(resource):
+    """``"n_samples"``, ``"partial_fit"``, or ``"parameter"`` for an estimator parameter."""
+    if resource in _SPECIAL_RESOURCES:
+        return resource
+    return "parameter"
+
+
+def check_resource(search, estimator, resource, min_resources, max_resources):
+    """Raise unless ``resource`` fits ``estimator`` (the user's).
+
+    Parameters
+    ----------
+    search : str
+        Class name of the search, for the messages.
+    estimator : estimator object
+        The search's estimator.
+    resource : str
+        The search's ``resource``.
+    min_resources, max_resources : int or None
+        The search's arguments.
+
+    Raises
+    ------
+    ValueError
+        If the estimator has no such parameter, no ``partial_fit``, or its
+        parameter refuses an int budget.
+    """
+    if resource == "partial_fit":
+        if not hasattr(estimator, "partial_fit"):
+            raise ValueError(
+                f"The 'resource' parameter of {search} can be 'partial_fit' only for an "
+                f"estimator with a partial_fit method; {type(estimator).__name__} has "
+                f"none. Use resource='n_samples' or an iteration parameter such as "
+                f"'max_iter' instead."
+            )
+        if max_resources is None:
+            raise ValueError(
+                f"The 'max_resources' parameter of {search} must be set with "
+                f"resource='partial_fit': the number of partial_fit passes of the "
+                f"largest budget cannot be guessed. Got None instead; try "
+                f"max_resources=27."
+            )
+        return
+    if resource == "n_samples":
+        return
+    valid = estimator.get_params(deep=True) if hasattr(estimator, "get_params") else {}
+    if resource not in valid:
+        # a step's own name (max_iter of a pipeline's sgdclassifier) first
+        nested = [v for v in valid if v.endswith(f"__{resource}")]
+        hint = f" (did you mean {nested[0]!r}?)" if nested else suggest(resource, valid)
+        raise ValueError(
+            f"The 'resource' parameter of {search} must be 'n_samples', 'partial_fit' "
+            f"or the name of a parameter of {type(estimator).__name__}. Got "
+            f"{resource!r} instead{hint}. Valid parameters are: {sorted(valid)!r}."
+        )
+    check_resource_takes_int(search, estimator, resource, min_resources, max_resources)
+
+
+def resource_bounds(search, estimator, resource, y, cv, *, min_resources, max_resources, eta):
+    """The smallest and the largest budget of a fit.
+
+    Parameters
+    ----------
+    search : str
+        Class name of the search, for the messages.
+    estimator : estimator object
+        The search's estimator, whose resource :func:`check_resource` accepted.
+    resource : str
+        The search's ``resource``.
+    y : array-like or None
+        The target, whose classes raise the smallest sample count.
+    cv : FixedSplits
+        The fit's folds, split once.
+    min_resources, max_resources : int or None
+        The search's arguments; ``None`` takes the defaults that
+        :class:`HyperbandSearch` documents.
+    eta : int
+        Halving rate.
+
+    Returns
+    -------
+    min_resources, max_resources : int
+    """
+    hi, floor = _largest_budget(search, estimator, resource, y, cv, max_resources)
+    if min_resources is None:
+        lo = min(max(floor, hi // eta**_DEFAULT_MAX_HALVINGS), hi)
+    else:
+        lo = min_resources
+        if lo > hi:
+            raise ValueError(
+                f"The 'min_resources' parameter of {search} must be at most "
+                f"max_resources ({hi}). Got {lo!r} instead."
+            )
+    return int(lo), int(hi)
+
+
+def _largest_budget(search, estimator, resource, y, cv, max_resources):
+    """The largest budget, and the smallest that a default ``min_resources`` may take."""
+    kind = resource_kind(resource)
+    if kind == "n_samples":
+        n_splits = cv.get_n_splits()
+        largest = max(len(train) for train, _ in cv.split())
+        if max_resources is not None and max_resources > largest:
+            raise ValueError(
+                f"The 'max_resources' parameter of {search} must be at most the number "
+                f"of samples in the largest training fold ({largest}) with "
+                f"resource='n_samples'. Got {max_resources!r} instead."
+            )
+        # scikit-learn's min_resources="smallest" of the halving searches
+        floor = 2 * n_splits
+        if is_classifier(estimator) and y is not None:
+            y_arr = np.asarray(y)
+            if type_of_target(y_arr) in ("binary", "multiclass"):
+                floor *= len(np.unique(y_arr))
+        return (largest if max_resources is None else max_resources), floor
+    if kind == "parameter" and max_resources is None:
+        current = estimator.get_params(deep=True)[resource]
+        if not _is_int(current) or current < 1:
+            raise ValueError(
+                f"The 'max_resources' parameter of {search} must be set when the "
+                f"current value of {resource!r} is not an int >= 1. Got None "
+                f"instead, and {type(estimator).__name__} has "
+                f"{resource}={current!r}."
+            )
+        return int(current), 1
+    return max_resources, 1
+
+
+def partial_fit_trainer(estimator, y, fit_params):
+    """The wrapper that trains ``estimator`` by passes of ``partial_fit``.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The search's estimator, with a ``partial_fit`` method.
+    y : array-like or None
+        The whole target.
+    fit_params : dict
+        The user's fit parameters, routed to the estimator.
+
+    Returns
+    -------
+    trainer : _PartialFitEpochs
+    """
+    classes = None
+    if "classes" not in fit_params and y is not None and is_classifier(estimator):
+        # partial_fit needs every class on its first call; a training fold
+        # may miss some. A bad target gets scikit-learn's own message.
+        check_classification_targets(y)
+        y_arr = np.asarray(y)
+        if type_of_target(y_arr) in ("binary", "multiclass"):
+            classes = np.unique(y_arr)
+    return _PartialFitEpochs(estimator, classes=classes)
 
 
 def _subsample_positions(n_total, n_keep, seed, labels=None):

@@ -5,23 +5,21 @@ import numbers
 import numpy as np
 from joblib import effective_n_jobs
 from sklearn.base import is_classifier
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
 from ..._compat import Interval, StrOptions
 from ...optimizers import HyperbandSchedule
 from .._base import BaseSearch
-from .._checks import _is_int, check_resource_takes_int
-from .._validation import suggest
 from ._proposer import HyperbandProposer
-from ._resources import _EPOCHS, _SPECIAL_RESOURCES, _PartialFitEpochs, drop_epochs
+from ._resources import (
+    _EPOCHS,
+    check_resource,
+    drop_epochs,
+    partial_fit_trainer,
+    resource_bounds,
+    resource_kind,
+)
 
 _SAMPLERS = ("random", "bayes")
-
-# The paper's running example (R = 81, eta = 3) has five brackets. Default
-# budgets give at most that many: with more, the most aggressive bracket
-# draws eta**s_max configurations and ranks them on budgets too small to
-# tell them apart (the paper's section 5 discusses this trade-off).
-_DEFAULT_MAX_HALVINGS = 4
 
 
 class HyperbandSearch(BaseSearch):
@@ -305,98 +303,15 @@ class HyperbandSearch(BaseSearch):
         self.random_state = random_state
 
     # validation ---------------------------------------------------------------
-    def _resource_kind(self):
-        if self.resource in _SPECIAL_RESOURCES:
-            return self.resource
-        return "parameter"
-
-    def _check_resource(self, estimator):
-        """Raise unless the resource fits ``estimator`` (the user's)."""
-        name = type(self).__name__
-        if self.resource == "partial_fit":
-            if not hasattr(estimator, "partial_fit"):
-                raise ValueError(
-                    f"The 'resource' parameter of {name} can be 'partial_fit' only for an "
-                    f"estimator with a partial_fit method; {type(estimator).__name__} has "
-                    f"none. Use resource='n_samples' or an iteration parameter such as "
-                    f"'max_iter' instead."
-                )
-            if self.max_resources is None:
-                raise ValueError(
-                    f"The 'max_resources' parameter of {name} must be set with "
-                    f"resource='partial_fit': the number of partial_fit passes of the "
-                    f"largest budget cannot be guessed. Got None instead; try "
-                    f"max_resources=27."
-                )
-            return
-        if self.resource == "n_samples":
-            return
-        valid = estimator.get_params(deep=True) if hasattr(estimator, "get_params") else {}
-        if self.resource not in valid:
-            # a step's own name (max_iter of a pipeline's sgdclassifier) first
-            nested = [v for v in valid if v.endswith(f"__{self.resource}")]
-            hint = f" (did you mean {nested[0]!r}?)" if nested else suggest(self.resource, valid)
-            raise ValueError(
-                f"The 'resource' parameter of {name} must be 'n_samples', 'partial_fit' "
-                f"or the name of a parameter of {type(estimator).__name__}. Got "
-                f"{self.resource!r} instead{hint}. Valid parameters are: {sorted(valid)!r}."
-            )
-        check_resource_takes_int(
-            name, estimator, self.resource, self.min_resources, self.max_resources
-        )
-
     def _check_input_parameters(self, X, y, split_params, cv=None):
         # Called by BaseSearch.fit with the data and the folds (split once),
         # before any model is fitted: the budgets and the schedule are settled here.
         name = type(self).__name__
-        kind = self._resource_kind()
-        estimator = self.estimator
-        self._check_resource(estimator)
-
-        floor = 1
-        if kind == "n_samples":
-            n_splits = cv.get_n_splits()
-            largest = max(len(train) for train, _ in cv.split())
-            if self.max_resources is not None and self.max_resources > largest:
-                raise ValueError(
-                    f"The 'max_resources' parameter of {name} must be at most the number "
-                    f"of samples in the largest training fold ({largest}) with "
-                    f"resource='n_samples'. Got {self.max_resources!r} instead."
-                )
-            max_resources = largest if self.max_resources is None else self.max_resources
-            # scikit-learn's min_resources="smallest" of the halving searches
-            floor = 2 * n_splits
-            if is_classifier(estimator) and y is not None:
-                y_arr = np.asarray(y)
-                if type_of_target(y_arr) in ("binary", "multiclass"):
-                    floor *= len(np.unique(y_arr))
-        elif kind == "parameter":
-            max_resources = self.max_resources
-            if max_resources is None:
-                current = estimator.get_params(deep=True)[self.resource]
-                if not _is_int(current) or current < 1:
-                    raise ValueError(
-                        f"The 'max_resources' parameter of {name} must be set when the "
-                        f"current value of {self.resource!r} is not an int >= 1. Got None "
-                        f"instead, and {type(estimator).__name__} has "
-                        f"{self.resource}={current!r}."
-                    )
-                max_resources = int(current)
-        else:
-            max_resources = self.max_resources
-
-        if self.min_resources is None:
-            min_resources = max(floor, max_resources // self.eta**_DEFAULT_MAX_HALVINGS)
-            min_resources = min(min_resources, max_resources)
-        else:
-            min_resources = self.min_resources
-            if min_resources > max_resources:
-                raise ValueError(
-                    f"The 'min_resources' parameter of {name} must be at most "
-                    f"max_resources ({max_resources}). Got {min_resources!r} instead."
-                )
-        self.min_resources_ = int(min_resources)
-        self.max_resources_ = int(max_resources)
+        check_resource(name, self.estimator, self.resource, self.min_resources, self.max_resources)
+        self.min_resources_, self.max_resources_ = resource_bounds(
+            name, self.estimator, self.resource, y, cv,
+            min_resources=self.min_resources, max_resources=self.max_resources, eta=self.eta,
+        )
         self.schedule_ = HyperbandSchedule.from_resources(
             self.min_resources_, self.max_resources_, self.eta
         )
@@ -404,7 +319,7 @@ class HyperbandSearch(BaseSearch):
     # the search ---------------------------------------------------------------
     def _build_space(self):
         space = super()._build_space()
-        if self._resource_kind() == "parameter" and self.resource in space.names:
+        if resource_kind(self.resource) == "parameter" and self.resource in space.names:
             raise ValueError(
                 f"The 'resource' parameter of {type(self).__name__} is {self.resource!r}, "
                 f"which is also searched in param_distributions. The resource is set by "
@@ -498,22 +413,10 @@ class HyperbandSearch(BaseSearch):
     def _trainer(self, X, y, fit_params):
         if self.resource != "partial_fit":
             return self.estimator
-        classes = None
-        if (
-            "classes" not in fit_params
-            and y is not None
-            and is_classifier(self.estimator)
-        ):
-            # partial_fit needs every class on its first call; a training fold
-            # may miss some. A bad target gets scikit-learn's own message.
-            check_classification_targets(y)
-            y_arr = np.asarray(y)
-            if type_of_target(y_arr) in ("binary", "multiclass"):
-                classes = np.unique(y_arr)
         # Candidates are trained by partial_fit passes through this wrapper,
         # which travels in the fit context: the estimator parameter stays the
         # user's during the fit.
-        return _PartialFitEpochs(self.estimator, classes=classes)
+        return partial_fit_trainer(self.estimator, y, fit_params)
 
     def _unwrap_partial_fit(self):
         drop_epochs(self.cv_results_)
