@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 
+from ...optimizers import HyperbandPlan
 from ...space import candidate_key
 from .._base import Batch
 from .._random import draw_unique
@@ -86,6 +87,8 @@ class HyperbandProposer:
         Every bracket, iteration by iteration in the paper's order;
         ``runs[j].n_candidates`` and ``runs[j].n_resources`` list its
         evaluated rungs.
+    plan : HyperbandPlan
+        The rounds, and who goes on after each rung.
     n_rounds : int
         Number of batches :meth:`ask` returns.
 
@@ -141,16 +144,11 @@ class HyperbandProposer:
         self._rng = random_state
         # drawn first, so the candidates do not depend on the resource kind
         self._seed = int(random_state.randint(0, 2**31 - 2**16))
-        n_b = schedule.n_brackets
+        self.plan = HyperbandPlan(schedule, n_iterations, n_workers, fits_per_candidate)
         self.runs = [
-            _Run(m * n_b + b, m, schedule.brackets[b])
-            for m in range(n_iterations)
-            for b in range(n_b)
+            _Run(j, m, schedule.brackets[b]) for j, (m, b) in enumerate(self.plan.runs)
         ]
-        self._rounds = [
-            [(m * n_b + b, i) for m, b, i in members]
-            for members in schedule.rounds(n_iterations, n_workers, fits_per_candidate)
-        ]
+        self._rounds = self.plan.rounds
         self._round = 0
         self.n_rounds = len(self._rounds)
         self._pending = None
@@ -353,16 +351,10 @@ class HyperbandProposer:
             self._observed.setdefault(rung.level, []).extend(
                 zip(run.candidates, rung_scores.tolist())
             )
-            if rung.n_promoted == 0:
-                run.candidates = []
-                continue
-            # Fewer candidates than planned (a small finite space) still
-            # lose all but 1/eta of them.
-            n_keep = min(rung.n_promoted, max(1, n // self.schedule.eta))
-            ranked = np.argsort(-np.nan_to_num(rung_scores, nan=-np.inf), kind="stable")
-            run.candidates = [run.candidates[j] for j in ranked[:n_keep]]
+            promoted = self.plan.promote(run_id, i, rung_scores)
+            run.candidates = [run.candidates[j] for j in promoted]
             if self._continue:
-                run.models = [fitted.get(offset + j) for j in ranked[:n_keep]]
+                run.models = [fitted.get(offset + j) for j in promoted]
         # the rung is decided: the losers' models go now
         fitted.clear()
         batch.init_estimators = None
