@@ -1,21 +1,11 @@
 """HyperbandProposer: the rounds of a Hyperband schedule as batches of the search loop."""
 
-import warnings
-
 import numpy as np
 
 from ...optimizers import HyperbandPlan
-from ...space import candidate_key
 from .._base import Batch
-from .._random import draw_unique
 from ._resources import _EPOCHS, _SubsampledTrainCV
-
-# BOHB (Falkner et al. 2018, section 4): the model is fitted at the largest
-# budget with at least d + 1 + 2 finite observations...
-_BOHB_EXTRA_OBSERVATIONS = 3
-# ...and a fraction 1/3 of the configurations stays random, which keeps
-# Hyperband's guarantees (rho = 1/3 in the paper's experiments).
-_BOHB_RANDOM_FRACTION_DENOMINATOR = 3
+from ._sampler import BracketSampler
 
 
 class _Run:
@@ -152,72 +142,10 @@ class HyperbandProposer:
         self._round = 0
         self.n_rounds = len(self._rounds)
         self._pending = None
-        # budget level -> list of (candidate, score), for the Bayesian sampler
-        self._observed = {}
-        self._warned_small_space = False
+        self._draws = BracketSampler(space, random_state, search)
         if sampler == "random":
             for run in self.runs:
-                run.candidates = self._draw_random(run.bracket.n_candidates)
-
-    # drawing configurations ---------------------------------------------------
-    def _draw_random(self, n):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            out = draw_unique(self.space, n, "random", self._rng, self.search)
-        if caught and not self._warned_small_space:
-            self._warned_small_space = True
-            warnings.warn(
-                f"The search space of {self.search} holds only {len(out)} distinct "
-                f"candidates (or gave no more in many draws); brackets that start with "
-                f"more configurations evaluate these only.",
-                UserWarning,
-            )
-        return out
-
-    def _model_level(self):
-        """Largest budget level with enough finite scores to fit a model."""
-        needed = self.space.n_dims + _BOHB_EXTRA_OBSERVATIONS
-        for level in sorted(self._observed, reverse=True):
-            scores = np.array([s for _, s in self._observed[level]], dtype=float)
-            if np.isfinite(scores).sum() >= needed:
-                return level
-        return None
-
-    def _draw_bayes(self, n):
-        level = self._model_level()
-        if level is None or self.space.n_dims == 0:
-            return self._draw_random(n)
-        from ...optimizers import BayesOptimizer
-
-        observed = self._observed[level]
-        # the model proposes from its first ask: the level already holds
-        # more observations than BOHB's minimum, whatever the default design.
-        # No input warps: fitted to the scores of a low budget, they made the
-        # MLP benchmark of benchmarks/hyperband.py end worse with partial_fit
-        # in each of 6 seeds (benchmarks/README.md).
-        optimizer = BayesOptimizer(
-            self.space, n_initial_points=1, input_warping=False,
-            random_state=self._rng.randint(0, 2**31 - 1),
-        )
-        optimizer.tell(
-            self.space.encode([c for c, _ in observed]),
-            np.array([s for _, s in observed], dtype=float),
-        )
-        n_model = n - n // _BOHB_RANDOM_FRACTION_DENOMINATOR
-        out, seen = [], set()
-        for params in self.space.decode(optimizer.ask(n_model)):
-            key = candidate_key(params)
-            if key not in seen and len(out) < n_model:
-                seen.add(key)
-                out.append(params)
-        for params in self._draw_random(n):
-            if len(out) == n:
-                break
-            key = candidate_key(params)
-            if key not in seen:
-                seen.add(key)
-                out.append(params)
-        return out
+                run.candidates = self._draws.draw_random(run.bracket.n_candidates)
 
     # the ask/tell protocol ----------------------------------------------------
     def _with_budget(self, candidate, budget):
@@ -274,7 +202,7 @@ class HyperbandProposer:
             rung = run.bracket.rungs[i]
             budget = rung.n_resources
             if i == 0 and self.sampler == "bayes":
-                run.candidates = self._draw_bayes(rung.n_candidates)
+                run.candidates = self._draws.draw_bayes(rung.n_candidates)
             run.n_candidates.append(len(run.candidates))
             run.n_resources.append(budget)
             # the batch owns the models now; the evaluator frees them as it goes
@@ -348,9 +276,7 @@ class HyperbandProposer:
             n = len(run.candidates)
             rung_scores = scores[start : start + n]
             offset, start = start, start + n
-            self._observed.setdefault(rung.level, []).extend(
-                zip(run.candidates, rung_scores.tolist())
-            )
+            self._draws.observe(rung.level, run.candidates, rung_scores.tolist())
             promoted = self.plan.promote(run_id, i, rung_scores)
             run.candidates = [run.candidates[j] for j in promoted]
             if self._continue:
