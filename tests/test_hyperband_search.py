@@ -685,6 +685,28 @@ def test_small_finite_space_warns_once_and_still_halves():
     assert search.n_candidates_[0] == [3, 1, 1, 1]
 
 
+class _WarningUniform(Uniform):
+    """A user's distribution whose draws warn (a deprecation in its own code, say)."""
+
+    def rvs(self, size=None, random_state=None):
+        warnings.warn("a warning of the distribution's own", RuntimeWarning)
+        return super().rvs(size=size, random_state=random_state)
+
+
+def test_a_warning_raised_while_drawing_reaches_the_user_as_it_is():
+    # The proposer used to record every warning raised while drawing and say
+    # instead that the space was small: an infinite space was said to hold 9.
+    search = _toy_search(max_resources=9)
+    search.set_params(param_distributions={"x": _WarningUniform(0, 1)})
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        search.fit(X_SMALL, Y_SMALL)
+    messages = [(w.category, str(w.message)) for w in record]
+    assert (RuntimeWarning, "a warning of the distribution's own") in messages
+    assert not [m for _, m in messages if "distinct candidates" in m]
+    assert search.n_candidates_[0] == [9, 3, 1]
+
+
 # run controls shared by every search -----------------------------------------------------
 def test_checkpoint_resumes_without_refitting(tmp_path):
     path = tmp_path / "hyperband.db"

@@ -49,10 +49,10 @@ class BracketSampler:
 
     def draw_random(self, n):
         """``n`` distinct random configurations, fewer if the space holds fewer."""
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            out = draw_unique(self.space, n, "random", self._rng, self.search)
-        if caught and not self._warned_small_space:
+        # draw_unique's own warnings speak of n_iter; one of Hyperband's, once
+        # per fit, says what a small space does to the brackets instead
+        out = draw_unique(self.space, n, "random", self._rng, self.search, warn=False)
+        if len(out) < n and not self._warned_small_space:
             self._warned_small_space = True
             warnings.warn(
                 f"The search space of {self.search} holds only {len(out)} distinct "
