@@ -46,16 +46,8 @@ def resource_kind(resource):
 def check_resource(search, estimator, resource, min_resources, max_resources):
     """Raise unless ``resource`` fits ``estimator`` (the user's).
 
-    Parameters
-    ----------
-    search : str
-        Class name of the search, for the messages.
-    estimator : estimator object
-        The search's estimator.
-    resource : str
-        The search's ``resource``.
-    min_resources, max_resources : int or None
-        The search's arguments.
+    ``resource``, ``min_resources`` and ``max_resources`` are the search's
+    arguments as given; ``search`` is its class name, for the messages.
 
     Raises
     ------
