@@ -21,7 +21,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sktune import HyperbandSearch
 from sktune.distributions import LogUniform, Uniform
 from sktune.optimizers import HyperbandSchedule
-from sktune.search._hyperband import _subsample_positions, _SubsampledTrainCV
+from sktune.search.hyperband._resources import _subsample_positions, _SubsampledTrainCV
 
 
 def _target(budget):
@@ -683,6 +683,28 @@ def test_small_finite_space_warns_once_and_still_halves():
         search.fit(X_SMALL, Y_SMALL)
     assert sum("distinct candidates" in str(w.message) for w in record) == 1
     assert search.n_candidates_[0] == [3, 1, 1, 1]
+
+
+class _WarningUniform(Uniform):
+    """A user's distribution whose draws warn (a deprecation in its own code, say)."""
+
+    def rvs(self, size=None, random_state=None):
+        warnings.warn("a warning of the distribution's own", RuntimeWarning)
+        return super().rvs(size=size, random_state=random_state)
+
+
+def test_a_warning_raised_while_drawing_reaches_the_user_as_it_is():
+    # The proposer used to record every warning raised while drawing and say
+    # instead that the space was small: an infinite space was said to hold 9.
+    search = _toy_search(max_resources=9)
+    search.set_params(param_distributions={"x": _WarningUniform(0, 1)})
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        search.fit(X_SMALL, Y_SMALL)
+    messages = [(w.category, str(w.message)) for w in record]
+    assert (RuntimeWarning, "a warning of the distribution's own") in messages
+    assert not [m for _, m in messages if "distinct candidates" in m]
+    assert search.n_candidates_[0] == [9, 3, 1]
 
 
 # run controls shared by every search -----------------------------------------------------

@@ -13,7 +13,8 @@ from sklearn.model_selection import ParameterSampler, RandomizedSearchCV
 
 from sktune import RandomSearch
 from sktune.distributions import Categorical, Integer, LogUniform, Normal, Uniform
-from sktune.space import candidate_key
+from sktune.search import draw_unique
+from sktune.space import SearchSpace, candidate_key
 
 X, y = make_regression(n_samples=40, n_features=3, noise=1.0, random_state=0)
 
@@ -157,6 +158,26 @@ def test_no_warning_when_the_space_is_just_large_enough():
         warnings.simplefilter("error")
         search = RandomSearch(Constant(), {"a": [1, 2], "b": stats.bernoulli(0.5)}, n_iter=4, cv=2)
         assert len(search.fit(X, y).cv_results_["params"]) == 4
+
+
+@pytest.mark.parametrize(
+    "space",
+    [
+        {"a": [1, 2, 3]},
+        # 20 values, but 1000 draws give the first one only
+        {"a": Categorical(list(range(20)), weights=[1.0] + [1e-15] * 19)},
+    ],
+    ids=["fewer-than-n_iter", "no-more-in-many-draws"],
+)
+def test_draw_unique_leaves_the_warning_to_a_caller_that_asks(space):
+    # HyperbandSearch says what a small space does to its brackets itself
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        drawn = draw_unique(SearchSpace(space), 10, "random", np.random.RandomState(0),
+                            warn=False)
+    assert len(drawn) < 10 and len(drawn) == len(set(_keys(drawn)))
+    with pytest.warns(UserWarning, match="distinct candidates"):
+        draw_unique(SearchSpace(space), 10, "random", np.random.RandomState(0))
 
 
 # --------------------------------------------------------------------------

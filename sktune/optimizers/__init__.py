@@ -3,12 +3,13 @@
 from ._acquisition import log_expected_improvement, log_h
 from ._bayes import BayesOptimizer, warp_scores
 from ._gp import GaussianProcess
-from ._hyperband import Bracket, HyperbandSchedule, Rung, floor_log
+from ._hyperband import Bracket, HyperbandPlan, HyperbandSchedule, Rung, floor_log
 
 __all__ = [
     "BayesOptimizer",
     "Bracket",
     "GaussianProcess",
+    "HyperbandPlan",
     "HyperbandSchedule",
     "Rung",
     "floor_log",

@@ -1,4 +1,4 @@
-"""The Hyperband schedule: brackets of successive halving, as plain data.
+"""The Hyperband schedule and plan: brackets of successive halving, as plain data.
 
 Notation (Li et al., "Hyperband: A Novel Bandit-Based Approach to
 Hyperparameter Optimization", JMLR 18(185), 2018, Algorithm 1):
@@ -18,12 +18,15 @@ of 5 for ``R = 243, eta = 3`` because ``math.log(243, 3)`` is
 ``4.999999999999999``.
 
 The schedule is known before any model is fitted (DESIGN.md rule 8); a
-search only follows it.
+search only follows it, with a :class:`HyperbandPlan` that orders its rungs
+in rounds and says which candidates of a rung go on, from their scores.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-__all__ = ["Bracket", "HyperbandSchedule", "Rung", "floor_log"]
+import numpy as np
+
+__all__ = ["Bracket", "HyperbandPlan", "HyperbandSchedule", "Rung", "floor_log"]
 
 
 def floor_log(x, base):
@@ -56,16 +59,15 @@ def floor_log(x, base):
     return k
 
 
-def _as_int(name, value, minimum, owner):
-    message = (
-        f"The {name!r} argument of {owner} must be an int >= {minimum}. "
-        f"Got {value!r} instead."
-    )
+def _as_int(name, value, minimum, owner, maximum=None):
+    allowed = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+    message = f"The {name!r} argument of {owner} must be an int {allowed}. Got {value!r} instead."
     if isinstance(value, bool) or not hasattr(value, "__index__"):
         raise TypeError(message)
-    if int(value.__index__()) < minimum:
+    number = int(value.__index__())
+    if number < minimum or (maximum is not None and number > maximum):
         raise ValueError(message)
-    return int(value.__index__())
+    return number
 
 
 @dataclass(frozen=True)
@@ -427,3 +429,139 @@ class HyperbandSchedule:
             rungs = " -> ".join(f"{r.n_candidates}@{r.n_resources}" for r in b.rungs)
             lines.append(f"  s={b.s}: {rungs}")
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class HyperbandPlan:
+    """The rounds of a Hyperband search, and who goes on after each rung.
+
+    A *run* is one bracket of one iteration: ``runs[j]`` is its
+    ``(iteration, bracket index)``, iteration by iteration, brackets in the
+    paper's order. ``rounds`` are :meth:`HyperbandSchedule.rounds` in runs:
+    per round, the ``(run, rung index)`` pairs it evaluates.
+    :meth:`promote` says which candidates of a rung go on to the next
+    budget, given their scores. The plan holds neither candidates nor
+    scores: positions and scores in, positions out, so the search that
+    follows it keeps its candidates and its models to itself.
+
+    Parameters
+    ----------
+    schedule : HyperbandSchedule
+        Brackets and rungs of one iteration.
+    n_iterations : int, default=1
+        Times the whole schedule runs.
+    n_workers : int, default=1
+        Fits that can run at the same time.
+    fits_per_candidate : int, default=1
+        Fits per candidate and rung (the number of cross-validation splits).
+
+    Attributes
+    ----------
+    runs : tuple of (int, int)
+        ``(iteration, bracket index)`` of each run.
+    rounds : tuple of tuple of (int, int)
+        Per round, ``(run, rung index)`` pairs, all at one budget.
+
+    Examples
+    --------
+    ``R = 9, eta = 3``: three brackets, one after the other with one worker.
+
+    >>> import numpy as np
+    >>> from sktune.optimizers import HyperbandPlan, HyperbandSchedule
+    >>> plan = HyperbandPlan(HyperbandSchedule.from_resources(1, 9, eta=3))
+    >>> plan.runs
+    ((0, 0), (0, 1), (0, 2))
+    >>> plan.rounds[:3]
+    (((0, 0),), ((0, 1),), ((0, 2),))
+
+    The first rung holds 9 candidates and promotes the best 3; the failed
+    fit (NaN) ranks last, and of the two 0.7 at the cut the first goes on:
+
+    >>> plan.promote(0, 0, [0.2, 0.9, np.nan, 0.8, 0.7, 0.1, 0.3, 0.7, 0.4])
+    array([1, 3, 4])
+    """
+
+    schedule: HyperbandSchedule
+    n_iterations: int = 1
+    n_workers: int = 1
+    fits_per_candidate: int = 1
+    runs: tuple = field(init=False, repr=False, compare=False)
+    rounds: tuple = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        owner = "HyperbandPlan"
+        if not isinstance(self.schedule, HyperbandSchedule):
+            raise TypeError(
+                f"The 'schedule' argument of {owner} must be a HyperbandSchedule. "
+                f"Got {self.schedule!r} instead; build one with "
+                f"HyperbandSchedule.from_resources."
+            )
+        counts = {
+            name: _as_int(name, getattr(self, name), 1, owner)
+            for name in ("n_iterations", "n_workers", "fits_per_candidate")
+        }
+        n_b = self.schedule.n_brackets
+        rounds = self.schedule.rounds(**counts)
+        derived = {
+            **counts,
+            "runs": tuple((m, b) for m in range(counts["n_iterations"]) for b in range(n_b)),
+            "rounds": tuple(tuple((m * n_b + b, i) for m, b, i in r) for r in rounds),
+        }
+        for name, value in derived.items():
+            # a frozen dataclass sets its own fields only this way
+            object.__setattr__(self, name, value)
+
+    def promote(self, run, rung, scores):
+        """Positions of the candidates of a rung that go on, best first.
+
+        Of ``n`` scored candidates the best ``floor(n / eta)`` go on, at
+        least one and at most the rung's ``n_promoted``: a small finite
+        space gives a rung fewer candidates than the schedule plans, and
+        they still lose all but ``1/eta`` of them. Of equal scores the
+        earlier position goes first; NaN (a failed fit) ranks below every
+        number, ``-inf`` included. A bracket's last rung promotes none.
+
+        Parameters
+        ----------
+        run : int
+            Index into :attr:`runs`.
+        rung : int
+            Index of the rung in its bracket.
+        scores : array-like of shape (n_scored,)
+            The rung's scores, larger is better; ``n_scored`` is at most the
+            rung's ``n_candidates``.
+
+        Returns
+        -------
+        promoted : ndarray of int of shape (n_promoted,)
+            Positions into ``scores``.
+
+        Examples
+        --------
+        The first rung of ``R = 81, eta = 3`` plans 81 candidates and
+        promotes 27; given only 4 (a space of 4 values), it promotes one:
+
+        >>> from sktune.optimizers import HyperbandPlan, HyperbandSchedule
+        >>> plan = HyperbandPlan(HyperbandSchedule.from_resources(1, 81, eta=3))
+        >>> plan.promote(0, 0, [0.5, 0.8, 0.1, 0.8])
+        array([1])
+        >>> len(plan.promote(0, 4, [0.9]))  # the bracket's last rung
+        0
+        """
+        owner = "HyperbandPlan.promote"
+        run = _as_int("run", run, 0, owner, maximum=len(self.runs) - 1)
+        rungs = self.schedule.brackets[self.runs[run][1]].rungs
+        planned = rungs[_as_int("rung", rung, 0, owner, maximum=len(rungs) - 1)]
+        scores = np.asarray(scores, dtype=float)
+        if scores.ndim != 1 or len(scores) > planned.n_candidates:
+            raise ValueError(
+                f"The 'scores' argument of {owner} must be a 1-d array of at most "
+                f"{planned.n_candidates} scores (the candidates of rung {rung} of run "
+                f"{run}). Got an array of shape {scores.shape} instead."
+            )
+        if planned.n_promoted == 0:
+            return np.empty(0, dtype=np.intp)
+        n_keep = min(planned.n_promoted, max(1, len(scores) // self.schedule.eta))
+        # nan_to_num leaves -inf scores above the NaN ones, as -(largest float)
+        ranked = np.argsort(-np.nan_to_num(scores, nan=-np.inf), kind="stable")
+        return ranked[:n_keep]

@@ -4,7 +4,6 @@ from ._base import BaseSearch, Batch, FixedProposer
 from ._bayes import BayesSearch
 from ._context import FitContext, FixedSplits
 from ._grid import GridSearch, expand_grid
-from ._hyperband import HyperbandProposer, HyperbandSearch
 from ._manual import ManualSearch
 from ._random import RandomSearch, draw_unique
 from ._stored import results_from_checkpoint
@@ -19,6 +18,7 @@ from ._validation import (
     searched_step,
     suggest,
 )
+from .hyperband import HyperbandProposer, HyperbandSearch
 
 __all__ = [
     "Batch",

@@ -35,7 +35,7 @@ def _as_grid(space):
     )
 
 
-def draw_unique(space, n_iter, sampler, random_state, search="RandomSearch"):
+def draw_unique(space, n_iter, sampler, random_state, search="RandomSearch", warn=True):
     """Draw up to ``n_iter`` distinct candidates from ``space``.
 
     With ``sampler="random"`` the candidates are those scikit-learn's
@@ -55,6 +55,10 @@ def draw_unique(space, n_iter, sampler, random_state, search="RandomSearch"):
         Source of randomness.
     search : str, default="RandomSearch"
         Name used in warnings.
+    warn : bool, default=True
+        Warn when the space gives fewer than ``n_iter`` distinct candidates.
+        ``False`` leaves the saying to the caller, who sees it in the length
+        of the result.
 
     Returns
     -------
@@ -72,7 +76,7 @@ def draw_unique(space, n_iter, sampler, random_state, search="RandomSearch"):
     (4, ['C', 'kernel'])
     """
     size = space.size
-    if size < n_iter:
+    if warn and size < n_iter:
         warnings.warn(
             f"The search space of {search} holds only {size} distinct candidates, "
             f"fewer than n_iter={n_iter}; evaluating all {size} of them.",
@@ -100,7 +104,7 @@ def draw_unique(space, n_iter, sampler, random_state, search="RandomSearch"):
             if key not in seen:
                 seen.add(key)
                 out.append(params)
-    if len(out) < n_iter:
+    if warn and len(out) < n_iter:
         warnings.warn(
             f"{search} found only {len(out)} distinct candidates in "
             f"{tries} draws; evaluating those instead of n_iter={n_iter}.",

@@ -5,8 +5,8 @@ import math
 from .._compat import _insert_error_scores
 from ..store import CheckpointError, CheckpointStore
 from ._base import BaseSearch
-from ._hyperband import drop_epochs
 from ._json_values import decode_params
+from .hyperband._resources import drop_epochs
 
 
 class _StoredSearch(BaseSearch):
