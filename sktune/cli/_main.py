@@ -97,10 +97,10 @@ def _cmd_show(args):
 
 
 def _cmd_report(args):
-    from .. import report
+    from .. import write_report
     from ..search import results_from_checkpoint
 
-    path = report(
+    path = write_report(
         results_from_checkpoint(args.checkpoint), args.output,
         title=args.title or f"sktune report: {args.checkpoint}", top=args.top,
     )

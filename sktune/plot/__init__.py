@@ -11,7 +11,7 @@ from ._convergence import plot_convergence
 from ._hyperband import plot_hyperband
 from ._importance import plot_importance
 from ._parallel import plot_parallel_coordinates
-from ._report import report, report_figures
+from ._report import report_figures, write_report
 from ._slices import plot_param_slices
 
 __all__ = [
@@ -20,6 +20,6 @@ __all__ = [
     "plot_importance",
     "plot_parallel_coordinates",
     "plot_param_slices",
-    "report",
     "report_figures",
+    "write_report",
 ]

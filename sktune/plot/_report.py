@@ -1,4 +1,4 @@
-"""report: the HTML page of sktune.report with every plot that fits the search."""
+"""write_report: the HTML page of sktune.write_report with every plot that fits the search."""
 
 import os
 
@@ -102,7 +102,7 @@ def report_figures(search, *, metric=None):
     return figures
 
 
-def report(search, path="report.html", *, title=None, top=10, metric=None):
+def write_report(search, path="report.html", *, title=None, top=10, metric=None):
     """Write a one-file HTML report on a search: settings, best, leaderboard, plots.
 
     The page is self-contained (inline style, plots as base64 PNG images),
@@ -141,12 +141,12 @@ def report(search, path="report.html", *, title=None, top=10, metric=None):
     >>> import sktune
     >>> X, y = load_iris(return_X_y=True)
     >>> search = sktune.GridSearch(SVC(), {"C": [0.1, 1, 10]}, cv=3).fit(X, y)
-    >>> path = sktune.report(search, os.path.join(tempfile.mkdtemp(), "report.html"))
+    >>> path = sktune.write_report(search, os.path.join(tempfile.mkdtemp(), "report.html"))
     >>> page = open(path, encoding="utf-8").read()
     >>> page.count("data:image/png;base64,")
     4
     """
-    func = "report"
+    func = "write_report"
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(
             f"The 'path' parameter of {func} must be a str or path-like. "

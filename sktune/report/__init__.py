@@ -4,10 +4,7 @@ Everything here reads a fitted search (sktune's or scikit-learn's, such as
 ``GridSearchCV``) or a bare ``cv_results_`` dict, and never imports
 matplotlib; pandas is imported only by :func:`leaderboard`. The drawings
 live in :mod:`sktune.plot`, which also writes the report with every plot
-(``sktune.report(search, "report.html")``).
-
-At the top level, ``sktune.report`` is that function; import from this
-package with ``from sktune.report import leaderboard_table, write_html``.
+(``sktune.write_report(search, "report.html")``).
 """
 
 from ._curves import Convergence, HyperbandPath, convergence, hyperband_paths
