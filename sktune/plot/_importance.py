@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..report._importance import importance as _importance
+from ..report import param_importance
 from ._common import new_axes
 
 
@@ -52,7 +52,8 @@ def plot_importance(search, *, metric=None, n_trees=32, random_state=0, ax=None)
     ['a', 'b']
     """
     func = "plot_importance"
-    importance = _importance(search, metric, n_trees, random_state, func)
+    importance = param_importance(search, metric, n_trees=n_trees,
+                                  random_state=random_state, func=func)
     if ax is None:
         ax = new_axes(func, figsize=(6, 0.5 * len(importance) + 1.5))
     names = list(importance)

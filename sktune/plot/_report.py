@@ -4,8 +4,7 @@ import os
 
 import numpy as np
 
-from ..report import SearchResults, write_html
-from ..report._leaderboard import check_top
+from ..report import SearchResults, check_top, write_html
 from ._common import import_matplotlib
 from ._convergence import plot_convergence
 from ._hyperband import plot_hyperband

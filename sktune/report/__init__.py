@@ -11,6 +11,7 @@ from ._curves import Convergence, HyperbandPath, convergence, hyperband_paths
 from ._html import render_html, write_html
 from ._importance import param_importance
 from ._leaderboard import (
+    check_top,
     format_cells,
     format_leaderboard,
     leaderboard,
@@ -25,6 +26,7 @@ __all__ = [
     "HyperbandPath",
     "ParamAxis",
     "SearchResults",
+    "check_top",
     "convergence",
     "format_cells",
     "format_leaderboard",

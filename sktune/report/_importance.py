@@ -103,7 +103,8 @@ def _encode(res, names):
     return X
 
 
-def param_importance(search, metric=None, *, n_trees=32, random_state=0):
+def param_importance(search, metric=None, *, n_trees=32, random_state=0,
+                     func="param_importance"):
     """How much of the score's variation each hyperparameter explains.
 
     A random forest is fitted to the search's (parameters, score) pairs and
@@ -122,6 +123,9 @@ def param_importance(search, metric=None, *, n_trees=32, random_state=0):
         Trees in the forest.
     random_state : int, RandomState instance or None, default=0
         Seed of the forest.
+    func : str, default="param_importance"
+        The function named in error messages (a caller's own, such as
+        ``plot_importance``).
 
     Returns
     -------
@@ -144,11 +148,6 @@ def param_importance(search, metric=None, *, n_trees=32, random_state=0):
     >>> list(imp), bool(imp["a"][0] > 0.8)
     (['a', 'b'], True)
     """
-    return importance(search, metric, n_trees, random_state, "param_importance")
-
-
-def importance(search, metric, n_trees, random_state, func):
-    """:func:`param_importance`, with ``func`` named in error messages."""
     res = SearchResults.from_search(search, func)
     metric = res.check_metric(metric, func)
     if isinstance(n_trees, bool) or not isinstance(n_trees, numbers.Integral) or n_trees < 1:

@@ -17,7 +17,35 @@ _EXTRA_COLUMNS = ("n_resources", "bracket")
 
 
 def check_top(top, func):
-    """Return ``top`` as an int (or None); raise unless it is an int >= 1 or None."""
+    """Check a number of leaderboard rows: an int >= 1, or None for every row.
+
+    Parameters
+    ----------
+    top : object
+        The value given.
+    func : str
+        The function to name in the error message.
+
+    Returns
+    -------
+    top : int or None
+        ``top`` as a Python int, or None.
+
+    Raises
+    ------
+    ValueError
+        If ``top`` is not an int >= 1 or None.
+
+    Examples
+    --------
+    >>> from sktune.report import check_top
+    >>> check_top(5, "my_table"), check_top(None, "my_table")
+    (5, None)
+    >>> check_top(0, "my_table")
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'top' parameter of my_table must be an int >= 1 or None (every ...
+    """
     if top is None:
         return None
     if isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 1:
