@@ -6,38 +6,13 @@ name or a value the estimator's own ``_parameter_constraints`` forbid with
 the same message, and before anything is fitted or written.
 """
 
-import difflib
-
 from sklearn.base import BaseEstimator
 
 from .._compat import StrOptions, validate_parameter_constraints
 
-
-def suggest(name, choices):
-    """A " (did you mean 'x'?)" hint for the closest of ``choices``, or "".
-
-    Parameters
-    ----------
-    name : object
-        What the user wrote (a parameter name, a string value).
-    choices : iterable
-        What is allowed.
-
-    Returns
-    -------
-    hint : str
-        To append to an error message; empty when nothing is close.
-
-    Examples
-    --------
-    >>> from sktune.search import suggest
-    >>> suggest("svc__CC", ["svc__C", "svc__kernel"])
-    " (did you mean 'svc__C'?)"
-    >>> suggest("zzz", ["svc__C"])
-    ''
-    """
-    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+# the one "did you mean" of sktune; it sits with the distributions, the
+# lowest layer that needs it (distributions.parse names a misspelled class)
+from ..distributions._checks import suggest
 
 
 def _prefixes(name):
