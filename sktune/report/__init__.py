@@ -7,6 +7,7 @@ live in :mod:`sktune.plot`, which also writes the report with every plot
 (``sktune.write_report(search, "report.html")``).
 """
 
+from ._axis import ParamAxis
 from ._curves import Convergence, HyperbandPath, convergence, hyperband_paths
 from ._html import render_html, write_html
 from ._importance import param_importance
@@ -18,7 +19,8 @@ from ._leaderboard import (
     leaderboard_table,
     ranks,
 )
-from ._results import MISSING, ParamAxis, SearchResults, label
+from ._results import SearchResults
+from ._values import MISSING, label
 
 __all__ = [
     "MISSING",

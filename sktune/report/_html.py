@@ -15,7 +15,8 @@ import os
 from collections.abc import Mapping
 
 from ._leaderboard import format_cells, leaderboard_table
-from ._results import SearchResults, label
+from ._results import SearchResults
+from ._values import label
 
 _CSS = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;

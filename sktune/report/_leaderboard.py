@@ -9,7 +9,8 @@ import numbers
 import numpy as np
 from scipy.stats import rankdata
 
-from ._results import MISSING, SearchResults, label
+from ._results import SearchResults
+from ._values import MISSING, label
 
 # cv_results_ columns copied when present: Hyperband's and successive
 # halving's budget, then Hyperband's bracket.
