@@ -9,6 +9,7 @@ shows the traceback of the user errors too.
 
 import argparse
 import sys
+from collections.abc import Sequence
 
 from .. import __version__ as version
 from ._progress import progress_callbacks
@@ -123,7 +124,7 @@ def _top(text):
     return value
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     """Return the ``sktune`` argument parser.
 
     Returns
@@ -225,7 +226,7 @@ def _where(args):
     return getattr(args, "config", None) or getattr(args, "checkpoint", None)
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
     Parameters

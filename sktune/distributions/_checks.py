@@ -7,6 +7,7 @@ allowed, and the value shown with ``!r``.
 import difflib
 import math
 import numbers
+from collections.abc import Iterable
 
 # Integer draws go through float64 quantiles rounded at half-integers, which
 # a float64 holds exactly only below 2**52: Integer(0, 2**52) gave
@@ -63,7 +64,7 @@ def check_bounds(cls_name, low, high, *, positive=False):
         _fail(cls_name, "low", "> 0 for a log scale", low)
 
 
-def suggest(name, choices):
+def suggest(name: object, choices: Iterable[object]) -> str:
     """A " (did you mean 'x'?)" hint for the closest of ``choices``, or "".
 
     Parameters

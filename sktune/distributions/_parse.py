@@ -8,6 +8,7 @@ public distribution class with literal arguments.
 import ast
 import inspect
 
+from ._base import Distribution
 from ._checks import suggest
 
 
@@ -25,7 +26,7 @@ def _named_classes():
     }
 
 
-def distribution_class(name):
+def distribution_class(name: str) -> type[Distribution]:
     """The public distribution class called ``name``, as a TOML job names it.
 
     A job's table form, ``C = {distribution = "LogUniform", low = 1e-3,
@@ -62,7 +63,7 @@ def distribution_class(name):
     return classes[name]
 
 
-def parse(text):
+def parse(text: str) -> Distribution:
     """A distribution from its text form, the way a TOML job writes it.
 
     The text is one call of a public distribution class of
@@ -120,9 +121,10 @@ def parse(text):
     cls = distribution_class(node.func.id)
     try:
         args = [ast.literal_eval(a) for a in node.args]
-        kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+        values = [ast.literal_eval(k.value) for k in node.keywords]
     except (ValueError, TypeError):  # TypeError: an unhashable key, {[1]: 2}
         raise ValueError(bad) from None
-    if None in kwargs:  # **mapping
+    kwargs = {k.arg: v for k, v in zip(node.keywords, values) if k.arg is not None}
+    if len(kwargs) < len(values):  # **mapping
         raise ValueError(bad)
     return cls(*args, **kwargs)

@@ -1,9 +1,11 @@
 """write_report: the HTML page of sktune.write_report with every plot that fits the search."""
 
 import os
+from typing import Any
 
 import numpy as np
 
+from .._typing import SearchLike
 from ..report import SearchResults, check_top, write_html
 from ._common import import_matplotlib
 from ._convergence import plot_convergence
@@ -19,7 +21,7 @@ IMPORTANCE_CAPTION = (
 )
 
 
-def report_figures(search, *, metric=None):
+def report_figures(search: SearchLike, *, metric: str | None = None) -> dict[str, Any]:
     """The report's figures: every plot that fits the search.
 
     Figures are made with ``matplotlib.figure.Figure``, outside pyplot, so
@@ -101,7 +103,9 @@ def report_figures(search, *, metric=None):
     return figures
 
 
-def write_report(search, path="report.html", *, title=None, top=10, metric=None):
+def write_report(search: SearchLike, path: str | os.PathLike[str] = "report.html", *,
+                 title: str | None = None, top: int | None = 10,
+                 metric: str | None = None) -> str:
     """Write a one-file HTML report on a search: settings, best, leaderboard, plots.
 
     The page is self-contained (inline style, plots as base64 PNG images),

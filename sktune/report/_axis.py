@@ -1,5 +1,8 @@
 """ParamAxis: how one parameter is laid out on a plot axis, from its values and its space."""
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from ..space import candidate_key
@@ -60,7 +63,8 @@ class ParamAxis:
     ([1.0, 2.0], ['rbf', 'linear', 'None'])
     """
 
-    def __init__(self, name, kind, levels=(), low=np.nan, high=np.nan):
+    def __init__(self, name: str, kind: str, levels: Sequence[Any] = (),
+                 low: float = np.nan, high: float = np.nan) -> None:
         self.name = name
         self.kind = kind
         self.levels = list(levels)
@@ -70,7 +74,7 @@ class ParamAxis:
         self.labels = [label(v, width=20) for v in self.levels]
 
     @property
-    def is_log(self):
+    def is_log(self) -> bool:
         """Whether values are shown on a log axis.
 
         Examples
@@ -84,7 +88,7 @@ class ParamAxis:
         return self.kind == "log"
 
     @property
-    def is_categorical(self):
+    def is_categorical(self) -> bool:
         """Whether values are shown as labelled ticks.
 
         Examples
@@ -97,7 +101,7 @@ class ParamAxis:
         """
         return self.kind == "categorical"
 
-    def coords(self, values):
+    def coords(self, values: Sequence[Any]) -> np.ndarray:
         """Data coordinates of ``values``: the value itself, or a level's index.
 
         Parameters
@@ -134,7 +138,7 @@ class ParamAxis:
             out[~(out > 0)] = np.nan
         return out
 
-    def unit(self, values):
+    def unit(self, values: Sequence[Any]) -> np.ndarray:
         """Positions of ``values`` in ``[0, 1]`` along the axis (NaN when absent).
 
         Parameters

@@ -13,7 +13,9 @@ import html
 import io
 import os
 from collections.abc import Mapping
+from typing import Any
 
+from .._typing import SearchLike
 from ._leaderboard import format_cells, leaderboard_table
 from ._results import SearchResults
 from ._values import label
@@ -105,7 +107,9 @@ def _leaderboard_html(res, top, metric):
     return f'<table id="leaderboard"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def render_html(search, *, figures=None, title=None, top=10, metric=None):
+def render_html(search: SearchLike, *, figures: Mapping[str, Any] | None = None,
+                title: str | None = None, top: int | None = 10,
+                metric: str | None = None) -> str:
     """The HTML text of a one-page report on a search.
 
     Parameters
@@ -191,7 +195,9 @@ def render_html(search, *, figures=None, title=None, top=10, metric=None):
     return "\n".join(parts)
 
 
-def write_html(search, path, *, figures=None, title=None, top=10, metric=None):
+def write_html(search: SearchLike, path: str | os.PathLike[str], *,
+               figures: Mapping[str, Any] | None = None, title: str | None = None,
+               top: int | None = 10, metric: str | None = None) -> str:
     """Write :func:`render_html`'s page to ``path``.
 
     Parameters

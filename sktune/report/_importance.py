@@ -41,6 +41,7 @@ import numbers
 import numpy as np
 from sklearn.ensemble import RandomForestRegressor
 
+from .._typing import RandomStateLike, SearchLike
 from ._results import SearchResults
 
 # Position of "parameter not set" below the [0, 1] range of set values.
@@ -103,8 +104,9 @@ def _encode(res, names):
     return X
 
 
-def param_importance(search, metric=None, *, n_trees=32, random_state=0,
-                     func="param_importance"):
+def param_importance(search: SearchLike, metric: str | None = None, *, n_trees: int = 32,
+                     random_state: RandomStateLike = 0,
+                     func: str = "param_importance") -> dict[str, tuple[float, float]]:
     """How much of the score's variation each hyperparameter explains.
 
     A random forest is fitted to the search's (parameters, score) pairs and

@@ -7,12 +7,14 @@ same. Nothing here imports matplotlib or pandas.
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
-from ._axis import make_axis, space_distributions
+from .._typing import SearchLike
+from ._axis import ParamAxis, make_axis, space_distributions
 from ._budgets import budget_params, check_budgets, full_budget_rows, take
 from ._values import MISSING
 
@@ -86,8 +88,9 @@ class SearchResults:
     ParamAxis('kernel', 'categorical', levels=['rbf', 'linear'])
     """
 
-    def __init__(self, cv_results, *, space=None, refit_metric=None, name="search", search=None,
-                 rows=None, whole=None):
+    def __init__(self, cv_results: Mapping[str, Any], *, space: Any = None,
+                 refit_metric: str | None = None, name: str = "search", search: Any = None,
+                 rows: Any = None, whole: "SearchResults | None" = None) -> None:
         self.cv_results = cv_results
         self.space = space
         self.name = name
@@ -112,11 +115,12 @@ class SearchResults:
         self.refit_metric = refit_metric
         pattern = re.compile(rf"split\d+_test_{re.escape(self.metrics[0])}$")
         self.n_splits = sum(1 for k in cv_results if pattern.match(k)) or 1
-        self._axes = {}
+        self._axes: dict[str, ParamAxis] = {}
 
     # construction ------------------------------------------------------------
     @classmethod
-    def from_search(cls, search, func="SearchResults.from_search", budgets="full"):
+    def from_search(cls, search: SearchLike, func: str = "SearchResults.from_search",
+                    budgets: str = "full") -> "SearchResults":
         """The view of a fitted search, a ``cv_results_`` dict or a view.
 
         Parameters
@@ -189,7 +193,8 @@ class SearchResults:
             )
         raise _search_error(func, search)
 
-    def at_budgets(self, budgets, func="SearchResults.at_budgets"):
+    def at_budgets(self, budgets: str,
+                   func: str = "SearchResults.at_budgets") -> "SearchResults":
         """This view's rows at the largest budget (``"full"``) or at every one (``"all"``).
 
         Parameters
@@ -231,7 +236,7 @@ class SearchResults:
 
     # candidates ----------------------------------------------------------------
     @property
-    def n_candidates(self):
+    def n_candidates(self) -> int:
         """Number of rows of ``cv_results_``.
 
         Examples
@@ -243,7 +248,7 @@ class SearchResults:
         """
         return len(self.params)
 
-    def check_metric(self, metric, func):
+    def check_metric(self, metric: str | None, func: str) -> str:
         """Return ``metric``, or the refit metric when ``None``; raise if unknown.
 
         Parameters
@@ -284,7 +289,7 @@ class SearchResults:
             )
         return metric
 
-    def scores(self, metric=None):
+    def scores(self, metric: str | None = None) -> np.ndarray:
         """Mean test score of each candidate (NaN for a failed fit).
 
         Parameters
@@ -307,7 +312,7 @@ class SearchResults:
         metric = self.check_metric(metric, "SearchResults.scores")
         return np.asarray(self.cv_results[f"mean_test_{metric}"], dtype=float)
 
-    def stds(self, metric=None):
+    def stds(self, metric: str | None = None) -> np.ndarray:
         """Standard deviation of the test score across splits.
 
         Parameters
@@ -335,7 +340,7 @@ class SearchResults:
             return np.full(self.n_candidates, np.nan)
         return np.asarray(self.cv_results[key], dtype=float)
 
-    def column(self, key):
+    def column(self, key: str) -> np.ndarray | None:
         """A ``cv_results_`` column as an array, or ``None`` when absent.
 
         Parameters
@@ -359,7 +364,7 @@ class SearchResults:
             return None
         return np.asarray(self.cv_results[key])
 
-    def times(self):
+    def times(self) -> np.ndarray:
         """Seconds spent per candidate: mean fit plus score time, times the splits.
 
         ``cv_results_`` keeps no clock times, so this is the compute time
@@ -391,7 +396,7 @@ class SearchResults:
                 total = total + np.nan_to_num(np.asarray(part, dtype=float))
         return total * self.n_splits
 
-    def values(self, name):
+    def values(self, name: str) -> list[Any]:
         """Each candidate's value of parameter ``name`` (:data:`MISSING` if unset).
 
         Parameters
@@ -413,7 +418,7 @@ class SearchResults:
         """
         return [p.get(name, MISSING) for p in self.params]
 
-    def axis(self, name):
+    def axis(self, name: str) -> ParamAxis:
         """How parameter ``name`` is laid out on plot axes.
 
         Parameters
@@ -441,7 +446,7 @@ class SearchResults:
             self._axes[name] = make_axis(name, self.values(name), dists)
         return self._axes[name]
 
-    def check_params(self, params, func):
+    def check_params(self, params: Sequence[str] | None, func: str) -> list[str]:
         """Return ``params`` (all parameters when ``None``); raise on unknown names.
 
         Parameters
@@ -484,7 +489,7 @@ class SearchResults:
             )
         return list(params)
 
-    def best_index(self, metric=None):
+    def best_index(self, metric: str | None = None) -> int | None:
         """Index of the candidate with the highest mean score (None if all failed).
 
         Parameters

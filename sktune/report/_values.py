@@ -23,12 +23,12 @@ class _Missing:
 MISSING = _Missing()
 
 
-def is_number(value):
+def is_number(value: object) -> bool:
     """A real number, but not a bool."""
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
-def label(value, width=30):
+def label(value: object, width: int = 30) -> str:
     """Short text for one parameter value: ``None``, ``'rbf'`` -> ``rbf``, 0.1.
 
     Parameters
@@ -51,7 +51,7 @@ def label(value, width=30):
     if value is MISSING:
         return "-"
     if is_number(value) and not isinstance(value, numbers.Integral):
-        text = f"{float(value):.4g}"
+        text = f"{float(value):.4g}"  # type: ignore[arg-type]  # is_number said Real
     elif isinstance(value, str):
         text = value
     else:

@@ -1,6 +1,8 @@
 """GridSearch: GridSearchCV's exhaustive search, with distributions as grids."""
 
 import numbers
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +21,10 @@ from ._checks import MAX_CANDIDATES
 from ._validation import check_space
 
 
-def expand_grid(param_grid, n_points, *, owner="param_grid"):
+def expand_grid(
+    param_grid: Mapping[str, Any] | Sequence[Mapping[str, Any]], n_points: int,
+    *, owner: str = "param_grid",
+) -> dict[str, list[Any]] | list[dict[str, list[Any]]]:
     """Replace each distribution in ``param_grid`` by its ``grid(n_points)``.
 
     Parameters
@@ -64,7 +69,7 @@ def expand_grid(param_grid, n_points, *, owner="param_grid"):
         return one(param_grid)
     if isinstance(param_grid, (list, tuple)):
         return [one(g) for g in param_grid]
-    return param_grid
+    return param_grid  # type: ignore[return-value]  # refused later by the grid's own check
 
 
 def _grid_size(param_grid, n_points, owner):

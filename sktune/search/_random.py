@@ -2,13 +2,14 @@
 
 import numbers
 import warnings
+from typing import Any
 
 import numpy as np
 from sklearn.utils.random import sample_without_replacement
 
 from .._compat import Interval, ParameterGrid, StrOptions
 from ..distributions import Categorical
-from ..space import SAMPLERS, candidate_key
+from ..space import SAMPLERS, SearchSpace, candidate_key
 from ._base import BaseSearch, FixedProposer
 from ._checks import MAX_CANDIDATES, check_n_iter
 
@@ -32,7 +33,8 @@ def _as_grid(space):
     )
 
 
-def draw_unique(space, n_iter, sampler, random_state, search="RandomSearch"):
+def draw_unique(space: SearchSpace, n_iter: int, sampler: str, random_state: np.random.RandomState,
+                search: str = "RandomSearch") -> list[dict[str, Any]]:
     """Draw up to ``n_iter`` distinct candidates from ``space``.
 
     With ``sampler="random"`` the candidates are those scikit-learn's
@@ -82,7 +84,8 @@ def draw_unique(space, n_iter, sampler, random_state, search="RandomSearch"):
         picked = sample_without_replacement(len(grid), n, random_state=random_state)
         return [grid[i] for i in picked]
 
-    seen, out = set(), []
+    seen: set[tuple[Any, ...]] = set()
+    out: list[dict[str, Any]] = []
     design = None if sampler == "random" else space.design(sampler, random_state)
     tries = 0
     while len(out) < n_iter and tries < _MAX_TRIES_PER_CANDIDATE * n_iter:

@@ -1,6 +1,8 @@
 """``cv_results_`` rebuilt from a checkpoint file, without the search that wrote it."""
 
 import math
+import os
+from typing import Any
 
 import numpy as np
 from scipy.stats import rankdata
@@ -64,7 +66,7 @@ def cv_results_from_rows(params, outputs, more):
     return results
 
 
-def results_from_checkpoint(path):
+def results_from_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The ``cv_results_`` of the candidates recorded in a checkpoint file.
 
     Works on the checkpoint of a finished search and on one that is still

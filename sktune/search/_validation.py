@@ -6,6 +6,9 @@ name or a value the estimator's own ``_parameter_constraints`` forbid with
 the same message, and before anything is fitted or written.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from sklearn.base import BaseEstimator
 
 from .._compat import StrOptions, validate_parameter_constraints
@@ -20,7 +23,7 @@ def _prefixes(name):
     return ["__".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
 
 
-def invalid_name(estimator, names):
+def invalid_name(estimator: BaseEstimator, names: Iterable[str]) -> str | None:
     """The first of ``names`` (one sub-space) that ``estimator`` cannot set, or None.
 
     A nested name (``clf__C``) is also accepted when one of its prefixes
@@ -64,7 +67,7 @@ def invalid_name(estimator, names):
     return None
 
 
-def invalid_name_message(estimator, name, search):
+def invalid_name_message(estimator: BaseEstimator, name: str, search: str) -> str:
     """The message for a searched ``name`` that ``estimator`` has not.
 
     Parameters
@@ -97,7 +100,7 @@ def invalid_name_message(estimator, name, search):
     )
 
 
-def check_param_names(estimator, space, search):
+def check_param_names(estimator: BaseEstimator, space: Any, search: str) -> None:
     """Raise if a searched name is not a parameter of ``estimator``.
 
     Parameters
@@ -154,7 +157,7 @@ def _owner_constraints(estimator, name):
     return owner, param, constraints[param]
 
 
-def check_value_allowed(estimator, name, value):
+def check_value_allowed(estimator: BaseEstimator, name: str, value: object) -> None:
     """Raise if ``estimator``'s own constraints refuse ``value`` for parameter ``name``.
 
     The constraints are the ``_parameter_constraints`` of the estimator that
@@ -205,7 +208,7 @@ def check_value_allowed(estimator, name, value):
         raise ValueError(str(exc)) from exc
 
 
-def check_value(estimator, name, value, search):
+def check_value(estimator: BaseEstimator, name: str, value: object, search: str) -> None:
     """Raise if the estimator's own constraints reject ``value`` for ``name``.
 
     Parameters
@@ -249,7 +252,8 @@ def check_value(estimator, name, value, search):
         ) from None
 
 
-def check_space(estimator, space, search, *, values=True):
+def check_space(estimator: BaseEstimator, space: Any, search: str, *,
+                values: bool = True) -> None:
     """The one structural check of a search space against its estimator.
 
     Every name must be a parameter of ``estimator`` (:func:`check_param_names`)
@@ -298,7 +302,7 @@ def check_space(estimator, space, search, *, values=True):
                 check_value(estimator, name, value, search)
 
 
-def searched_step(estimator, name, names):
+def searched_step(estimator: BaseEstimator, name: str, names: Iterable[str]) -> bool:
     """Whether ``name``'s value cannot be checked alone: its step is searched too.
 
     Parameters
