@@ -3,7 +3,7 @@
 The page has no external resource (inline CSS, images as base64 ``data:``
 URIs), so it opens offline in any browser and can be mailed as one file.
 This module draws nothing: figures come in ready-made, as PNG bytes or as
-objects with a matplotlib-style ``savefig`` (see :func:`sktune.plot.report`
+objects with a matplotlib-style ``savefig`` (see :func:`sktune.plot.write_report`
 for the page with every plot).
 """
 
