@@ -272,6 +272,7 @@ def test_an_unfitted_search():
         leaderboard(GridSearch(SVC(), {"C": [1]}))
 
 
+@pytest.mark.slow
 def test_import_sktune_loads_no_matplotlib_and_needs_no_pandas():
     # scikit-learn itself imports pandas when it is installed, so "needs no
     # pandas" is checked by hiding pandas (and matplotlib) altogether.

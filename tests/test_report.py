@@ -215,6 +215,7 @@ def test_report_without_matplotlib_points_to_write_html(search, tmp_path, monkey
         ("plot_compare_searches.py", ["compare_convergence.png", "compare_hyperband.png"]),
     ],
 )
+@pytest.mark.slow
 def test_gallery_examples_run_and_draw(script, outputs, tmp_path):
     env = {**os.environ, "MPLBACKEND": "Agg"}
     subprocess.run([sys.executable, str(EXAMPLES / script), str(tmp_path)], check=True,
