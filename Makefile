@@ -1,11 +1,12 @@
-# Two commands on a fresh machine: `make demo` and `make test`.
+# Two commands on a fresh machine: `make demo` and `make test` (the fast tests;
+# `make test-all` runs the whole suite, as CI does).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DOCS_STAMP := $(VENV)/.docs-installed
 
-.PHONY: demo test lint bench docs clean
+.PHONY: demo test test-all lint typecheck bench docs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +19,19 @@ $(STAMP): $(PY) pyproject.toml
 demo: $(STAMP)
 	$(PY) -m sktune demo
 
+# tests marked slow (over about 3 s each) are left to test-all
 test: $(STAMP)
+	$(PY) -m pytest -q -m "not slow"
+
+test-all: $(STAMP)
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+
+# the type hints of sktune/ ([tool.mypy] in pyproject.toml)
+typecheck: $(STAMP)
+	$(PY) -m mypy
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[bench]"

@@ -57,7 +57,10 @@ myst_heading_anchors = 3
 # -- autodoc / autosummary / numpydoc ----------------------------------------
 autosummary_generate = True
 autodoc_default_options = {"members": False}
-autodoc_typehints = "none"
+# numpydoc writes the Parameters section from the docstrings; the hints go
+# into the signatures only, so that no parameter is listed twice
+autodoc_typehints = "signature"
+autodoc_typehints_format = "short"
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_attributes_as_param_list = True

@@ -65,5 +65,5 @@ plt.close("all")
 
 # %%
 # Everything on one page that opens offline in any browser.
-path = sktune.report(search, out / "report.html", title="SVM on the wine data")
+path = sktune.write_report(search, out / "report.html", title="SVM on the wine data")
 print(f"wrote {path}")

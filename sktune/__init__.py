@@ -4,7 +4,7 @@ Grid, random, Bayesian and Hyperband searches share one vocabulary of
 distributions and behave as drop-ins for scikit-learn's own searches.
 """
 
-from . import distributions
+from . import distributions, report
 from ._skops import skops_trusted_types
 from .distributions import (
     Beta,
@@ -18,11 +18,9 @@ from .distributions import (
     Uniform,
 )
 
-# sktune.report is the function that writes the HTML report (it draws, so it
-# lives in plot/); it hides the subpackage of the same name, whose contents
-# stay importable with `from sktune.report import ...`. Neither import needs
-# matplotlib or pandas.
-from .plot import report
+# write_report draws, so it lives in plot/; neither import needs matplotlib
+# or pandas. The name sktune.report is the subpackage's alone.
+from .plot import write_report
 from .report import format_leaderboard, leaderboard
 from .search import BayesSearch, GridSearch, HyperbandSearch, ManualSearch, RandomSearch
 from .space import SearchSpace
@@ -50,4 +48,5 @@ __all__ = [
     "leaderboard",
     "report",
     "skops_trusted_types",
+    "write_report",
 ]

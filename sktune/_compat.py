@@ -6,7 +6,11 @@ one of them is mended in one place.
 
 from sklearn.base import _fit_context
 from sklearn.metrics._scorer import _MultimetricScorer, _PassthroughScorer
-from sklearn.model_selection._search import BaseSearchCV, ParameterGrid
+from sklearn.model_selection._search import (
+    BaseSearchCV,
+    ParameterGrid,
+    _yield_masked_array_for_each_param,
+)
 from sklearn.model_selection._validation import (
     _fit_and_score,
     _insert_error_scores,
@@ -33,5 +37,6 @@ __all__ = [
     "_fit_context",
     "_insert_error_scores",
     "_warn_or_raise_about_fit_failures",
+    "_yield_masked_array_for_each_param",
     "validate_parameter_constraints",
 ]

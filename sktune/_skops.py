@@ -1,7 +1,7 @@
 """The types to trust when loading a fitted search saved with skops.io."""
 
 
-def skops_trusted_types():
+def skops_trusted_types() -> list[str]:
     """Names of the types a fitted sktune search holds beyond scikit-learn's own.
 
     ``skops.io.loads`` refuses any type that it does not trust by default

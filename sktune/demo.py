@@ -78,7 +78,7 @@ def _write_report(search, strategy, folder):
     path = os.path.join(folder, f"{strategy}.html")
     title = f"sktune demo: {strategy} search of an SVC on the digits data"
     try:
-        return sktune.report(search, path, title=title)
+        return sktune.write_report(search, path, title=title)
     except ImportError:
         # no matplotlib: the page without its plots
         from .report import write_html

@@ -5,6 +5,9 @@ An optimizer is an ask/tell object in the unit cube (DESIGN.md, rule 2):
 ``tell(X, y)`` records scores, maximised, with NaN for a failed evaluation.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from .distributions import Categorical, Integer, LogUniform, Normal, Uniform
@@ -69,7 +72,7 @@ def _run(opt_factory, space, name, seed, rounds, nan_every=0):
     return history
 
 
-def check_optimizer(opt_factory, *, n_evals=16):
+def check_optimizer(opt_factory: Callable[[], Any], *, n_evals: int = 16) -> None:
     """Check that an optimizer meets sktune's ask/tell contract.
 
     The optimizer is run on a continuous, a mixed (integer and categorical),
@@ -99,7 +102,7 @@ def check_optimizer(opt_factory, *, n_evals=16):
     >>> check_optimizer(lambda space, seed: BayesOptimizer(space, random_state=seed))
     """
     pattern = [1, 3, 2]
-    rounds = []
+    rounds: list[int] = []
     while sum(rounds) < n_evals:
         rounds.append(pattern[len(rounds) % len(pattern)])
     for name, space in _spaces().items():

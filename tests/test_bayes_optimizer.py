@@ -51,6 +51,7 @@ def mixed(p):
 
 
 # analytic functions ---------------------------------------------------------------
+@pytest.mark.slow
 def test_branin_within_0_2_of_the_minimum_in_30_evaluations():
     # seeds 0-4 at 30 evaluations: regret 0.009, 0.10, 0.002, 0.04, 0.04
     regrets = []
@@ -61,6 +62,7 @@ def test_branin_within_0_2_of_the_minimum_in_30_evaluations():
     assert np.median(regrets) < 0.06, regrets
 
 
+@pytest.mark.slow
 def test_hartmann6_reaches_the_global_basin_in_60_evaluations():
     # the second-best local minimum is -3.20; -3.0 needs the right basin
     for seed in range(2):
@@ -69,6 +71,7 @@ def test_hartmann6_reaches_the_global_basin_in_60_evaluations():
         assert value - HARTMANN6_MIN < 0.35, (seed, value)
 
 
+@pytest.mark.slow
 def test_mixed_integer_categorical_optimum_found_exactly_in_25_evaluations():
     for seed in range(3):
         value, best = _minimize(BayesOptimizer(MIXED, random_state=seed), MIXED, mixed, 25)

@@ -4,6 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
+import test_estimator_checks
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_iris, make_classification
 from sklearn.exceptions import FitFailedWarning
@@ -67,6 +68,7 @@ def test_results_do_not_depend_on_n_jobs_or_backend_for_a_given_batch_size(backe
 
 @pytest.mark.parametrize(("n_jobs", "cv", "expected"), [(None, 3, 1), (1, 5, 1), (4, 3, 2),
                                                          (7, 3, 3)])
+@pytest.mark.slow
 def test_default_batch_size_keeps_every_worker_busy(n_jobs, cv, expected):
     search = _search(n_jobs=n_jobs, cv=cv, n_iter=4)
     search.fit(X, y)
@@ -96,6 +98,7 @@ def test_conditional_space_and_pipeline():
         assert ("svc__gamma" in p) == (p["svc__kernel"] == "rbf")
 
 
+@pytest.mark.slow
 def test_multimetric_optimizes_the_refit_metric():
     scoring = {"acc": "accuracy", "nll": "neg_log_loss"}
     search = BayesSearch(LogisticRegression(max_iter=500), {"C": LogUniform(1e-4, 1e2)},
@@ -202,6 +205,10 @@ def test_unknown_parameter_name_is_rejected_before_fitting():
     with pytest.raises(ValueError, match=r"Invalid parameter 'bogus' in the search space of "
                                          r"BayesSearch for estimator SVC"):
         BayesSearch(SVC(), {"bogus": Uniform(0, 1)}, n_iter=3).fit(X, y)
+
+
+# its slow ones are marked by conftest.py, as in test_estimator_checks.py
+SLOW_CHECKS = test_estimator_checks.SLOW_CHECKS
 
 
 @parametrize_with_checks([

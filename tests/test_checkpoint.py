@@ -83,6 +83,7 @@ def _assert_same_results(a, b):
 
 
 @pytest.mark.parametrize("search", RESUMABLE)
+@pytest.mark.slow
 def test_killed_search_resumes_to_the_uninterrupted_result(tmp_path, search):
     ref_log, log = tmp_path / "ref.log", tmp_path / "fits.log"
     db = tmp_path / "search.db"
@@ -101,6 +102,7 @@ def test_killed_search_resumes_to_the_uninterrupted_result(tmp_path, search):
     _assert_same_results(resumed["results"], ref["results"])
 
 
+@pytest.mark.slow
 def test_killed_partial_fit_hyperband_resumes_to_the_uninterrupted_result(tmp_path):
     # Continued training: the checkpoint holds scores, not models. Killed
     # after its first rung (9 candidates) and one more candidate, the search
@@ -117,6 +119,7 @@ def test_killed_partial_fit_hyperband_resumes_to_the_uninterrupted_result(tmp_pa
     _assert_same_results(resumed["results"], ref["results"])
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_finished_candidates_and_says_how_to_resume(tmp_path):
     db = tmp_path / "search.db"
     # 40 candidates: on a loaded machine the search must still be running,
@@ -471,6 +474,7 @@ def _killed_writer(db):
     assert proc.returncode == -signal.SIGKILL, proc.stderr
 
 
+@pytest.mark.slow
 def test_a_killed_search_s_log_is_read_in_full(tmp_path):
     db = tmp_path / "s.db"
     _killed_writer(db)
@@ -482,6 +486,7 @@ def test_a_killed_search_s_log_is_read_in_full(tmp_path):
 
 
 @pytest.mark.parametrize("where", ["frame", "header"])
+@pytest.mark.slow
 def test_a_damaged_log_is_reported_instead_of_read_in_part(tmp_path, where):
     db = tmp_path / "s.db"
     _killed_writer(db)

@@ -127,6 +127,7 @@ def job(tmp_path):
 # demo ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_demo_compares_every_strategy_and_writes_the_reports(tmp_path):
     status, out, err = sktune(
         "demo", "--n-samples", "240", "--top", "2", "--report-dir", "reports", cwd=tmp_path,
@@ -146,6 +147,7 @@ def test_demo_compares_every_strategy_and_writes_the_reports(tmp_path):
     assert "Search: 16 candidates, 3-fold CV" in err  # progress, on stderr
 
 
+@pytest.mark.slow
 def test_demo_of_one_strategy_without_report(tmp_path):
     status, out, err = sktune(
         "demo", "--strategy", "random", "--n-samples", "200", "--no-report", "-q", cwd=tmp_path,
@@ -159,6 +161,7 @@ def test_demo_of_one_strategy_without_report(tmp_path):
 # run, resume, show, report ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_run_prints_the_leaderboard_and_a_second_run_resumes(tmp_path, job):
     config = job(search='strategy = "grid"\nn_points = 4\ncv = 3\ncheckpoint = "runs/a.db"')
     (tmp_path / "runs").mkdir()
@@ -176,6 +179,7 @@ def test_run_prints_the_leaderboard_and_a_second_run_resumes(tmp_path, job):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX process groups and signals")
+@pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_running_again_resumes(tmp_path, job):
     config = job(search='strategy = "random"\nn_iter = 20\ncv = 2\nn_jobs = 2\n'
                         'random_state = 0\ncheckpoint = "job.db"')
@@ -221,6 +225,7 @@ def test_ctrl_c_stops_cleanly_and_running_again_resumes(tmp_path, job):
     assert _n_records(db) == 20
 
 
+@pytest.mark.slow
 def test_show_and_report_read_a_finished_checkpoint(tmp_path, job):
     config = job(search='strategy = "random"\nn_iter = 5\ncv = 2\nrandom_state = 0\n'
                         'checkpoint = "done.db"')
@@ -244,6 +249,7 @@ def test_show_and_report_read_a_finished_checkpoint(tmp_path, job):
 
 
 @pytest.mark.parametrize("command", ["show", "report"])
+@pytest.mark.slow
 def test_show_and_report_of_a_file_that_is_not_a_checkpoint(tmp_path, command):
     (tmp_path / "notes.db").write_text("hello")
     status, out, err = sktune(command, "notes.db", cwd=tmp_path)
@@ -281,6 +287,7 @@ def test_show_and_report_of_a_file_that_is_not_a_checkpoint(tmp_path, command):
     ids=["unknown-estimator", "unknown-parameter", "malformed-distribution",
          "missing-data-file", "missing-target-column"],
 )
+@pytest.mark.slow
 def test_a_config_mistake_gives_one_error_line(tmp_path, job, mistake, key, problem):
     config = job(search='strategy = "random"\nn_iter = 2\ncv = 2',
                  **{k: v for k, v in mistake.items() if k != "data"})
@@ -291,6 +298,7 @@ def test_a_config_mistake_gives_one_error_line(tmp_path, job, mistake, key, prob
     _assert_one_error_line(status, out, err, rf"sktune: error: job\.toml: {key}: {problem}")
 
 
+@pytest.mark.slow
 def test_an_error_during_the_search_gives_one_line_too(tmp_path, job):
     # every fit fails: scikit-learn's message holds the workers' tracebacks
     config = job(search='strategy = "grid"\ncv = 2',
@@ -306,6 +314,7 @@ def test_an_error_during_the_search_gives_one_line_too(tmp_path, job):
     assert status == 1 and "Traceback (most recent call last)" in err
 
 
+@pytest.mark.slow
 def test_missing_config_file_and_bad_arguments(tmp_path):
     status, out, err = sktune("run", "nope.toml", cwd=tmp_path)
     _assert_one_error_line(status, out, err,
@@ -383,6 +392,7 @@ def test_a_checkpoint_of_another_search_is_refused_in_one_line(tmp_path, capsys)
     ), err
 
 
+@pytest.mark.slow
 def test_show_prints_the_budget_columns_of_a_hyperband_checkpoint(tmp_path, job):
     config = job(search='strategy = "hyperband"\nresource = "n_samples"\nmin_resources = 20\n'
                         'cv = 2\nrandom_state = 0\ncheckpoint = "hb.db"')
@@ -402,6 +412,7 @@ def test_show_prints_the_budget_columns_of_a_hyperband_checkpoint(tmp_path, job)
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
+@pytest.mark.slow
 def test_the_mixed_type_example_runs_and_resumes(tmp_path):
     for name in ("mixed_types.toml", "mixed_types.csv"):
         shutil.copy(EXAMPLES / name, tmp_path)
@@ -416,6 +427,7 @@ def test_the_mixed_type_example_runs_and_resumes(tmp_path):
     assert "== RandomSearch: 8 evaluations (8 read from the checkpoint) ==" in out
 
 
+@pytest.mark.slow
 def test_a_huge_n_iter_is_refused_at_once(tmp_path):
     config = tmp_path / "job.toml"
     config.write_text('[estimator]\npath = "sklearn.svm.SVC"\n' + IRIS + '[search]\n'

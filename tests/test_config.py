@@ -869,6 +869,7 @@ def test_callbacks_are_set_on_the_search(tmp_path):
 
 
 @pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.toml")))
+@pytest.mark.slow
 def test_examples_run_as_they_are(tmp_path, example):
     # a copy, so that checkpoints land in tmp_path, not in the repository
     shutil.copytree(EXAMPLES, tmp_path / "examples", ignore=shutil.ignore_patterns("*.db*"))

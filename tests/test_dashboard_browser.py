@@ -181,7 +181,7 @@ def test_the_interactive_report_draws_offline_from_its_file(browser, served, tmp
     from sktune.search import results_from_checkpoint
 
     _, folder = served
-    path = sktune.report(results_from_checkpoint(folder / "random.db"),
+    path = sktune.write_report(results_from_checkpoint(folder / "random.db"),
                          tmp_path / "report.html", title="offline", interactive=True)
     browser.get("file://" + os.path.abspath(path))
     wait_for(lambda: browser.execute_script(

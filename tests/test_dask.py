@@ -258,6 +258,7 @@ def assert_same_results(local, remote):
     "name",
     ["GridSearch", "RandomSearch", "BayesSearch", "HyperbandSearch", "HyperbandSearch partial_fit"],
 )
+@pytest.mark.slow
 def test_search_on_the_cluster_equals_the_local_run(client, name):
     make = _searches()[name]
     # the local run on loky's two processes, the cluster's two worker threads
@@ -429,6 +430,7 @@ def test_a_list_of_strings_is_scattered_too(client, task_data):
     assert_same_results(make().fit(docs, labels), remote)
 
 
+@pytest.mark.slow
 def test_sample_weight_is_scattered_and_used(client, task_data):
     # a fit parameter sits in the fit_params dict, where joblib does not look
     weight = np.random.RandomState(0).uniform(0.1, 3.0, len(y))
@@ -463,6 +465,7 @@ def _n_records(db):
         return 0
 
 
+@pytest.mark.slow
 def test_a_killed_worker_does_not_lose_the_search(cluster, client, tmp_path):
     db = tmp_path / "search.db"
     space = {"C": LogUniform(1e-3, 1e2)}
@@ -517,6 +520,7 @@ def test_a_killed_worker_does_not_lose_the_search(cluster, client, tmp_path):
     assert_same_results(search, again)
 
 
+@pytest.mark.slow
 def test_a_one_thread_cluster_runs_in_this_process_with_the_scattered_data():
     # joblib runs a call in the calling process when the cluster has a
     # single thread (as after a worker of two dies between rounds): the

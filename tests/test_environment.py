@@ -143,7 +143,7 @@ def test_the_report_shows_the_environment_of_the_checkpoint(tmp_path):
 
     db = tmp_path / "s.db"
     search = _search(db).fit(X, y)
-    page = open(sktune.report(search, tmp_path / "r.html"), encoding="utf-8").read()
+    page = open(sktune.write_report(search, tmp_path / "r.html"), encoding="utf-8").read()
     assert f"numpy {np.__version__}" in page and "joblib backend loky" in page
     # what the file says, not this process: the CLI reads the checkpoint's last run
     _edit_runs(db, lambda runs: runs[-1]["environment"].update({"numpy": "1.0.0"}))

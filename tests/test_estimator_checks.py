@@ -65,6 +65,18 @@ EXPECTED_FAILURES_BY_CLASS = {}
 # a classifier with a distribution cover them (and keep CI's time in bounds).
 FULL_CHECKS = {"GridSearch", "RandomSearch"}
 
+# Checks that take more than about 3 s on a search (each fits it on several
+# datasets or dtypes; measured with --durations): left to `make test-all`,
+# through the hook in conftest.py.
+SLOW_CHECKS = {
+    "check_estimator_sparse_array",
+    "check_estimator_sparse_matrix",
+    "check_classifiers_train",
+    "check_estimators_dtypes",
+    "check_fit_idempotent",
+    "check_methods_sample_order_invariance",
+}
+
 
 def _instances():
     for name in sorted(SEARCH_CASES):

@@ -193,6 +193,7 @@ def hyperbands():
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
+@pytest.mark.slow
 def test_the_leaderboards_first_row_is_best_params(hyperbands, resource):
     search = hyperbands[resource]
     table = leaderboard(search)

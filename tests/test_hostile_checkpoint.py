@@ -139,6 +139,7 @@ KINDS = ["format 1", "pickled params", "pickled fingerprint", "junk JSON"]
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("command", ["show", "report", "run"])
+@pytest.mark.slow
 def test_a_hostile_checkpoint_is_refused_in_one_line_and_runs_nothing(
     tmp_path, genuine, kind, command
 ):

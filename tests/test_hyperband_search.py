@@ -278,6 +278,7 @@ def test_one_evaluate_call_per_round():
     assert calls == [27, 9, 3, 1, 12, 4, 1, 6, 2, 4]
 
 
+@pytest.mark.slow
 def test_parallel_run_matches_sequential():
     kwargs = dict(cv=3, random_state=0, min_resources=30, max_resources=100)
     space = {"C": LogUniform(0.1, 100), "gamma": LogUniform(1e-3, 1)}
@@ -566,6 +567,7 @@ def test_continued_training_does_not_depend_on_n_jobs():
     _assert_same_scores(one.fit(X_IRIS_STD, Y_IRIS), two.fit(X_IRIS_STD, Y_IRIS))
 
 
+@pytest.mark.slow
 def test_continued_training_resumes_from_a_checkpoint(tmp_path):
     # A search stopped early leaves some rungs in the checkpoint; their
     # candidates have no model and are trained from scratch when it resumes.

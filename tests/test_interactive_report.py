@@ -15,7 +15,7 @@ def search(tmp_path_factory):
 
 
 def test_the_report_embeds_interactive_figures_offline(search, tmp_path):
-    path = sktune.report(search, tmp_path / "report.html", interactive=True)
+    path = sktune.write_report(search, tmp_path / "report.html", interactive=True)
     page = open(path, encoding="utf-8").read()
     assert page.count('<figure class="plotly">') == 4
     assert page.count("Plotly.newPlot(") == 4
@@ -31,7 +31,7 @@ def test_the_report_embeds_interactive_figures_offline(search, tmp_path):
 def test_interactive_must_be_a_bool_and_nothing_is_written(search, tmp_path):
     with pytest.raises(TypeError, match=r"The 'interactive' parameter of report must be a "
                        r"bool\. Got 'yes' instead\."):
-        sktune.report(search, tmp_path / "r.html", interactive="yes")
+        sktune.write_report(search, tmp_path / "r.html", interactive="yes")
     assert not (tmp_path / "r.html").exists()
 
 

@@ -272,6 +272,7 @@ def test_an_unfitted_search():
         leaderboard(GridSearch(SVC(), {"C": [1]}))
 
 
+@pytest.mark.slow
 def test_import_sktune_loads_no_matplotlib_and_needs_no_pandas():
     # scikit-learn itself imports pandas when it is installed, so "needs no
     # pandas" is checked by hiding pandas (and matplotlib) altogether.
@@ -284,7 +285,7 @@ def test_import_sktune_loads_no_matplotlib_and_needs_no_pandas():
         print(sktune.format_leaderboard(results).splitlines()[1].split()[3])
         for call in (lambda: sktune.leaderboard(results),
                      lambda: sktune.plot.plot_convergence(results),
-                     lambda: sktune.report(results, "never.html")):
+                     lambda: sktune.write_report(results, "never.html")):
             try:
                 call()
             except ImportError as exc:
@@ -304,10 +305,15 @@ def test_import_sktune_loads_no_matplotlib_and_needs_no_pandas():
     assert fresh == "False"
 
 
-def test_sktune_report_is_the_function_and_the_package_stays_importable():
+def test_sktune_report_is_the_package_and_write_report_the_function():
+    # issue 19: the function named sktune.report hid the subpackage, so
+    # `import sktune.report as r` gave the function
     import sktune.report as report_attr
     from sktune.report import write_html
 
-    assert callable(sktune.report) and sktune.report is sktune.plot.report
-    assert callable(report_attr)
-    assert sys.modules["sktune.report"].write_html is write_html
+    assert report_attr is sys.modules["sktune.report"] is sktune.report
+    assert report_attr.write_html is write_html
+    assert sktune.write_report is sktune.plot.write_report
+    assert "write_report" in sktune.__all__
+    with pytest.raises(TypeError, match="not callable"):
+        sktune.report(None, "never.html")

@@ -272,6 +272,7 @@ def test_import_sktune_does_not_import_mlflow():
     assert out.stdout.strip() == "False"
 
 
+@pytest.mark.slow
 def test_log_model_in_mlflows_default_format_round_trips(store):
     # MLflow saves scikit-learn models with skops by default; it refuses types
     # it does not trust until they are listed, which skops_trusted_types does

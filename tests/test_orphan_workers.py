@@ -60,6 +60,7 @@ def _wait_for(condition, seconds):
     return False
 
 
+@pytest.mark.slow
 def test_the_workers_of_a_killed_search_exit():
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONPATH": str(root)}

@@ -439,3 +439,25 @@ def test_importance_reads_the_full_budget_and_never_lists_the_budget():
     ax = plot_importance(results, ax=_axes())
     assert _texts(ax.get_yticklabels()) == ["b", "a"]
     assert ax.patches[0].get_width() > 0.8
+
+
+def test_plot_imports_only_public_names_of_report():
+    # issue 19: plot/ borrowed report/'s private modules and helpers
+    import ast
+    from pathlib import Path
+
+    import sktune.report
+
+    borrowed = []
+    for path in sorted(Path(sktune.plot.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            # the absolute name of the module imported from
+            package = ["sktune", "plot"][: 2 - node.level + 1] if node.level else []
+            module = ".".join(package + (node.module or "").split("."))
+            if module.startswith("sktune.report"):
+                for alias in node.names:
+                    if module != "sktune.report" or alias.name not in sktune.report.__all__:
+                        borrowed.append(f"{path.name}: {module}.{alias.name}")
+    assert borrowed == []

@@ -83,7 +83,7 @@ def search():
 @pytest.fixture(scope="module")
 def page(search, tmp_path_factory):
     path = tmp_path_factory.mktemp("report") / "report.html"
-    assert sktune.report(search, path, top=5) == str(path)
+    assert sktune.write_report(search, path, top=5) == str(path)
     return path.read_text(encoding="utf-8")
 
 
@@ -132,13 +132,13 @@ def test_the_page_is_self_contained(page):
 
 def test_report_of_scikit_learn_search_and_of_a_dict(tmp_path):
     grid = GridSearchCV(SVC(), {"C": [0.1, 1, 10], "kernel": ["rbf", "linear"]}, cv=3).fit(X, y)
-    path = sktune.report(grid, tmp_path / "grid.html", title="Grid <check>")
+    path = sktune.write_report(grid, tmp_path / "grid.html", title="Grid <check>")
     html = _Page(Path(path).read_text(encoding="utf-8"))
     assert html.title == "Grid <check>"  # escaped in the file, read back as text
     assert len(html.tables["leaderboard"]) == 1 + 6
     assert len(html.images) == 4
 
-    text = sktune.report(dict(grid.cv_results_), tmp_path / "dict.html", top=None)
+    text = sktune.write_report(dict(grid.cv_results_), tmp_path / "dict.html", top=None)
     raw = Path(text).read_text(encoding="utf-8")
     assert "Built from a cv_results_ dict" in raw
     assert "Leaderboard (every 6 candidates)" in raw
@@ -152,7 +152,7 @@ def test_report_of_a_hyperband_like_search_adds_the_budget_plot(tmp_path):
     }
     figures = report_figures(results)
     assert list(figures)[-1].startswith("Score against budget per bracket")
-    page = Path(sktune.report(results, tmp_path / "hb.html")).read_text(encoding="utf-8")
+    page = Path(sktune.write_report(results, tmp_path / "hb.html")).read_text(encoding="utf-8")
     assert page.count("data:image/png;base64,") == 5
     assert "<th>n_resources</th>" in page and "<th>bracket</th>" in page
 
@@ -173,27 +173,27 @@ def test_write_html_without_plots_and_with_own_figures(search, tmp_path):
 
 def test_report_with_a_failed_everything(tmp_path):
     results = {"params": [{"C": 1.0}, {"C": 2.0}], "mean_test_score": [np.nan, np.nan]}
-    page = Path(sktune.report(results, tmp_path / "failed.html")).read_text(encoding="utf-8")
+    page = Path(sktune.write_report(results, tmp_path / "failed.html")).read_text(encoding="utf-8")
     assert "every fit failed" in page
 
 
 def test_report_errors(search, tmp_path):
-    with pytest.raises(TypeError, match=r"The 'path' parameter of report must be a str"):
-        sktune.report(search, 3)
+    with pytest.raises(TypeError, match=r"The 'path' parameter of write_report must be a str"):
+        sktune.write_report(search, 3)
     with pytest.raises(TypeError, match=r"The 'path' parameter of write_html must be a str"):
         write_html(search, None)
     with pytest.raises(TypeError, match=r"'figures' parameter of render_html must be a dict"):
         render_html(search, figures=["not", "a", "dict"])
     with pytest.raises(TypeError, match=r"must be PNG bytes or a figure.*for 'bad'"):
         render_html(search, figures={"bad": 42})
-    with pytest.raises(TypeError, match=r"The 'search' argument of report must be a fitted"):
-        sktune.report(42, tmp_path / "x.html")
+    with pytest.raises(TypeError, match=r"The 'search' argument of write_report must be a fitted"):
+        sktune.write_report(42, tmp_path / "x.html")
     with pytest.raises(ValueError, match=r"'top' parameter of render_html must be an int"):
         render_html(search, top=0)
-    with pytest.raises(ValueError, match=r"'metric' parameter of report must be one of"):
-        sktune.report(search, tmp_path / "x.html", metric="f1")
-    with pytest.raises(ValueError, match=r"'top' parameter of report must be an int"):
-        sktune.report(search, tmp_path / "x.html", top=0)
+    with pytest.raises(ValueError, match=r"'metric' parameter of write_report must be one of"):
+        sktune.write_report(search, tmp_path / "x.html", metric="f1")
+    with pytest.raises(ValueError, match=r"'top' parameter of write_report must be an int"):
+        sktune.write_report(search, tmp_path / "x.html", top=0)
     with pytest.raises(ValueError, match=r"'metric' parameter of report_figures must be one"):
         report_figures(search, metric="f1")
     assert not (tmp_path / "x.html").exists()
@@ -202,7 +202,7 @@ def test_report_errors(search, tmp_path):
 def test_report_without_matplotlib_points_to_write_html(search, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(ImportError, match=r"pip install sktune\[plot\].*write_html"):
-        sktune.report(search, tmp_path / "x.html")
+        sktune.write_report(search, tmp_path / "x.html")
     assert not (tmp_path / "x.html").exists()
 
 
@@ -215,6 +215,7 @@ def test_report_without_matplotlib_points_to_write_html(search, tmp_path, monkey
         ("plot_compare_searches.py", ["compare_convergence.png", "compare_hyperband.png"]),
     ],
 )
+@pytest.mark.slow
 def test_gallery_examples_run_and_draw(script, outputs, tmp_path):
     env = {**os.environ, "MPLBACKEND": "Agg"}
     subprocess.run([sys.executable, str(EXAMPLES / script), str(tmp_path)], check=True,

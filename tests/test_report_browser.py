@@ -56,9 +56,9 @@ def report_path(tmp_path_factory):
     ).fit(X, y)
     random = sktune.RandomSearch(SVC(), space, n_iter=8, cv=3, random_state=0).fit(X, y)
     path = tmp_path_factory.mktemp("browser") / "report.html"
-    sktune.report(random, path, title="Browser check of the sktune report")
+    sktune.write_report(random, path, title="Browser check of the sktune report")
     manual = path.with_name("manual.html")
-    sktune.report(search, manual)
+    sktune.write_report(search, manual)
     return path
 
 

@@ -388,3 +388,35 @@ def test_manual_search_finds_recorded_objects_among_its_candidates(tmp_path):
 def test_a_value_sktune_does_not_write_is_not_read(stored, match):
     with pytest.raises(ValueError, match=match):
         decode_params(stored)
+
+
+def test_results_are_built_without_a_search_object(tmp_path, monkeypatch):
+    # issue 19: the rows were formatted by a fake search built only to lend
+    # BaseSearchCV's private formatter
+    from sklearn.model_selection._search import BaseSearchCV
+
+    path = tmp_path / "s.db"
+    search = GridSearch(SVC(), {"C": [0.1, 1.0, 10.0]}, cv=3, checkpoint=path).fit(X, y)
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("a search object was built")
+
+    monkeypatch.setattr(BaseSearchCV, "__init__", no_search)
+    monkeypatch.setattr(BaseSearchCV, "_format_results", no_search)
+    _assert_same_rows(results_from_checkpoint(path), search.cv_results_)
+
+
+def test_reading_failed_candidates_does_not_warn(tmp_path):
+    # the search warned of the non-finite scores when it ran; reading its
+    # file again (sktune show, sktune report) is no new event
+    path = tmp_path / "s.db"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        GridSearch(SVC(), {"class_weight": [None, {99: 1.0}]}, cv=2, checkpoint=path).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stored = results_from_checkpoint(path)
+    failed = np.isnan(stored["mean_test_score"])
+    assert failed.sum() == 1
+    # the failed candidate ranks last
+    assert stored["rank_test_score"][failed].tolist() == [2]

@@ -9,6 +9,7 @@ shows the traceback of the user errors too.
 
 import argparse
 import sys
+from collections.abc import Sequence
 
 from .. import __version__ as version
 from ._progress import progress_callbacks
@@ -97,14 +98,14 @@ def _cmd_show(args):
 
 
 def _cmd_report(args):
-    from .. import report
+    from .. import write_report
     from ..search import results_from_checkpoint
     from ..store import CheckpointStore
 
     results = results_from_checkpoint(args.checkpoint)
     with CheckpointStore(args.checkpoint, read_only=True) as store:
         runs = store.runs()
-    path = report(
+    path = write_report(
         results, args.output,
         title=args.title or f"sktune report: {args.checkpoint}", top=args.top,
         environment=runs[-1].get("environment") if runs else None,
@@ -155,7 +156,7 @@ def _top(text):
     return value
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     """Return the ``sktune`` argument parser.
 
     Returns
@@ -285,7 +286,7 @@ def _where(args):
     return getattr(args, "config", None) or getattr(args, "checkpoint", None)
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
     Parameters

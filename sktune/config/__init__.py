@@ -115,6 +115,10 @@ that defines it. Anything else must be allowed: ``sktune run
 standard library. Nothing is imported from a module that is not allowed.
 """
 
+import os
+from collections.abc import Sequence
+from typing import Any
+
 from ._errors import ConfigError
 from ._job import TuningJob, display_path
 from ._reader import STRATEGIES, Reader
@@ -143,7 +147,8 @@ def _allowed(allow_import, owner):
     return tuple(allow_import)
 
 
-def load_config(path, *, allow_import=()):
+def load_config(path: str | os.PathLike[str], *,
+                allow_import: Sequence[str] = ()) -> TuningJob:
     """Read a TOML configuration: the search, unfitted, and its data.
 
     Everything is checked before any model is fitted: import paths,
@@ -201,7 +206,8 @@ def load_config(path, *, allow_import=()):
     return Reader(path, _allowed(allow_import, "load_config")).load()
 
 
-def run_config(path, *, allow_import=(), callbacks=()):
+def run_config(path: str | os.PathLike[str], *, allow_import: Sequence[str] = (),
+               callbacks: Sequence[Any] = ()) -> Any:
     """Run the tuning job of a TOML configuration and return the fitted search.
 
     With ``search.checkpoint`` set, every finished candidate is recorded, and

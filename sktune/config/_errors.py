@@ -1,5 +1,7 @@
 """The one error type of configurations; its "did you mean" is the search layer's."""
 
+import os
+
 from ..search import suggest  # noqa: F401  (re-exported for the config modules)
 
 
@@ -23,7 +25,7 @@ class ConfigError(ValueError):
     job.toml: search.strategy: unknown strategy 'rnd'
     """
 
-    def __init__(self, file, key, problem):
+    def __init__(self, file: str | os.PathLike[str], key: str | None, problem: str) -> None:
         self.file, self.key, self.problem = file, key, problem
         where = str(file) if key is None else f"{file}: {key}"
         super().__init__(f"{where}: {problem}")

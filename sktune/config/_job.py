@@ -1,7 +1,9 @@
 """A loaded tuning job, and where its files are shown from."""
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -52,13 +54,13 @@ class TuningJob:
 
     path: str
     strategy: str
-    search: object
+    search: Any
     X: object
     y: np.ndarray
     data: str
 
     @property
-    def checkpoint(self):
+    def checkpoint(self) -> str | None:
         """The search's checkpoint path, or ``None``.
 
         Examples
@@ -77,7 +79,7 @@ class TuningJob:
         """
         return self.search.get_params().get("checkpoint")
 
-    def run(self, callbacks=()):
+    def run(self, callbacks: Sequence[Any] = ()) -> Any:
         """Fit the search on the data and return it (see :func:`run_config`).
 
         Parameters
@@ -133,7 +135,7 @@ class TuningJob:
         )
 
 
-def display_path(path):
+def display_path(path: str | os.PathLike[str]) -> str:
     """``path`` relative to the working directory when it is below it.
 
     Parameters

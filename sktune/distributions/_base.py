@@ -16,9 +16,13 @@ Three kinds of value geometry exist:
 """
 
 import numbers
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.utils import check_random_state
+
+from .._typing import RandomStateLike
 
 # scipy's discrete ppf(0) is ``low - 1`` and ppf(1) may be inf; keeping u
 # inside (0, 1) by this margin lands on the support's first and last values.
@@ -72,10 +76,16 @@ class Distribution:
     (1.0, 0.75)
     """
 
-    _fields = ()
+    _fields: tuple[str, ...] = ()
     is_integer = False
     is_categorical = False
     is_log = False
+    # set once by _setup through __dict__, as instances are immutable
+    _dist: Any
+    _rounded: bool
+    _scipy_discrete: bool
+    _lo: float
+    _hi: float
 
     def _setup(self, frozen, *, low=None, high=None, rounded=False):
         d = self.__dict__
@@ -163,7 +173,7 @@ class Distribution:
         return f"{type(self).__name__}({args})"
 
     # the unit-interval maps -------------------------------------------------
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> Any:
         """Map quantiles ``u`` in ``[0, 1]`` to parameter values.
 
         Parameters
@@ -188,7 +198,7 @@ class Distribution:
         out = self._ppf(np.clip(u, 0.0, 1.0))
         return _as_python_scalar(out[()]) if out.ndim == 0 else out
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> Any:
         """Probability that a draw is ``<= x`` (scipy's ``cdf``).
 
         Parameters
@@ -218,7 +228,7 @@ class Distribution:
         out = np.asarray(out, dtype=float)
         return float(out) if out.ndim == 0 else out
 
-    def to_unit(self, x):
+    def to_unit(self, x: ArrayLike) -> Any:
         """Map values to the unit interval; the inverse of :meth:`ppf`.
 
         For continuous distributions this is :meth:`cdf`. For discrete ones it
@@ -311,7 +321,8 @@ class Distribution:
         return x
 
     # sampling and grids -----------------------------------------------------
-    def rvs(self, size=None, random_state=None):
+    def rvs(self, size: int | tuple[int, ...] | None = None,
+            random_state: RandomStateLike = None) -> Any:
         """Draw random values, as scipy's frozen distributions do.
 
         Parameters
@@ -338,7 +349,7 @@ class Distribution:
         rng = check_random_state(random_state)
         return self.ppf(rng.uniform(size=size))
 
-    def support(self):
+    def support(self) -> tuple[Any, ...]:
         """Return ``(low, high)``, the smallest and largest possible values.
 
         Returns
@@ -360,7 +371,7 @@ class Distribution:
         return (float(self._lo), float(self._hi))
 
     @property
-    def n_values(self):
+    def n_values(self) -> float:
         """Number of distinct values (``inf`` for continuous ones).
 
         Examples
@@ -375,7 +386,7 @@ class Distribution:
         return high - low + 1 if np.isfinite(high - low) else float("inf")
 
     @property
-    def is_bounded(self):
+    def is_bounded(self) -> bool:
         """Whether both ends of the support are finite.
 
         Examples
@@ -387,7 +398,7 @@ class Distribution:
         low, high = self.support()
         return bool(np.isfinite(low) and np.isfinite(high))
 
-    def grid(self, n):
+    def grid(self, n: int) -> list[Any]:
         """Return at most ``n`` representative values, sorted and distinct.
 
         Bounded distributions include both end points (``LogUniform(1e-3, 1e3)``

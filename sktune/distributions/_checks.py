@@ -4,8 +4,10 @@ Messages follow the project's one voice: the parameter, the class, what is
 allowed, and the value shown with ``!r``.
 """
 
+import difflib
 import math
 import numbers
+from collections.abc import Iterable
 
 # Integer draws go through float64 quantiles rounded at half-integers, which
 # a float64 holds exactly only below 2**52: Integer(0, 2**52) gave
@@ -60,3 +62,30 @@ def check_bounds(cls_name, low, high, *, positive=False):
         )
     if positive and low <= 0:
         _fail(cls_name, "low", "> 0 for a log scale", low)
+
+
+def suggest(name: object, choices: Iterable[object]) -> str:
+    """A " (did you mean 'x'?)" hint for the closest of ``choices``, or "".
+
+    Parameters
+    ----------
+    name : object
+        What the user wrote (a parameter name, a string value).
+    choices : iterable
+        What is allowed.
+
+    Returns
+    -------
+    hint : str
+        To append to an error message; empty when nothing is close.
+
+    Examples
+    --------
+    >>> from sktune.search import suggest
+    >>> suggest("svc__CC", ["svc__C", "svc__kernel"])
+    " (did you mean 'svc__C'?)"
+    >>> suggest("zzz", ["svc__C"])
+    ''
+    """
+    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -1,10 +1,12 @@
 """One coercion: lists, scipy frozen distributions and ours -> Distribution."""
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from scipy import stats
 
+from .._typing import RandomStateLike
 from ._base import Distribution, _as_python_scalar
 from ._discrete import Categorical, _merge_repeats
 from ._foreign import check_not_skopt_shorthand, from_foreign
@@ -33,8 +35,9 @@ class ScipyDistribution(Distribution):
     """
 
     _fields = ("frozen",)
+    frozen: Any
 
-    def __init__(self, frozen):
+    def __init__(self, frozen: Any) -> None:
         if not (hasattr(frozen, "dist") and hasattr(frozen, "ppf")):
             raise TypeError(
                 "The 'frozen' parameter of ScipyDistribution must be a scipy.stats "
@@ -53,7 +56,8 @@ class ScipyDistribution(Distribution):
         self.__dict__["is_integer"] = self._scipy_discrete
         self.__dict__["is_log"] = frozen.dist.name in ("loguniform", "reciprocal")
 
-    def rvs(self, size=None, random_state=None):
+    def rvs(self, size: int | tuple[int, ...] | None = None,
+            random_state: RandomStateLike = None) -> Any:
         """Draw random values with the wrapped distribution's own sampler.
 
         A seed gives the same draws as the scipy object itself, and so as
@@ -118,7 +122,7 @@ def _rebuild_scipy(name, args, kwds):
     return ScipyDistribution(getattr(stats, name)(*args, **kwds))
 
 
-def is_scipy_frozen(value):
+def is_scipy_frozen(value: object) -> bool:
     """Whether ``value`` is a scipy.stats frozen distribution.
 
     Parameters
@@ -140,7 +144,9 @@ def is_scipy_frozen(value):
     return hasattr(value, "dist") and hasattr(value, "ppf") and hasattr(value, "rvs")
 
 
-def as_distribution(value, *, name="value", owner="the search space"):
+def as_distribution(
+    value: object, *, name: str = "value", owner: str = "the search space"
+) -> Distribution:
     """Return ``value`` as an sktune :class:`Distribution`.
 
     A distribution is returned as is, a scipy frozen distribution is wrapped,

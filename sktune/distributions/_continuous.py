@@ -78,7 +78,7 @@ class Uniform(Distribution):
 
     _fields = ("low", "high")
 
-    def __init__(self, low, high):
+    def __init__(self, low: float, high: float) -> None:
         low = check_real("Uniform", "low", low)
         high = check_real("Uniform", "high", high)
         check_bounds("Uniform", low, high)
@@ -111,7 +111,7 @@ class LogUniform(Distribution):
     _fields = ("low", "high")
     is_log = True
 
-    def __init__(self, low, high):
+    def __init__(self, low: float, high: float) -> None:
         low = check_real("LogUniform", "low", low, positive=True)
         high = check_real("LogUniform", "high", high, positive=True)
         check_bounds("LogUniform", low, high, positive=True)
@@ -150,7 +150,8 @@ class Normal(Distribution):
 
     _fields = ("mu", "sigma", "low", "high")
 
-    def __init__(self, mu, sigma, *, low=None, high=None):
+    def __init__(self, mu: float, sigma: float, *, low: float | None = None,
+                 high: float | None = None) -> None:
         mu = check_real("Normal", "mu", mu)
         sigma = check_real("Normal", "sigma", sigma, positive=True)
         low = None if low is None else check_real("Normal", "low", low)
@@ -198,7 +199,7 @@ class LogNormal(Distribution):
     _fields = ("mu", "sigma")
     is_log = True
 
-    def __init__(self, mu, sigma):
+    def __init__(self, mu: float, sigma: float) -> None:
         mu = check_real("LogNormal", "mu", mu)
         sigma = check_real("LogNormal", "sigma", sigma, positive=True)
         _set_fields(self, mu=mu, sigma=sigma)
@@ -227,7 +228,7 @@ class Exponential(Distribution):
 
     _fields = ("scale",)
 
-    def __init__(self, scale=1.0):
+    def __init__(self, scale: float = 1.0) -> None:
         scale = check_real("Exponential", "scale", scale, positive=True)
         _set_fields(self, scale=scale)
         self._setup(stats.expon(scale=scale))
@@ -257,7 +258,7 @@ class Gamma(Distribution):
 
     _fields = ("shape", "scale")
 
-    def __init__(self, shape, scale=1.0):
+    def __init__(self, shape: float, scale: float = 1.0) -> None:
         shape = check_real("Gamma", "shape", shape, positive=True)
         scale = check_real("Gamma", "scale", scale, positive=True)
         _set_fields(self, shape=shape, scale=scale)
@@ -292,7 +293,7 @@ class Beta(Distribution):
 
     _fields = ("a", "b", "low", "high")
 
-    def __init__(self, a, b, *, low=0.0, high=1.0):
+    def __init__(self, a: float, b: float, *, low: float = 0.0, high: float = 1.0) -> None:
         a = check_real("Beta", "a", a, positive=True)
         b = check_real("Beta", "b", b, positive=True)
         low = check_real("Beta", "low", low)

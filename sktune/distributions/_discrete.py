@@ -2,8 +2,10 @@
 
 import numbers
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from ._base import Distribution, _as_python_scalar, _check_n, _grid_quantiles
@@ -43,8 +45,11 @@ class Integer(Distribution):
 
     _fields = ("low", "high", "log")
     is_integer = True
+    low: int
+    high: int
+    log: bool
 
-    def __init__(self, low, high, log=False):
+    def __init__(self, low: int, high: int, log: bool = False) -> None:
         low = check_int("Integer", "low", low, minimum=1 if log else None, float_exact=True)
         high = check_int("Integer", "high", high, float_exact=True)
         if not low < high:
@@ -64,7 +69,7 @@ class Integer(Distribution):
         self._setup(frozen, low=low, high=high, rounded=True)
 
     @property
-    def is_log(self):
+    def is_log(self) -> bool:  # type: ignore[override]  # a read-only base attribute
         """Whether the values are log-scaled: the ``log`` argument.
 
         Examples
@@ -75,7 +80,7 @@ class Integer(Distribution):
         """
         return self.log
 
-    def grid(self, n):
+    def grid(self, n: int) -> list[Any]:
         """Return at most ``n`` integers from ``low`` to ``high``, sorted and distinct.
 
         Every value when there are at most ``n``; otherwise ``n`` points
@@ -157,9 +162,13 @@ class Categorical(Distribution):
     """
 
     _fields = ("choices", "weights")
+    choices: tuple[Any, ...]
+    weights: Any
+    _edges: np.ndarray
     is_categorical = True
 
-    def __init__(self, choices, weights=None):
+    def __init__(self, choices: Sequence[Any],
+                 weights: Sequence[float] | None = None) -> None:
         if isinstance(choices, (str, bytes)) or not isinstance(
             choices, (Sequence, np.ndarray, range)
         ):
@@ -201,7 +210,7 @@ class Categorical(Distribution):
         return f"Categorical({list(self.choices)!r}, weights={list(self.weights)!r})"
 
     @property
-    def n_values(self):
+    def n_values(self) -> float:
         """Number of choices that can be drawn (a zero weight excludes one).
 
         Examples
@@ -220,7 +229,7 @@ class Categorical(Distribution):
         return np.flatnonzero(np.diff(self._edges) > 0).tolist()
 
     @property
-    def is_bounded(self):
+    def is_bounded(self) -> bool:
         """Always true: a categorical has finitely many values.
 
         Examples
@@ -231,7 +240,7 @@ class Categorical(Distribution):
         """
         return True
 
-    def index(self, x):
+    def index(self, x: object) -> int:
         """Position of the choice ``x`` in ``choices``.
 
         Parameters
@@ -265,7 +274,7 @@ class Categorical(Distribution):
         # can be drawn, not to a zero-weight one after it.
         return np.clip(idx, 0, self._drawable()[-1])
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> Any:
         """Map quantiles ``u`` in ``[0, 1]`` to choices.
 
         The unit interval is cut into one slice per choice, in order, each
@@ -310,7 +319,7 @@ class Categorical(Distribution):
             return np.array([self.index(v) for v in x])
         return np.asarray(self.index(x))
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> Any:
         """Probability of drawing ``x`` or a choice listed before it.
 
         Parameters
@@ -333,7 +342,7 @@ class Categorical(Distribution):
         out = self._edges[self._positions(x) + 1]
         return float(out) if np.ndim(out) == 0 else out
 
-    def to_unit(self, x):
+    def to_unit(self, x: ArrayLike) -> Any:
         """Centre of the slice of the unit interval that :meth:`ppf` maps to ``x``.
 
         So ``ppf(to_unit(x))`` is ``x`` again.
@@ -360,7 +369,7 @@ class Categorical(Distribution):
         out = 0.5 * (self._edges[i] + self._edges[i + 1])
         return float(out) if np.ndim(out) == 0 else out
 
-    def support(self):
+    def support(self) -> tuple[Any, ...]:
         """Return the tuple of choices.
 
         Returns
@@ -376,7 +385,7 @@ class Categorical(Distribution):
         """
         return self.choices
 
-    def grid(self, n):
+    def grid(self, n: int) -> list[Any]:
         """Return at most ``n`` choices, in the order given.
 
         Every choice that can be drawn, however rare, when there are at most

@@ -10,6 +10,7 @@ taking it as three values would fail every fit that draws the string.
 """
 
 import numbers
+from typing import Any
 
 import numpy as np
 
@@ -59,7 +60,7 @@ def _from_optuna(value):
     return None
 
 
-def from_foreign(value):
+def from_foreign(value: object) -> Any:
     """The sktune distribution of a scikit-optimize or Optuna space object, or None.
 
     Parameters
@@ -91,7 +92,7 @@ def from_foreign(value):
     return None
 
 
-def check_not_skopt_shorthand(value, name, owner):
+def check_not_skopt_shorthand(value: object, name: str, owner: str) -> None:
     """Raise on scikit-optimize's ``(low, high, prior)`` tuple, with its translation.
 
     Parameters

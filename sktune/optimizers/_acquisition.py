@@ -25,7 +25,10 @@ with ``c1 = log(2 pi) / 2`` and ``c2 = log(pi / 2) / 2``. Since
 ``exp(log Phi(z) - log h(z))`` to stay finite everywhere.
 """
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import erfcx, log_ndtr, ndtr
 
 _C1 = 0.5 * np.log(2.0 * np.pi)
@@ -40,7 +43,7 @@ def _log1mexp(x):
     return np.where(x > -np.log(2.0), np.log(-np.expm1(x)), np.log1p(-np.exp(x)))
 
 
-def log_h(z):
+def log_h(z: ArrayLike) -> np.ndarray:
     """Stable ``log(phi(z) + z * Phi(z))``, the log of EI at unit ``std``.
 
     Parameters
@@ -75,7 +78,8 @@ def log_h(z):
     return out
 
 
-def log_expected_improvement(mean, std, best, return_grad=False):
+def log_expected_improvement(mean: ArrayLike, std: ArrayLike, best: float,
+                             return_grad: bool = False) -> Any:
     """Logarithm of the expected improvement over ``best`` (maximisation).
 
     ``EI = E[max(f - best, 0)]`` for ``f ~ N(mean, std^2)``, computed in log

@@ -28,11 +28,17 @@ kernel is the choice of Snoek et al. (2012), "Practical Bayesian
 Optimization of Machine Learning Algorithms".
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.linalg import cho_solve, solve_triangular
 from scipy.linalg.lapack import dpotri
 from scipy.optimize import minimize
 from sklearn.utils import check_random_state
+
+from .._typing import RandomStateLike
 
 _SQRT5 = np.sqrt(5.0)
 _LOG_2PI = np.log(2.0 * np.pi)
@@ -163,7 +169,8 @@ class GaussianProcess:
     True
     """
 
-    def __init__(self, n_restarts=1, random_state=None, warped_features=()):
+    def __init__(self, n_restarts: int = 1, random_state: RandomStateLike = None,
+                 warped_features: Sequence[int] = ()) -> None:
         self.n_restarts = n_restarts
         self.random_state = random_state
         self.warped_features = warped_features
@@ -265,7 +272,7 @@ class GaussianProcess:
         return -(lml + log_prior), -(grad + grad_prior)
 
     # protocol ------------------------------------------------------------------
-    def fit(self, X, y):
+    def fit(self, X: ArrayLike, y: ArrayLike) -> "GaussianProcess":
         """Fit the hyperparameters and the posterior to ``(X, y)``.
 
         Parameters
@@ -312,7 +319,7 @@ class GaussianProcess:
         bounds = self._bounds(p)
         lo = np.array([b[0] for b in bounds])
         hi = np.array([b[1] for b in bounds])
-        best = None
+        best: Any = None
         for i, theta0 in enumerate(starts):
             # A warm start is already close: a few iterations suffice, and
             # hyperparameters need no more than 3 digits.
@@ -341,7 +348,7 @@ class GaussianProcess:
         self._L = np.linalg.cholesky(K)
         self._alpha = cho_solve((self._L, True), y)
 
-    def update(self, X, y):
+    def update(self, X: ArrayLike, y: ArrayLike) -> "GaussianProcess":
         """Refactorise for new data, keeping the fitted hyperparameters.
 
         Parameters
@@ -374,7 +381,7 @@ class GaussianProcess:
         return self
 
     @property
-    def signal_variance_(self):
+    def signal_variance_(self) -> float:
         """Fitted signal variance ``s2``.
 
         Examples
@@ -391,7 +398,7 @@ class GaussianProcess:
         """
         return float(np.exp(self.theta_[0]))
 
-    def condition_on(self, X_new, y_new):
+    def condition_on(self, X_new: ArrayLike, y_new: ArrayLike) -> "GaussianProcess":
         """A copy conditioned on extra points, with the same hyperparameters.
 
         Used for fantasies (Kriging believer): cheap, no refit.
@@ -426,7 +433,8 @@ class GaussianProcess:
         gp._set_posterior(np.vstack([self._X, X_new]), np.concatenate([self._y, y_new]))
         return gp
 
-    def predict(self, X, return_std=False, return_grad=False):
+    def predict(self, X: ArrayLike, return_std: bool = False,
+                return_grad: bool = False) -> Any:
         """Posterior mean (and standard deviation) of the latent function.
 
         Parameters

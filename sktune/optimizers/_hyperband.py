@@ -29,7 +29,7 @@ import numpy as np
 __all__ = ["Bracket", "HyperbandPlan", "HyperbandSchedule", "Rung", "floor_log"]
 
 
-def floor_log(x, base):
+def floor_log(x: int, base: int) -> int:
     """Largest integer ``k`` with ``base**k <= x``, in exact integer arithmetic.
 
     Parameters
@@ -124,7 +124,7 @@ class Bracket:
     rungs: tuple
 
     @property
-    def n_candidates(self):
+    def n_candidates(self) -> int:
         """Configurations the bracket starts with.
 
         Examples
@@ -137,7 +137,7 @@ class Bracket:
         return self.rungs[0].n_candidates
 
     @property
-    def total_resources(self):
+    def total_resources(self) -> int:
         """Sum of the budgets of every evaluation in the bracket.
 
         Examples
@@ -212,7 +212,8 @@ class HyperbandSchedule:
     brackets: tuple
 
     @classmethod
-    def from_resources(cls, min_resources, max_resources, eta=3):
+    def from_resources(cls, min_resources: int, max_resources: int,
+                       eta: int = 3) -> "HyperbandSchedule":
         """Compute the schedule of Li et al. (2018), Algorithm 1.
 
         Parameters
@@ -266,7 +267,7 @@ class HyperbandSchedule:
         return cls(lo, hi, eta, tuple(brackets))
 
     @property
-    def s_max(self):
+    def s_max(self) -> int:
         """Halvings in the most aggressive bracket.
 
         Examples
@@ -280,7 +281,7 @@ class HyperbandSchedule:
         return self.brackets[0].s
 
     @property
-    def n_brackets(self):
+    def n_brackets(self) -> int:
         """Number of brackets, ``s_max + 1``.
 
         Examples
@@ -292,7 +293,7 @@ class HyperbandSchedule:
         return len(self.brackets)
 
     @property
-    def budgets(self):
+    def budgets(self) -> tuple[int, ...]:
         """The distinct budgets, smallest first; ``budgets[-1] == max_resources``.
 
         Examples
@@ -306,7 +307,7 @@ class HyperbandSchedule:
         return tuple(r.n_resources for r in self.brackets[0].rungs)
 
     @property
-    def n_candidates(self):
+    def n_candidates(self) -> int:
         """Configurations drawn in one iteration (all brackets).
 
         Examples
@@ -318,7 +319,7 @@ class HyperbandSchedule:
         return sum(b.n_candidates for b in self.brackets)
 
     @property
-    def n_evaluations(self):
+    def n_evaluations(self) -> int:
         """Evaluations (configuration x budget) in one iteration.
 
         Examples
@@ -336,7 +337,7 @@ class HyperbandSchedule:
         return sum(r.n_candidates for b in self.brackets for r in b.rungs)
 
     @property
-    def total_resources(self):
+    def total_resources(self) -> int:
         """Sum of all budgets spent in one iteration.
 
         Examples
@@ -347,7 +348,8 @@ class HyperbandSchedule:
         """
         return sum(b.total_resources for b in self.brackets)
 
-    def rounds(self, n_iterations=1, n_workers=1, fits_per_candidate=1):
+    def rounds(self, n_iterations: int = 1, n_workers: int = 1,
+               fits_per_candidate: int = 1) -> tuple[tuple[tuple[int, int, int], ...], ...]:
         """The order in which a search evaluates the rungs, in rounds.
 
         A round is what one call to ``evaluate_candidates`` runs. Brackets go

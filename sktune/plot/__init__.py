@@ -14,7 +14,7 @@ from ._figures import interactive_figures
 from ._hyperband import plot_hyperband
 from ._importance import plot_importance
 from ._parallel import plot_parallel_coordinates
-from ._report import report, report_figures
+from ._report import report_figures, write_report
 from ._slices import plot_param_slices
 
 __all__ = [
@@ -24,6 +24,6 @@ __all__ = [
     "plot_importance",
     "plot_parallel_coordinates",
     "plot_param_slices",
-    "report",
     "report_figures",
+    "write_report",
 ]

@@ -1,9 +1,11 @@
 """plot_convergence: the best score so far, for one search or several."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
+from .._typing import SearchLike
 from ..report import SearchResults, convergence
 from ._common import new_axes
 from ._readable import metric_view, robust_range
@@ -35,7 +37,9 @@ def _default_labels(results):
     return out
 
 
-def plot_convergence(search, *, x="evaluations", metric=None, labels=None, ax=None):
+def plot_convergence(search: SearchLike | Sequence[SearchLike], *, x: str = "evaluations",
+                     metric: str | None = None, labels: Sequence[str] | None = None,
+                     ax: Any = None) -> Any:
     """Best score so far against evaluations or time, for one or more searches.
 
     Each search is a staircase of its best mean test score so far, over

@@ -1,7 +1,10 @@
 """plot_hyperband: score against budget, each configuration across its rungs."""
 
+from typing import Any
+
 import numpy as np
 
+from .._typing import SearchLike
 from ..report import SearchResults, hyperband_paths
 from ._common import import_matplotlib, panels, score_label
 
@@ -10,7 +13,7 @@ from ._common import import_matplotlib, panels, score_label
 _MAX_BUDGET_TICKS = 8
 
 
-def plot_hyperband(search, *, metric=None, ax=None):
+def plot_hyperband(search: SearchLike, *, metric: str | None = None, ax: Any = None) -> Any:
     """Score against budget, one panel per bracket, configurations joined across rungs.
 
     Each configuration is a line from the budget it started at to the

@@ -1,12 +1,16 @@
 """plot_importance: how much each hyperparameter explains the score."""
 
+from typing import Any
+
 import numpy as np
 
-from ..report._importance import importance as _importance
+from .._typing import RandomStateLike, SearchLike
+from ..report import param_importance
 from ._common import new_axes
 
 
-def plot_importance(search, *, metric=None, n_trees=32, random_state=0, ax=None):
+def plot_importance(search: SearchLike, *, metric: str | None = None, n_trees: int = 32,
+                    random_state: RandomStateLike = 0, ax: Any = None) -> Any:
     """Bar chart of each hyperparameter's share of the score's variance.
 
     The shares are the main effects of a functional ANOVA of a random
@@ -52,7 +56,8 @@ def plot_importance(search, *, metric=None, n_trees=32, random_state=0, ax=None)
     ['a', 'b']
     """
     func = "plot_importance"
-    importance = _importance(search, metric, n_trees, random_state, func)
+    importance = param_importance(search, metric, n_trees=n_trees,
+                                  random_state=random_state, func=func)
     if ax is None:
         ax = new_axes(func, figsize=(6, 0.5 * len(importance) + 1.5))
     names = list(importance)

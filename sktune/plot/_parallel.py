@@ -1,7 +1,11 @@
 """plot_parallel_coordinates: every candidate a line across the parameters."""
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
+from .._typing import SearchLike
 from ..report import ParamAxis, SearchResults
 from ._common import import_matplotlib, new_axes, score_label
 from ._readable import tidy_log_axis
@@ -35,7 +39,9 @@ def _style_twin(tw, k, name):
     tw.tick_params(axis="y", labelsize="small")
 
 
-def plot_parallel_coordinates(search, *, params=None, metric=None, cmap="viridis", ax=None):
+def plot_parallel_coordinates(search: SearchLike, *, params: Sequence[str] | None = None,
+                              metric: str | None = None, cmap: Any = "viridis",
+                              ax: Any = None) -> Any:
     """Every candidate as a line across the parameters, coloured by score.
 
     One vertical axis per parameter, then one for the score. A parameter

@@ -1,11 +1,13 @@
-"""report: the HTML page of sktune.report with every plot that fits the search."""
+"""write_report: the HTML page of sktune.write_report with every plot that fits the search."""
 
 import os
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
-from ..report import SearchResults, write_html
-from ..report._leaderboard import check_top
+from .._typing import SearchLike
+from ..report import SearchResults, check_top, write_html
 from ._common import import_matplotlib
 from ._convergence import plot_convergence
 from ._figures import interactive_figures
@@ -21,7 +23,7 @@ IMPORTANCE_CAPTION = (
 )
 
 
-def report_figures(search, *, metric=None):
+def report_figures(search: SearchLike, *, metric: str | None = None) -> dict[str, Any]:
     """The report's figures: every plot that fits the search.
 
     Figures are made with ``matplotlib.figure.Figure``, outside pyplot, so
@@ -103,8 +105,10 @@ def report_figures(search, *, metric=None):
     return figures
 
 
-def report(search, path="report.html", *, title=None, top=10, metric=None, interactive=False,
-           environment=None):
+def write_report(search: SearchLike, path: str | os.PathLike[str] = "report.html", *,
+                 title: str | None = None, top: int | None = 10,
+                 metric: str | None = None, interactive: bool = False,
+                 environment: Mapping[str, Any] | None = None) -> str:
     """Write a one-file HTML report on a search: settings, best, leaderboard, plots.
 
     The page is self-contained (inline style, plots as base64 PNG images),
@@ -151,12 +155,12 @@ def report(search, path="report.html", *, title=None, top=10, metric=None, inter
     >>> import sktune
     >>> X, y = load_iris(return_X_y=True)
     >>> search = sktune.GridSearch(SVC(), {"C": [0.1, 1, 10]}, cv=3).fit(X, y)
-    >>> path = sktune.report(search, os.path.join(tempfile.mkdtemp(), "report.html"))
+    >>> path = sktune.write_report(search, os.path.join(tempfile.mkdtemp(), "report.html"))
     >>> page = open(path, encoding="utf-8").read()
     >>> page.count("data:image/png;base64,")
     4
     """
-    func = "report"
+    func = "write_report"
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(
             f"The 'path' parameter of {func} must be a str or path-like. "

@@ -1,7 +1,11 @@
 """plot_param_slices: the score against each parameter, one panel each."""
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
+from .._typing import SearchLike
 from ..report import SearchResults
 from ._common import import_matplotlib, panels, score_label
 from ._readable import metric_view, tidy_log_axis
@@ -12,7 +16,8 @@ _JITTER = 0.15
 _GOLDEN = 0.6180339887498949
 
 
-def plot_param_slices(search, *, params=None, metric=None, ax=None):
+def plot_param_slices(search: SearchLike, *, params: Sequence[str] | None = None,
+                      metric: str | None = None, ax: Any = None) -> Any:
     """The score of every candidate against each parameter, one panel each.
 
     Points are coloured by evaluation order (light: early, dark: late), so

@@ -4,24 +4,24 @@ Everything here reads a fitted search (sktune's or scikit-learn's, such as
 ``GridSearchCV``) or a bare ``cv_results_`` dict, and never imports
 matplotlib; pandas is imported only by :func:`leaderboard`. The drawings
 live in :mod:`sktune.plot`, which also writes the report with every plot
-(``sktune.report(search, "report.html")``).
-
-At the top level, ``sktune.report`` is that function; import from this
-package with ``from sktune.report import leaderboard_table, write_html``.
+(``sktune.write_report(search, "report.html")``).
 """
 
+from ._axis import ParamAxis
 from ._curves import Convergence, HyperbandPath, convergence, hyperband_paths
 from ._export import export_results
 from ._html import render_html, write_html
 from ._importance import param_importance
 from ._leaderboard import (
+    check_top,
     format_cells,
     format_leaderboard,
     leaderboard,
     leaderboard_table,
     ranks,
 )
-from ._results import MISSING, ParamAxis, SearchResults, label
+from ._results import SearchResults
+from ._values import MISSING, label
 
 __all__ = [
     "MISSING",
@@ -29,6 +29,7 @@ __all__ = [
     "HyperbandPath",
     "ParamAxis",
     "SearchResults",
+    "check_top",
     "convergence",
     "export_results",
     "format_cells",

@@ -1,9 +1,11 @@
 """The data behind the convergence and Hyperband plots."""
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from .._typing import SearchLike
 from ..space import candidate_key
 from ._results import SearchResults
 
@@ -37,7 +39,7 @@ class Convergence:
     best: np.ndarray
 
 
-def convergence(search, metric=None):
+def convergence(search: SearchLike, metric: str | None = None) -> Convergence:
     """Best score so far against evaluations and against compute time.
 
     ``cv_results_`` lists candidates in evaluation order, so its running
@@ -119,7 +121,7 @@ class HyperbandPath:
     scores: np.ndarray
 
 
-def hyperband_paths(search, metric=None):
+def hyperband_paths(search: SearchLike, metric: str | None = None) -> list[HyperbandPath]:
     """Each configuration's scores across the budgets of its bracket.
 
     Reads the ``n_resources`` column (HyperbandSearch, scikit-learn's
@@ -168,7 +170,7 @@ def hyperband_paths(search, metric=None):
                         _column_or_zeros(res, "bracket"))
     ]
     tuned = set(res.tuned_names)
-    groups = {}
+    groups: dict[tuple[Any, Any], Any] = {}
     for i, params in enumerate(res.params):
         ident = candidate_key({k: v for k, v in params.items() if k in tuned})
         groups.setdefault((brackets[i], ident), []).append(i)

@@ -4,8 +4,8 @@ The page has no external resource (inline CSS, images as base64 ``data:``
 URIs), so it opens offline in any browser and can be mailed as one file.
 This module draws nothing: figures come in ready-made, as PNG bytes, as
 objects with a matplotlib-style ``savefig``, or as plotly figures, embedded
-interactive with plotly.js inline (see :func:`sktune.plot.report` for the
-page with every plot).
+interactive with plotly.js inline (see :func:`sktune.plot.write_report` for
+the page with every plot).
 """
 
 import base64
@@ -14,9 +14,12 @@ import html
 import io
 import os
 from collections.abc import Mapping
+from typing import Any
 
+from .._typing import SearchLike
 from ._leaderboard import format_cells, leaderboard_table
-from ._results import SearchResults, label
+from ._results import SearchResults
+from ._values import label
 
 _CSS = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
@@ -124,7 +127,10 @@ def _environment(res, environment):
     return ", ".join(f"{k} {v}" for k, v in environment.items() if v is not None)
 
 
-def render_html(search, *, figures=None, title=None, top=10, metric=None, environment=None):
+def render_html(search: SearchLike, *, figures: Mapping[str, Any] | None = None,
+                title: str | None = None, top: int | None = 10,
+                metric: str | None = None,
+                environment: Mapping[str, Any] | None = None) -> str:
     """The HTML text of a one-page report on a search.
 
     Parameters
@@ -224,8 +230,10 @@ def render_html(search, *, figures=None, title=None, top=10, metric=None, enviro
     return "\n".join(parts)
 
 
-def write_html(search, path, *, figures=None, title=None, top=10, metric=None,
-               environment=None):
+def write_html(search: SearchLike, path: str | os.PathLike[str], *,
+               figures: Mapping[str, Any] | None = None, title: str | None = None,
+               top: int | None = 10, metric: str | None = None,
+               environment: Mapping[str, Any] | None = None) -> str:
     """Write :func:`render_html`'s page to ``path``.
 
     Parameters

@@ -41,6 +41,7 @@ import numbers
 import numpy as np
 from sklearn.ensemble import RandomForestRegressor
 
+from .._typing import RandomStateLike, SearchLike
 from ._results import SearchResults
 
 # Position of "parameter not set" below the [0, 1] range of set values.
@@ -103,7 +104,9 @@ def _encode(res, names):
     return X
 
 
-def param_importance(search, metric=None, *, n_trees=32, random_state=0):
+def param_importance(search: SearchLike, metric: str | None = None, *, n_trees: int = 32,
+                     random_state: RandomStateLike = 0,
+                     func: str = "param_importance") -> dict[str, tuple[float, float]]:
     """How much of the score's variation each hyperparameter explains.
 
     A random forest is fitted to the search's (parameters, score) pairs and
@@ -122,6 +125,9 @@ def param_importance(search, metric=None, *, n_trees=32, random_state=0):
         Trees in the forest.
     random_state : int, RandomState instance or None, default=0
         Seed of the forest.
+    func : str, default="param_importance"
+        The function named in error messages (a caller's own, such as
+        ``plot_importance``).
 
     Returns
     -------
@@ -144,11 +150,6 @@ def param_importance(search, metric=None, *, n_trees=32, random_state=0):
     >>> list(imp), bool(imp["a"][0] > 0.8)
     (['a', 'b'], True)
     """
-    return importance(search, metric, n_trees, random_state, "param_importance")
-
-
-def importance(search, metric, n_trees, random_state, func):
-    """:func:`param_importance`, with ``func`` named in error messages."""
     res = SearchResults.from_search(search, func)
     metric = res.check_metric(metric, func)
     if isinstance(n_trees, bool) or not isinstance(n_trees, numbers.Integral) or n_trees < 1:

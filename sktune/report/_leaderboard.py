@@ -5,19 +5,52 @@ rendered as a pandas DataFrame, as text for terminals, or as HTML.
 """
 
 import numbers
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.stats import rankdata
 
-from ._results import MISSING, SearchResults, label
+from .._typing import SearchLike
+from ._results import SearchResults
+from ._values import MISSING, label
 
 # cv_results_ columns copied when present: Hyperband's and successive
 # halving's budget, then Hyperband's bracket.
 _EXTRA_COLUMNS = ("n_resources", "bracket")
 
 
-def check_top(top, func):
-    """Return ``top`` as an int (or None); raise unless it is an int >= 1 or None."""
+def check_top(top: object, func: str) -> int | None:
+    """Check a number of leaderboard rows: an int >= 1, or None for every row.
+
+    Parameters
+    ----------
+    top : object
+        The value given.
+    func : str
+        The function to name in the error message.
+
+    Returns
+    -------
+    top : int or None
+        ``top`` as a Python int, or None.
+
+    Raises
+    ------
+    ValueError
+        If ``top`` is not an int >= 1 or None.
+
+    Examples
+    --------
+    >>> from sktune.report import check_top
+    >>> check_top(5, "my_table"), check_top(None, "my_table")
+    (5, None)
+    >>> check_top(0, "my_table")
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'top' parameter of my_table must be an int >= 1 or None (every ...
+    """
     if top is None:
         return None
     if isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 1:
@@ -28,7 +61,7 @@ def check_top(top, func):
     return int(top)
 
 
-def ranks(scores):
+def ranks(scores: ArrayLike) -> np.ndarray:
     """Rank of each score, 1 for the best, ties sharing the lower rank.
 
     Failed candidates (NaN) tie for last place, as in scikit-learn's
@@ -59,7 +92,10 @@ def ranks(scores):
     return rankdata(-filled, method="min").astype(int)
 
 
-def leaderboard_table(search, top=10, metric=None, *, budgets="full", func="leaderboard_table"):
+def leaderboard_table(search: SearchLike, top: int | None = 10, metric: str | None = None, *,
+                      budgets: str = "full",
+                      func: str = "leaderboard_table",
+                      ) -> tuple[list[str], list[tuple[Any, ...]], list[int]]:
     """The leaderboard as column names and rows of plain Python values.
 
     Parameters
@@ -126,7 +162,7 @@ def leaderboard_table(search, top=10, metric=None, *, budgets="full", func="lead
         param_values.append(res.values(name))
     fit = res.column("mean_fit_time")
     fit = np.full(res.n_candidates, np.nan) if fit is None else np.asarray(fit, float)
-    extras = [(c, res.column(c)) for c in _EXTRA_COLUMNS if res.column(c) is not None]
+    extras = [(c, col) for c in _EXTRA_COLUMNS if (col := res.column(c)) is not None]
 
     rows = []
     for i in order:
@@ -145,7 +181,8 @@ def _plain(value):
     return value
 
 
-def leaderboard(search, top=10, metric=None, *, budgets="full"):
+def leaderboard(search: SearchLike, top: int | None = 10, metric: str | None = None, *,
+                budgets: str = "full") -> Any:
     """The best candidates of a search, as a pandas DataFrame.
 
     Needs pandas (``pip install sktune[report]``); :func:`format_leaderboard`
@@ -240,7 +277,8 @@ def _cell(column, value):
     return label(value)
 
 
-def format_cells(columns, rows):
+def format_cells(columns: Sequence[str],
+                 rows: Sequence[Sequence[Any]]) -> list[list[str]]:
     """Every cell of a leaderboard as display text.
 
     Parameters
@@ -263,7 +301,8 @@ def format_cells(columns, rows):
     return [[_cell(c, v) for c, v in zip(columns, row)] for row in rows]
 
 
-def format_leaderboard(search, top=10, metric=None, *, budgets="full"):
+def format_leaderboard(search: SearchLike, top: int | None = 10, metric: str | None = None, *,
+                       budgets: str = "full") -> str:
     """The best candidates of a search as an aligned text table.
 
     Needs neither pandas nor matplotlib, for terminals and logs.

@@ -6,337 +6,17 @@ fitted sktune search, a fitted scikit-learn search (``GridSearchCV``,
 same. Nothing here imports matplotlib or pandas.
 """
 
-import numbers
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
-from ..space import candidate_key
-
-# Without a search space to say how values were drawn, a log axis needs
-# values spanning at least this ratio (two decades): [10, 50, 100] reads
-# better on a linear axis than on a log one.
-_LOG_RATIO = 100.0
-
-
-def _looks_log(values):
-    """Whether positive values spanning decades sit more evenly on a log axis.
-
-    Uniform draws on (0, 1) span decades too (their smallest is near 0), so
-    the ratio alone is not enough: the median must also be nearer the middle
-    of the range in log space than in linear space, as it is for log-spaced
-    grids ([0.01, 1, 100]) and log-uniform draws.
-    """
-    v = np.unique(np.asarray(values, dtype=float))
-    if len(v) < 2 or v[0] <= 0 or v[-1] / v[0] < _LOG_RATIO:
-        return False
-    if len(v) == 2:
-        return True
-    med = np.median(v)
-    lin = (med - v[0]) / (v[-1] - v[0])
-    log = (np.log(med) - np.log(v[0])) / (np.log(v[-1]) - np.log(v[0]))
-    return abs(log - 0.5) < abs(lin - 0.5)
-
-
-class _Missing:
-    """Marks a parameter a candidate does not set (conditional sub-spaces).
-
-    Examples
-    --------
-    >>> from sktune.report import MISSING, SearchResults
-    >>> res = SearchResults({"params": [{"a": 1}, {"b": 2}], "mean_test_score": [1, 2]})
-    >>> res.values("a")
-    [1, MISSING]
-    """
-
-    def __repr__(self):
-        return "MISSING"
-
-
-MISSING = _Missing()
-
-
-def _is_number(value):
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-
-
-def label(value, width=30):
-    """Short text for one parameter value: ``None``, ``'rbf'`` -> ``rbf``, 0.1.
-
-    Parameters
-    ----------
-    value : object
-        A parameter value.
-    width : int, default=30
-        Longer texts are cut and end with ``...``.
-
-    Returns
-    -------
-    text : str
-
-    Examples
-    --------
-    >>> from sktune.report import label
-    >>> label(0.000123456), label("rbf"), label(None), label(3)
-    ('0.0001235', 'rbf', 'None', '3')
-    """
-    if value is MISSING:
-        return "-"
-    if _is_number(value) and not isinstance(value, numbers.Integral):
-        text = f"{float(value):.4g}"
-    elif isinstance(value, str):
-        text = value
-    else:
-        text = repr(value) if not _is_number(value) else str(value)
-        text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 3] + "..."
-
-
-class ParamAxis:
-    """How one parameter is laid out on a plot axis.
-
-    Parameters
-    ----------
-    name : str
-        Parameter name.
-    kind : {"log", "linear", "categorical"}
-        Axis type.
-    levels : list, default=()
-        The categories in axis order (``kind="categorical"`` only).
-    low, high : float, default=nan
-        Range of the finite values (numeric kinds only).
-
-    Attributes
-    ----------
-    labels : list of str
-        Text for each level.
-
-    Examples
-    --------
-    >>> from sktune.report import ParamAxis
-    >>> axis = ParamAxis("C", "log", low=0.01, high=100)
-    >>> axis.unit([0.01, 1.0, 100.0]).tolist()
-    [0.0, 0.5, 1.0]
-    >>> kernel = ParamAxis("kernel", "categorical", levels=["rbf", "linear", None])
-    >>> kernel.coords(["linear", None]).tolist(), kernel.labels
-    ([1.0, 2.0], ['rbf', 'linear', 'None'])
-    """
-
-    def __init__(self, name, kind, levels=(), low=np.nan, high=np.nan):
-        self.name = name
-        self.kind = kind
-        self.levels = list(levels)
-        self.low = float(low)
-        self.high = float(high)
-        self._keys = [candidate_key({"v": v}) for v in self.levels]
-        self.labels = [label(v, width=20) for v in self.levels]
-
-    @property
-    def is_log(self):
-        """Whether values are shown on a log axis.
-
-        Examples
-        --------
-        >>> from sktune.report import ParamAxis
-        >>> ParamAxis("C", "log", low=0.01, high=100).is_log
-        True
-        >>> ParamAxis("alpha", "linear", low=0, high=1).is_log
-        False
-        """
-        return self.kind == "log"
-
-    @property
-    def is_categorical(self):
-        """Whether values are shown as labelled ticks.
-
-        Examples
-        --------
-        >>> from sktune.report import ParamAxis
-        >>> ParamAxis("kernel", "categorical", levels=["rbf", "linear"]).is_categorical
-        True
-        >>> ParamAxis("C", "log", low=0.01, high=100).is_categorical
-        False
-        """
-        return self.kind == "categorical"
-
-    def coords(self, values):
-        """Data coordinates of ``values``: the value itself, or a level's index.
-
-        Parameters
-        ----------
-        values : sequence
-            Parameter values; :data:`MISSING` and non-finite numbers give NaN.
-
-        Returns
-        -------
-        x : ndarray of shape (n_values,)
-
-        Examples
-        --------
-        A numeric axis keeps the values (a log axis drops those <= 0); a
-        categorical one gives each level's index:
-
-        >>> from sktune.report import MISSING, ParamAxis
-        >>> ParamAxis("C", "log", low=0.01, high=100).coords([0.1, MISSING, -1.0]).tolist()
-        [0.1, nan, nan]
-        >>> kernel = ParamAxis("kernel", "categorical", levels=["rbf", "linear"])
-        >>> kernel.coords(["linear", "rbf", "poly"]).tolist()
-        [1.0, 0.0, nan]
-        """
-        out = np.full(len(values), np.nan)
-        for i, v in enumerate(values):
-            if v is MISSING:
-                continue
-            if self.is_categorical:
-                key = candidate_key({"v": v})
-                out[i] = self._keys.index(key) if key in self._keys else np.nan
-            elif _is_number(v):
-                out[i] = float(v)
-        if self.kind == "log":
-            out[~(out > 0)] = np.nan
-        return out
-
-    def unit(self, values):
-        """Positions of ``values`` in ``[0, 1]`` along the axis (NaN when absent).
-
-        Parameters
-        ----------
-        values : sequence
-            Parameter values.
-
-        Returns
-        -------
-        u : ndarray of shape (n_values,)
-
-        Examples
-        --------
-        >>> from sktune.report import ParamAxis
-        >>> ParamAxis("C", "log", low=0.01, high=100).unit([0.01, 1.0, 100.0]).tolist()
-        [0.0, 0.5, 1.0]
-        >>> ParamAxis("alpha", "linear", low=0, high=2).unit([0.5, 2.0]).tolist()
-        [0.25, 1.0]
-        >>> ParamAxis("kernel", "categorical", levels=["rbf", "linear"]).unit(["linear"]).tolist()
-        [1.0]
-        """
-        x = self.coords(values)
-        if self.is_categorical:
-            n = len(self.levels)
-            return x / (n - 1) if n > 1 else np.where(np.isnan(x), np.nan, 0.5)
-        lo, hi = self.low, self.high
-        if self.kind == "log":
-            x, lo, hi = np.log10(x), np.log10(lo), np.log10(hi)
-        if not hi > lo:
-            return np.where(np.isnan(x), np.nan, 0.5)
-        return (x - lo) / (hi - lo)
-
-    def __repr__(self):
-        if self.is_categorical:
-            return f"ParamAxis({self.name!r}, 'categorical', levels={self.labels!r})"
-        return f"ParamAxis({self.name!r}, {self.kind!r}, low={self.low:g}, high={self.high:g})"
-
-
-def _space_distributions(space, name):
-    if space is None:
-        return []
-    return [sub[name] for sub in getattr(space, "subspaces", []) if name in sub]
-
-
-def _make_axis(name, values, dists):
-    present = [v for v in values if v is not MISSING]
-    numeric = [float(v) for v in present if _is_number(v)]
-    finite = [v for v in numeric if np.isfinite(v)]
-    all_numeric = len(numeric) == len(present) and bool(finite)
-    declared = [d for d in dists if not getattr(d, "is_categorical", False)]
-    if all_numeric:
-        low, high = min(finite), max(finite)
-        if declared:
-            # the search space says how the values were drawn
-            is_log = any(getattr(d, "is_log", False) for d in declared)
-        else:
-            is_log = _looks_log(finite)
-        return ParamAxis(name, "log" if is_log else "linear", low=low, high=high)
-    # categorical: a declared list's order, else numbers sorted then the rest as met
-    levels, keys = [], set()
-    ordered = [c for d in dists if getattr(d, "is_categorical", False) for c in d.choices]
-    ordered += sorted((v for v in present if _is_number(v)), key=float)
-    ordered += [v for v in present if not _is_number(v)]
-    seen_now = {candidate_key({"v": v}) for v in present}
-    for v in ordered:
-        key = candidate_key({"v": v})
-        if key in seen_now and key not in keys:
-            keys.add(key)
-            levels.append(v)
-    return ParamAxis(name, "categorical", levels=levels)
-
-
-# What SearchResults.from_search keeps of multi-budget results (Hyperband,
-# successive halving): the rows at the largest budget, which alone compare
-# with each other and hold best_params_, or every row.
-BUDGETS = ("full", "all")
-
-
-def check_budgets(budgets, func):
-    """Return ``budgets``; raise unless it is ``"full"`` or ``"all"``."""
-    if not isinstance(budgets, str) or budgets not in BUDGETS:
-        raise ValueError(
-            f"The 'budgets' parameter of {func} must be 'full' (the rows at the largest "
-            f"budget, which compare with each other) or 'all' (every evaluation). Got "
-            f"{budgets!r} instead."
-        )
-    return budgets
-
-
-def _full_budget_rows(cv_results):
-    """Rows at the largest ``n_resources``, or None when there is one budget."""
-    if "n_resources" not in cv_results:
-        return None
-    budgets = np.asarray(cv_results["n_resources"], dtype=float)
-    if len(np.unique(budgets)) < 2:
-        return None
-    return np.flatnonzero(budgets == budgets.max())
-
-
-def _take(cv_results, rows):
-    """The ``cv_results_`` dict restricted to ``rows`` (masked columns stay masked)."""
-    n = len(cv_results["params"])
-    out = {}
-    for key, column in cv_results.items():
-        if isinstance(column, np.ndarray) and len(column) == n:
-            out[key] = column[rows]
-        elif isinstance(column, (list, tuple)) and len(column) == n:
-            out[key] = [column[i] for i in rows]
-        else:
-            out[key] = column
-    return out
-
-
-def budget_params(params, budgets):
-    """Names of the parameters that always equal the row's ``n_resources``.
-
-    Such a parameter is the budget itself (``max_iter`` with
-    ``resource="max_iter"``), not a hyperparameter.
-
-    Examples
-    --------
-    >>> from sktune.report._results import budget_params
-    >>> sorted(budget_params([{"C": 1, "max_iter": 3}, {"C": 2, "max_iter": 9}], [3, 9]))
-    ['max_iter']
-    """
-    names = {n for p in params for n in p}
-    out = set()
-    for name in names:
-        if all(name in p and _equal(p[name], b) for p, b in zip(params, budgets)):
-            out.add(name)
-    return out
-
-
-def _equal(value, budget):
-    try:
-        return bool(value == budget)
-    except (TypeError, ValueError):
-        return False
+from .._typing import SearchLike
+from ._axis import ParamAxis, make_axis, space_distributions
+from ._budgets import budget_params, check_budgets, full_budget_rows, take
+from ._values import MISSING
 
 
 def _search_error(func, obj):
@@ -408,8 +88,9 @@ class SearchResults:
     ParamAxis('kernel', 'categorical', levels=['rbf', 'linear'])
     """
 
-    def __init__(self, cv_results, *, space=None, refit_metric=None, name="search", search=None,
-                 rows=None, whole=None):
+    def __init__(self, cv_results: Mapping[str, Any], *, space: Any = None,
+                 refit_metric: str | None = None, name: str = "search", search: Any = None,
+                 rows: Any = None, whole: "SearchResults | None" = None) -> None:
         self.cv_results = cv_results
         self.space = space
         self.name = name
@@ -434,11 +115,12 @@ class SearchResults:
         self.refit_metric = refit_metric
         pattern = re.compile(rf"split\d+_test_{re.escape(self.metrics[0])}$")
         self.n_splits = sum(1 for k in cv_results if pattern.match(k)) or 1
-        self._axes = {}
+        self._axes: dict[str, ParamAxis] = {}
 
     # construction ------------------------------------------------------------
     @classmethod
-    def from_search(cls, search, func="SearchResults.from_search", budgets="full"):
+    def from_search(cls, search: SearchLike, func: str = "SearchResults.from_search",
+                    budgets: str = "full") -> "SearchResults":
         """The view of a fitted search, a ``cv_results_`` dict or a view.
 
         Parameters
@@ -511,7 +193,8 @@ class SearchResults:
             )
         raise _search_error(func, search)
 
-    def at_budgets(self, budgets, func="SearchResults.at_budgets"):
+    def at_budgets(self, budgets: str,
+                   func: str = "SearchResults.at_budgets") -> "SearchResults":
         """This view's rows at the largest budget (``"full"``) or at every one (``"all"``).
 
         Parameters
@@ -541,19 +224,19 @@ class SearchResults:
         whole = self._whole
         if budgets == "all":
             return whole
-        rows = _full_budget_rows(whole.cv_results)
+        rows = full_budget_rows(whole.cv_results)
         if rows is None:
             return whole
         if whole is not self and np.array_equal(rows, self.rows):
             return self
         return SearchResults(
-            _take(whole.cv_results, rows), space=whole.space, refit_metric=whole.refit_metric,
+            take(whole.cv_results, rows), space=whole.space, refit_metric=whole.refit_metric,
             name=whole.name, search=whole.search, rows=rows, whole=whole,
         )
 
     # candidates ----------------------------------------------------------------
     @property
-    def n_candidates(self):
+    def n_candidates(self) -> int:
         """Number of rows of ``cv_results_``.
 
         Examples
@@ -565,7 +248,7 @@ class SearchResults:
         """
         return len(self.params)
 
-    def check_metric(self, metric, func):
+    def check_metric(self, metric: str | None, func: str) -> str:
         """Return ``metric``, or the refit metric when ``None``; raise if unknown.
 
         Parameters
@@ -606,7 +289,7 @@ class SearchResults:
             )
         return metric
 
-    def scores(self, metric=None):
+    def scores(self, metric: str | None = None) -> np.ndarray:
         """Mean test score of each candidate (NaN for a failed fit).
 
         Parameters
@@ -629,7 +312,7 @@ class SearchResults:
         metric = self.check_metric(metric, "SearchResults.scores")
         return np.asarray(self.cv_results[f"mean_test_{metric}"], dtype=float)
 
-    def stds(self, metric=None):
+    def stds(self, metric: str | None = None) -> np.ndarray:
         """Standard deviation of the test score across splits.
 
         Parameters
@@ -657,7 +340,7 @@ class SearchResults:
             return np.full(self.n_candidates, np.nan)
         return np.asarray(self.cv_results[key], dtype=float)
 
-    def column(self, key):
+    def column(self, key: str) -> np.ndarray | None:
         """A ``cv_results_`` column as an array, or ``None`` when absent.
 
         Parameters
@@ -681,7 +364,7 @@ class SearchResults:
             return None
         return np.asarray(self.cv_results[key])
 
-    def times(self):
+    def times(self) -> np.ndarray:
         """Seconds spent per candidate: mean fit plus score time, times the splits.
 
         ``cv_results_`` keeps no clock times, so this is the compute time
@@ -713,7 +396,7 @@ class SearchResults:
                 total = total + np.nan_to_num(np.asarray(part, dtype=float))
         return total * self.n_splits
 
-    def values(self, name):
+    def values(self, name: str) -> list[Any]:
         """Each candidate's value of parameter ``name`` (:data:`MISSING` if unset).
 
         Parameters
@@ -735,7 +418,7 @@ class SearchResults:
         """
         return [p.get(name, MISSING) for p in self.params]
 
-    def axis(self, name):
+    def axis(self, name: str) -> ParamAxis:
         """How parameter ``name`` is laid out on plot axes.
 
         Parameters
@@ -759,11 +442,11 @@ class SearchResults:
         ParamAxis('C', 'log', low=0.01, high=100)
         """
         if name not in self._axes:
-            dists = _space_distributions(self.space, name)
-            self._axes[name] = _make_axis(name, self.values(name), dists)
+            dists = space_distributions(self.space, name)
+            self._axes[name] = make_axis(name, self.values(name), dists)
         return self._axes[name]
 
-    def check_params(self, params, func):
+    def check_params(self, params: Sequence[str] | None, func: str) -> list[str]:
         """Return ``params`` (all parameters when ``None``); raise on unknown names.
 
         Parameters
@@ -806,7 +489,7 @@ class SearchResults:
             )
         return list(params)
 
-    def best_index(self, metric=None):
+    def best_index(self, metric: str | None = None) -> int | None:
         """Index of the candidate with the highest mean score (None if all failed).
 
         Parameters

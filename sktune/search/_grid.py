@@ -2,8 +2,8 @@
 
 import numbers
 import os
-from collections.abc import Callable
-from typing import Literal
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
 
 import numpy as np
 
@@ -22,7 +22,10 @@ from ._checks import MAX_CANDIDATES
 from ._validation import check_space
 
 
-def expand_grid(param_grid, n_points, *, owner="param_grid"):
+def expand_grid(
+    param_grid: Mapping[str, Any] | Sequence[Mapping[str, Any]], n_points: int,
+    *, owner: str = "param_grid",
+) -> dict[str, list[Any]] | list[dict[str, list[Any]]]:
     """Replace each distribution in ``param_grid`` by its ``grid(n_points)``.
 
     Parameters
@@ -67,7 +70,7 @@ def expand_grid(param_grid, n_points, *, owner="param_grid"):
         return one(param_grid)
     if isinstance(param_grid, (list, tuple)):
         return [one(g) for g in param_grid]
-    return param_grid
+    return param_grid  # type: ignore[return-value]  # refused later by the grid's own check
 
 
 def _grid_size(param_grid, n_points, owner):

@@ -4,14 +4,14 @@ import numbers
 import os
 import warnings
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from sklearn.utils.random import sample_without_replacement
 
 from .._compat import Interval, ParameterGrid, StrOptions
 from ..distributions import Categorical
-from ..space import SAMPLERS, candidate_key
+from ..space import SAMPLERS, SearchSpace, candidate_key
 from ._base import BaseSearch, FixedProposer, Scoring
 from ._checks import MAX_CANDIDATES, check_n_iter
 
@@ -35,7 +35,10 @@ def _as_grid(space):
     )
 
 
-def draw_unique(space, n_iter, sampler, random_state, search="RandomSearch", warn=True):
+def draw_unique(
+    space: SearchSpace, n_iter: int, sampler: str, random_state: np.random.RandomState,
+    search: str = "RandomSearch", warn: bool = True,
+) -> list[dict[str, Any]]:
     """Draw up to ``n_iter`` distinct candidates from ``space``.
 
     With ``sampler="random"`` the candidates are those scikit-learn's
@@ -89,7 +92,8 @@ def draw_unique(space, n_iter, sampler, random_state, search="RandomSearch", war
         picked = sample_without_replacement(len(grid), n, random_state=random_state)
         return [grid[i] for i in picked]
 
-    seen, out = set(), []
+    seen: set[tuple[Any, ...]] = set()
+    out: list[dict[str, Any]] = []
     design = None if sampler == "random" else space.design(sampler, random_state)
     tries = 0
     while len(out) < n_iter and tries < _MAX_TRIES_PER_CANDIDATE * n_iter:

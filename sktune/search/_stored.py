@@ -1,23 +1,72 @@
 """``cv_results_`` rebuilt from a checkpoint file, without the search that wrote it."""
 
 import math
+import os
+from typing import Any
 
-from .._compat import _insert_error_scores
+import numpy as np
+from scipy.stats import rankdata
+
+from .._compat import _insert_error_scores, _yield_masked_array_for_each_param
 from ..store import CheckpointError, CheckpointStore
-from ._base import BaseSearch
 from ._json_values import decode_params
 from .hyperband._resources import drop_epochs
 
 
-class _StoredSearch(BaseSearch):
-    # Only here to lend BaseSearchCV._format_results, which reads nothing
-    # of the search but ``return_train_score``: the columns are then exactly
-    # those of a fitted search's cv_results_.
-    def __init__(self, return_train_score=False):
-        super().__init__(estimator=None, return_train_score=return_train_score)
+def _rank(means):
+    # as in a fitted search's rank_test_*: failed candidates (NaN) tie last,
+    # and when every candidate failed they all share rank 1
+    if np.isnan(means).all():
+        return np.ones(len(means), dtype=np.int32)
+    filled = np.where(np.isnan(means), np.nanmin(means) - 1, means)
+    return rankdata(-filled, method="min").astype(np.int32)
 
 
-def results_from_checkpoint(path):
+def _store_column(results, key, values, *, splits=False, rank=False):
+    """Add the mean, std (and per-split, rank) columns of one (n_candidates, n_splits) table."""
+    table = np.asarray(values, dtype=np.float64)
+    if splits:
+        for k in range(table.shape[1]):
+            results[f"split{k}_{key}"] = table[:, k]
+    means = table.mean(axis=1)
+    results[f"mean_{key}"] = means
+    results[f"std_{key}"] = np.sqrt(((table - means[:, None]) ** 2).mean(axis=1))
+    if rank:
+        results[f"rank_{key}"] = _rank(means)
+
+
+def _scores_by_metric(scores):
+    """metric -> (n_candidates, n_splits) table; ``score`` for a single metric."""
+    first = scores[0][0]
+    if not isinstance(first, dict):
+        return {"score": scores}
+    return {m: [[s[m] for s in row] for row in scores] for m in first}
+
+
+def cv_results_from_rows(params, outputs, more):
+    """The ``cv_results_`` dict of stored candidates, in a fitted search's layout.
+
+    ``outputs`` holds, per candidate, one dict per split (``fit_time``,
+    ``score_time``, ``test_scores`` and optionally ``train_scores``, a float
+    or a metric -> float dict); ``more`` the search's own columns.
+    """
+    results = {k: np.asarray(v) for k, v in more.items()}
+    for key in ("fit_time", "score_time"):
+        _store_column(results, key, [[o[key] for o in row] for row in outputs])
+    results.update(_yield_masked_array_for_each_param(params))
+    results["params"] = params
+    test = _scores_by_metric([[o["test_scores"] for o in row] for row in outputs])
+    train = None
+    if all("train_scores" in o for row in outputs for o in row):
+        train = _scores_by_metric([[o["train_scores"] for o in row] for row in outputs])
+    for metric, table in test.items():
+        _store_column(results, f"test_{metric}", table, splits=True, rank=True)
+        if train is not None:
+            _store_column(results, f"train_{metric}", train[metric], splits=True)
+    return results
+
+
+def results_from_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The ``cv_results_`` of the candidates recorded in a checkpoint file.
 
     Works on the checkpoint of a finished search and on one that is still
@@ -86,10 +135,8 @@ def results_from_checkpoint(path):
     names = [n for n in extras[0] if all(n in e for e in extras)]
     more = {n: [e[n] for e in extras] for n in names}
     params = [p for p, _ in records]
-    out = [dict(o) for _, outputs in records for o in outputs]
+    outputs = [[dict(o) for o in row] for _, row in records]
     # A failed fit of a multi-metric search is stored before the search fills
     # in its per-metric error scores (it does so when the results are formatted).
-    _insert_error_scores(out, math.nan)
-    train = all("train_scores" in o for o in out)
-    results = _StoredSearch(return_train_score=train)._format_results(params, n_splits, out, more)
-    return drop_epochs(results)
+    _insert_error_scores([o for row in outputs for o in row], math.nan)
+    return drop_epochs(cv_results_from_rows(params, outputs, more))

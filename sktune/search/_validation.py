@@ -6,38 +6,16 @@ name or a value the estimator's own ``_parameter_constraints`` forbid with
 the same message, and before anything is fitted or written.
 """
 
-import difflib
+from collections.abc import Iterable
+from typing import Any
 
 from sklearn.base import BaseEstimator
 
 from .._compat import StrOptions, validate_parameter_constraints
 
-
-def suggest(name, choices):
-    """A " (did you mean 'x'?)" hint for the closest of ``choices``, or "".
-
-    Parameters
-    ----------
-    name : object
-        What the user wrote (a parameter name, a string value).
-    choices : iterable
-        What is allowed.
-
-    Returns
-    -------
-    hint : str
-        To append to an error message; empty when nothing is close.
-
-    Examples
-    --------
-    >>> from sktune.search import suggest
-    >>> suggest("svc__CC", ["svc__C", "svc__kernel"])
-    " (did you mean 'svc__C'?)"
-    >>> suggest("zzz", ["svc__C"])
-    ''
-    """
-    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+# the one "did you mean" of sktune; it sits with the distributions, the
+# lowest layer that needs it (distributions.parse names a misspelled class)
+from ..distributions._checks import suggest
 
 
 def _prefixes(name):
@@ -45,7 +23,7 @@ def _prefixes(name):
     return ["__".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
 
 
-def invalid_name(estimator, names):
+def invalid_name(estimator: BaseEstimator, names: Iterable[str]) -> str | None:
     """The first of ``names`` (one sub-space) that ``estimator`` cannot set, or None.
 
     A nested name (``clf__C``) is also accepted when one of its prefixes
@@ -89,7 +67,7 @@ def invalid_name(estimator, names):
     return None
 
 
-def invalid_name_message(estimator, name, search):
+def invalid_name_message(estimator: BaseEstimator, name: str, search: str) -> str:
     """The message for a searched ``name`` that ``estimator`` has not.
 
     Parameters
@@ -122,7 +100,7 @@ def invalid_name_message(estimator, name, search):
     )
 
 
-def check_param_names(estimator, space, search):
+def check_param_names(estimator: BaseEstimator, space: Any, search: str) -> None:
     """Raise if a searched name is not a parameter of ``estimator``.
 
     Parameters
@@ -179,7 +157,7 @@ def _owner_constraints(estimator, name):
     return owner, param, constraints[param]
 
 
-def check_value_allowed(estimator, name, value):
+def check_value_allowed(estimator: BaseEstimator, name: str, value: object) -> None:
     """Raise if ``estimator``'s own constraints refuse ``value`` for parameter ``name``.
 
     The constraints are the ``_parameter_constraints`` of the estimator that
@@ -230,7 +208,7 @@ def check_value_allowed(estimator, name, value):
         raise ValueError(str(exc)) from exc
 
 
-def check_value(estimator, name, value, search):
+def check_value(estimator: BaseEstimator, name: str, value: object, search: str) -> None:
     """Raise if the estimator's own constraints reject ``value`` for ``name``.
 
     Parameters
@@ -274,7 +252,8 @@ def check_value(estimator, name, value, search):
         ) from None
 
 
-def check_space(estimator, space, search, *, values=True):
+def check_space(estimator: BaseEstimator, space: Any, search: str, *,
+                values: bool = True) -> None:
     """The one structural check of a search space against its estimator.
 
     Every name must be a parameter of ``estimator`` (:func:`check_param_names`)
@@ -323,7 +302,7 @@ def check_space(estimator, space, search, *, values=True):
                 check_value(estimator, name, value, search)
 
 
-def searched_step(estimator, name, names):
+def searched_step(estimator: BaseEstimator, name: str, names: Iterable[str]) -> bool:
     """Whether ``name``'s value cannot be checked alone: its step is searched too.
 
     Parameters

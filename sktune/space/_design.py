@@ -43,7 +43,7 @@ class UnitDesign:
     (3, 2)
     """
 
-    def __init__(self, n_dims, method, random_state):
+    def __init__(self, n_dims: int, method: str, random_state: np.random.RandomState) -> None:
         self.n_dims = n_dims
         self.method = method
         self._rs = random_state
@@ -54,7 +54,7 @@ class UnitDesign:
         elif n_dims > 0 and method == "lhs":
             self._engine = qmc.LatinHypercube(n_dims, rng=_generator(random_state))
 
-    def draw(self, n):
+    def draw(self, n: int) -> np.ndarray:
         """Return the next ``n`` rows of the stream.
 
         Parameters

@@ -2,9 +2,11 @@
 
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..distributions import Categorical, as_distribution
 from ._design import SAMPLERS, UnitDesign
@@ -43,7 +45,7 @@ class Dimension:
 
     __slots__ = ("name", "distribution", "subspaces")
 
-    def __init__(self, name, distribution, subspaces):
+    def __init__(self, name: str, distribution: Any, subspaces: tuple[int, ...]) -> None:
         self.name = name
         self.distribution = distribution
         self.subspaces = subspaces
@@ -111,7 +113,8 @@ class SearchSpace:
     array([[0.5 , 0.75]])
     """
 
-    def __init__(self, param_distributions, *, owner="param_distributions"):
+    def __init__(self, param_distributions: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+                 *, owner: str = "param_distributions") -> None:
         self.subspaces = []
         self.dimensions = []
         self._axes = []  # per sub-space: name -> axis index
@@ -144,7 +147,7 @@ class SearchSpace:
         return len(self.dimensions) - 1
 
     @property
-    def n_dims(self):
+    def n_dims(self) -> int:
         """Number of axes of the unit cube.
 
         Several sub-spaces add one axis, which picks the sub-space.
@@ -161,7 +164,7 @@ class SearchSpace:
         return len(self.dimensions)
 
     @property
-    def names(self):
+    def names(self) -> list[str]:
         """Sorted names of every parameter in any sub-space.
 
         Examples
@@ -173,7 +176,7 @@ class SearchSpace:
         return sorted({n for sub in self.subspaces for n in sub})
 
     @property
-    def size(self):
+    def size(self) -> float:
         """Number of distinct candidates (``inf`` if any axis is continuous).
 
         Sub-spaces add up; within one, the numbers of values multiply.
@@ -188,12 +191,12 @@ class SearchSpace:
         >>> SearchSpace({"C": LogUniform(0.01, 100)}).size
         inf
         """
-        total = 0
+        total: float = 0
         for sub in self.subspaces:
             total += math.prod(d.n_values for d in sub.values())
         return total
 
-    def subspace_of(self, U):
+    def subspace_of(self, U: ArrayLike) -> np.ndarray:
         """Index of the sub-space each row of ``U`` decodes into.
 
         The first axis picks the sub-space when there are several; with one
@@ -220,7 +223,7 @@ class SearchSpace:
             return np.zeros(len(U), dtype=int)
         return self.dimensions[0].distribution._indices(np.clip(U[:, 0], 0, 1))
 
-    def active_mask(self, U):
+    def active_mask(self, U: ArrayLike) -> np.ndarray:
         """Which axes each row uses: those of the sub-space it decodes into.
 
         Parameters
@@ -251,7 +254,7 @@ class SearchSpace:
                 mask[row, 0] = True
         return mask
 
-    def decode(self, U):
+    def decode(self, U: ArrayLike) -> list[dict[str, Any]]:
         """Map unit-cube rows to parameter dicts.
 
         Parameters
@@ -280,7 +283,7 @@ class SearchSpace:
             out.append({n: d.ppf(row[axes[n]]) for n, d in self.subspaces[k].items()})
         return out
 
-    def encode(self, params):
+    def encode(self, params: Sequence[Mapping[str, Any]]) -> np.ndarray:
         """Map parameter dicts to unit-cube rows (inactive axes get 0.5).
 
         Parameters
@@ -331,7 +334,7 @@ class SearchSpace:
             raise ValueError(f"{p!r} does not match the parameter names of any sub-space.")
         raise ValueError(f"{p!r} is outside the support of every sub-space with its names.")
 
-    def design(self, method, random_state):
+    def design(self, method: str, random_state: np.random.RandomState) -> UnitDesign:
         """A :class:`UnitDesign` stream over this space's cube.
 
         Parameters
@@ -363,7 +366,7 @@ class SearchSpace:
             )
         return UnitDesign(self.n_dims, method, random_state)
 
-    def sample_params(self, random_state):
+    def sample_params(self, random_state: np.random.RandomState) -> dict[str, Any]:
         """Draw one candidate with each distribution's ``rvs``.
 
         The order of draws is scikit-learn's ``ParameterSampler`` order (pick a
@@ -454,7 +457,7 @@ def _freeze(value):
     return value
 
 
-def candidate_key(params):
+def candidate_key(params: Mapping[str, Any]) -> tuple[Any, ...]:
     """A hashable key that is equal for equal candidates.
 
     Parameters
