@@ -48,7 +48,7 @@ _SEARCHES = (GridSearch, RandomSearch, BayesSearch, HyperbandSearch, ManualSearc
 # log_every_candidate as last set by autolog
 _live_setting = "auto"
 # search -> the LiveChildRuns of its fit now being logged, until MLflow ranks them
-_live_children = weakref.WeakKeyDictionary()
+_live_children: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _import_mlflow_sklearn():

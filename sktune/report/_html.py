@@ -175,7 +175,7 @@ def render_html(search: SearchLike, *, figures: Mapping[str, Any] | None = None,
             f"figures or PNG bytes. Got {figures!r:.80} instead."
         )
     board = _leaderboard_html(res, top, metric)
-    images = []
+    images: list[str] = []
     for caption, fig in (figures or {}).items():
         if hasattr(fig, "to_html") and hasattr(fig, "to_plotly_json"):
             # a plotly figure: plotly.js goes inline once, so the page works

@@ -246,7 +246,7 @@ class BaseSearch(BaseSearchCV):
 
     # Searches that draw nothing (GridSearch, ManualSearch) have no
     # random_state parameter; their fit still gets a seed (_resolve_seed).
-    random_state = None
+    random_state: int | np.random.RandomState | None = None
 
     def __init__(
         self,
