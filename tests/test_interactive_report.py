@@ -29,7 +29,7 @@ def test_the_report_embeds_interactive_figures_offline(search, tmp_path):
 
 
 def test_interactive_must_be_a_bool_and_nothing_is_written(search, tmp_path):
-    with pytest.raises(TypeError, match=r"The 'interactive' parameter of report must be a "
+    with pytest.raises(TypeError, match=r"The 'interactive' parameter of write_report must be a "
                        r"bool\. Got 'yes' instead\."):
         sktune.write_report(search, tmp_path / "r.html", interactive="yes")
     assert not (tmp_path / "r.html").exists()
