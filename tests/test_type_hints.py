@@ -17,7 +17,7 @@ import sktune
 SEARCHES = {"BaseSearch", "GridSearch", "RandomSearch", "BayesSearch", "HyperbandSearch",
             "ManualSearch"}
 NOT_YET = ("sktune.mlflow", "sktune.store.", "sktune.optimizers._bayes", "sktune.search._base",
-           "sktune.search._context", "sktune.search._hyperband", "sktune.search._manual",
+           "sktune.search._context", "sktune.search._manual",
            "sktune.search._bayes")
 
 

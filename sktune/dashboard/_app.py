@@ -10,6 +10,8 @@ interface, the application also refuses requests for another host name
 
 import importlib.util
 import os
+from collections.abc import Sequence
+from typing import Any
 
 from ._data import Catalog, Reader
 from ._pages import CSP, compare_page, experiments_page, not_found_page, search_page
@@ -52,7 +54,8 @@ def is_loopback(host):
     return host in _LOOPBACK_NAMES or host.startswith("127.")
 
 
-def create_app(paths, *, host="127.0.0.1"):
+def create_app(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], *,
+               host: str = "127.0.0.1") -> Any:
     """The dashboard application over checkpoint files and folders of them.
 
     Parameters

@@ -5,8 +5,10 @@ printed before the server runs, so that a script or a test can read it.
 """
 
 import numbers
+import os
 import socket
 import sys
+from collections.abc import Sequence
 
 from ._app import create_app
 
@@ -24,7 +26,8 @@ def _check(host, port):
         )
 
 
-def serve(paths, *, host="127.0.0.1", port=8050, log_level="warning"):
+def serve(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], *,
+          host: str = "127.0.0.1", port: int = 8050, log_level: str = "warning") -> None:
     """Serve the dashboard of ``paths`` until interrupted (Ctrl-C).
 
     Parameters

@@ -25,6 +25,7 @@ in rounds and says which candidates of a rung go on, from their scores.
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["Bracket", "HyperbandPlan", "HyperbandSchedule", "Rung", "floor_log"]
 
@@ -513,7 +514,7 @@ class HyperbandPlan:
             # a frozen dataclass sets its own fields only this way
             object.__setattr__(self, name, value)
 
-    def promote(self, run, rung, scores):
+    def promote(self, run: int, rung: int, scores: ArrayLike) -> np.ndarray:
         """Positions of the candidates of a rung that go on, best first.
 
         Of ``n`` scored candidates the best ``floor(n / eta)`` go on, at

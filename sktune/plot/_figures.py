@@ -1,5 +1,8 @@
 """Every interactive figure that fits a search: for the dashboard, the report and Jupyter."""
 
+from typing import Any
+
+from .._typing import SearchLike
 from ..report import SearchResults, convergence, hyperband_paths, param_importance
 from ._interactive import (
     convergence_figure,
@@ -76,7 +79,7 @@ def figure_specs(search, *, metric=None, scoring=None, name=None,
     return specs
 
 
-def interactive_figures(search, *, metric=None):
+def interactive_figures(search: SearchLike, *, metric: str | None = None) -> dict[str, Any]:
     """Every plot that fits a search, as interactive plotly figures (Jupyter, HTML).
 
     The same figures as the dashboard's: hover for a candidate's parameters,

@@ -17,6 +17,7 @@ import os
 
 import numpy as np
 
+from .._typing import SearchLike
 from ._results import SearchResults
 
 FORMATS = ("csv", "json", "parquet")
@@ -97,7 +98,8 @@ def export_table(search):
     return list(data), data
 
 
-def export_results(search, path, *, format=None):
+def export_results(search: SearchLike, path: str | os.PathLike[str], *,
+                   format: str | None = None) -> str:
     """Write every row of a search's results to a CSV, Parquet or JSON file.
 
     Parameters

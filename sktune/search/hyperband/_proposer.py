@@ -1,8 +1,12 @@
 """HyperbandProposer: the rounds of a Hyperband schedule as batches of the search loop."""
 
-import numpy as np
+from typing import Any
 
-from ...optimizers import HyperbandPlan
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ...optimizers import HyperbandPlan, HyperbandSchedule
+from ...space import SearchSpace
 from .._base import Batch
 from ._resources import _EPOCHS, _SubsampledTrainCV
 from ._sampler import BracketSampler
@@ -109,20 +113,20 @@ class HyperbandProposer:
 
     def __init__(
         self,
-        space,
-        schedule,
-        resource,
-        random_state,
+        space: SearchSpace,
+        schedule: HyperbandSchedule,
+        resource: str,
+        random_state: np.random.RandomState,
         *,
-        n_iterations=1,
-        sampler="random",
-        n_workers=1,
-        fits_per_candidate=1,
-        cv=None,
-        stratify=False,
-        search="HyperbandSearch",
-        continue_training=True,
-    ):
+        n_iterations: int = 1,
+        sampler: str = "random",
+        n_workers: int = 1,
+        fits_per_candidate: int = 1,
+        cv: Any = None,
+        stratify: bool = False,
+        search: str = "HyperbandSearch",
+        continue_training: bool = True,
+    ) -> None:
         self.space = space
         self.schedule = schedule
         self.resource = resource
@@ -154,7 +158,7 @@ class HyperbandProposer:
         key = _EPOCHS if self.resource == "partial_fit" else self.resource
         return {**candidate, key: int(budget)}
 
-    def ask(self):
+    def ask(self) -> Batch | None:
         """The next round as a :class:`~sktune.search.Batch`, or None when done.
 
         Each candidate carries its budget as the ``resource`` parameter
@@ -228,7 +232,7 @@ class HyperbandProposer:
             batch.fitted_estimators = {} if promotes else None
         return batch
 
-    def tell(self, batch, scores):
+    def tell(self, batch: Batch, scores: ArrayLike) -> None:
         """Promote the best ``1/eta`` of each rung of the last round.
 
         With continued training, the fold models of the promoted candidates
