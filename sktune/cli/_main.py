@@ -156,6 +156,37 @@ def _top(text):
     return value
 
 
+def _add_browse_commands(sub):
+    # the commands that read checkpoints for other programs: a browser, a file
+    dash = sub.add_parser(
+        "dashboard",
+        help="browse checkpoints in a local web page that updates while searches run",
+        description="Serve a web page of the searches recorded in checkpoint files (or "
+        "in the folders given): every search, its leaderboard and plots, and comparisons. "
+        "The checkpoints are only read. Needs pip install sktune[dashboard].",
+    )
+    dash.add_argument("paths", nargs="+", metavar="PATH",
+                      help="a checkpoint file, or a folder searched for checkpoints")
+    dash.add_argument("--host", default="127.0.0.1",
+                      help="interface to listen on (default: 127.0.0.1, this machine only)")
+    dash.add_argument("--port", type=_port, default=8050, metavar="N",
+                      help="port (default: 8050; 0 for any free port)")
+    dash.set_defaults(func=_cmd_dashboard)
+
+    export = sub.add_parser(
+        "export",
+        help="write the results of a checkpoint to a CSV, Parquet or JSON file",
+        description="Write every evaluation recorded in a checkpoint (one row each, "
+        "one column per parameter and per result) to a file for other tools.",
+    )
+    export.add_argument("checkpoint", metavar="CHECKPOINT")
+    export.add_argument("-o", "--output", required=True, metavar="FILE",
+                        help="the file to write")
+    export.add_argument("--format", choices=("csv", "parquet", "json"), default=None,
+                        help="default: from the extension of FILE")
+    export.set_defaults(func=_cmd_export)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the ``sktune`` argument parser.
 
@@ -242,33 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--title", default=None, help="title of the page")
     rep.set_defaults(func=_cmd_report)
 
-    dash = sub.add_parser(
-        "dashboard",
-        help="browse checkpoints in a local web page that updates while searches run",
-        description="Serve a web page of the searches recorded in checkpoint files (or "
-        "in the folders given): every search, its leaderboard and plots, and comparisons. "
-        "The checkpoints are only read. Needs pip install sktune[dashboard].",
-    )
-    dash.add_argument("paths", nargs="+", metavar="PATH",
-                      help="a checkpoint file, or a folder searched for checkpoints")
-    dash.add_argument("--host", default="127.0.0.1",
-                      help="interface to listen on (default: 127.0.0.1, this machine only)")
-    dash.add_argument("--port", type=_port, default=8050, metavar="N",
-                      help="port (default: 8050; 0 for any free port)")
-    dash.set_defaults(func=_cmd_dashboard)
-
-    export = sub.add_parser(
-        "export",
-        help="write the results of a checkpoint to a CSV, Parquet or JSON file",
-        description="Write every evaluation recorded in a checkpoint (one row each, "
-        "one column per parameter and per result) to a file for other tools.",
-    )
-    export.add_argument("checkpoint", metavar="CHECKPOINT")
-    export.add_argument("-o", "--output", required=True, metavar="FILE",
-                        help="the file to write")
-    export.add_argument("--format", choices=("csv", "parquet", "json"), default=None,
-                        help="default: from the extension of FILE")
-    export.set_defaults(func=_cmd_export)
+    _add_browse_commands(sub)
     return parser
 
 

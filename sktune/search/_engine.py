@@ -62,6 +62,19 @@ def _mean_score(outputs, metric):
     return float(np.mean(scores)) if np.all(np.isfinite(scores)) else -math.inf
 
 
+def _split_contexts(callback_ctx, pending, n_candidates, n_splits):
+    # Created up front, as scikit-learn does: creating them inside the
+    # parallel loop would pickle an estimator while it is being changed.
+    contexts = [None] * (n_candidates * n_splits)
+    if callback_ctx is not None:
+        for i in pending:
+            for s in range(n_splits):
+                contexts[i * n_splits + s] = callback_ctx.subcontext(
+                    task_name="candidate-split-evaluation", task_id=i * n_splits + s
+                )
+    return contexts
+
+
 class StopRules:
     """``max_time`` and ``n_iter_no_change`` / ``tol``, checked as candidates finish.
 
@@ -291,16 +304,42 @@ class Evaluator:
         self.n_reused += len(outputs)
         pending = [i for i in range(len(params)) if i not in outputs]
 
-        # Created up front, as scikit-learn does: creating them inside the
-        # parallel loop would pickle an estimator while it is being changed.
-        contexts = [None] * (len(params) * n_splits)
-        if callback_ctx is not None:
-            for i in pending:
-                for s in range(n_splits):
-                    contexts[i * n_splits + s] = callback_ctx.subcontext(
-                        task_name="candidate-split-evaluation", task_id=i * n_splits + s
-                    )
+        contexts = _split_contexts(callback_ctx, pending, len(params), n_splits)
+        self._run_tasks(
+            params, pending, splits, contexts, outputs, keys, more_results,
+            init_estimators, fitted_estimators,
+        )
 
+        done = sorted(outputs)
+        out = [o for i in done for o in outputs[i]]
+        if not out:
+            if self.stop.reason is not None:
+                return self.results
+            raise ValueError(
+                "No fits were performed. Was the CV iterator empty? Were there no candidates?"
+            )
+        self._check_fit_failures(out)
+        # a callable scorer's return type is known only now: fill in failures
+        if callable(search.scoring):
+            _insert_error_scores(out, search.error_score)
+        self.all_params.extend(params[i] for i in done)
+        self.all_out.extend(out)
+        for name, values in (more_results or {}).items():
+            self.all_more[name].extend(values[i] for i in done)
+        self.results = search._format_results(
+            self.all_params, n_splits, self.all_out, self.all_more
+        )
+        if search.verbose > 0:
+            budgets = set((more_results or {}).get("n_resources", ()))
+            print(self._round_line(len(done), time.perf_counter() - start_time, budgets))
+        return self.results
+
+    def _run_tasks(
+        self, params, pending, splits, contexts, outputs, keys, more_results,
+        init_estimators, fitted_estimators,
+    ):
+        # fills ``outputs`` (candidate index -> one output per split) as fits finish
+        n_splits = len(splits)
         partial = defaultdict(dict)
         next_in_order = 0
         for n_losses in range(_MAX_DATA_LOSSES + 1):
@@ -345,17 +384,10 @@ class Evaluator:
                 self._send_data()
         self._record_in_order(outputs, next_in_order)
 
-        done = sorted(outputs)
-        out = [o for i in done for o in outputs[i]]
-        if not out:
-            if self.stop.reason is not None:
-                return self.results
-            raise ValueError(
-                "No fits were performed. Was the CV iterator empty? Were there no candidates?"
-            )
+    def _check_fit_failures(self, out):
         succeeded_before = any(o["fit_error"] is None for o in self.all_out)
         try:
-            _warn_or_raise_about_fit_failures(out, search.error_score)
+            _warn_or_raise_about_fit_failures(out, self.search.error_score)
         except ValueError as exc:
             # scikit-learn raises when every fit of one call failed. A
             # sequential search goes on instead, since a later round may
@@ -372,20 +404,6 @@ class Evaluator:
                 for message in self._failed_rounds:
                     warnings.warn(message, FitFailedWarning)
                 self._failed_rounds = []
-        # a callable scorer's return type is known only now: fill in failures
-        if callable(search.scoring):
-            _insert_error_scores(out, search.error_score)
-        self.all_params.extend(params[i] for i in done)
-        self.all_out.extend(out)
-        for name, values in (more_results or {}).items():
-            self.all_more[name].extend(values[i] for i in done)
-        self.results = search._format_results(
-            self.all_params, n_splits, self.all_out, self.all_more
-        )
-        if search.verbose > 0:
-            budgets = set((more_results or {}).get("n_resources", ()))
-            print(self._round_line(len(done), time.perf_counter() - start_time, budgets))
-        return self.results
 
     def raise_if_every_fit_failed(self):
         """Raise scikit-learn's "All the N fits failed" when no fit of the search succeeded.
