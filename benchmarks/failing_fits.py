@@ -179,8 +179,9 @@ def summarize(runs, methods, n_evals):
             if m == "BayesSearch":
                 row += " |" * len(checkpoints)
             else:
-                mine = np.array([norm[("BayesSearch",) + k[1:]] for k in keys])
-                d = mine - theirs
+                # paired over the (problem, seed) pairs both ran
+                both = [k for k in keys if ("BayesSearch",) + k[1:] in norm]
+                d = np.array([norm[("BayesSearch",) + k[1:]] - norm[k] for k in both])
                 se = d.std(0, ddof=1) / np.sqrt(len(d)) if len(d) > 1 else np.zeros(len(d[0]))
                 row += "".join(f" {a:+.1f} ± {b:.1f} |" for a, b in zip(d.mean(0), se))
             row += f" {100 * np.mean(share[m, cond]):.0f} % |" if cond == "region" else " |"
