@@ -631,7 +631,11 @@ class BayesOptimizer:
             # hyperparameters: keep them, update the posterior (one Cholesky).
             self._gp.update(Z, t)
         gp = self._gp
-        if not finite.all():
+        # While every finite score is equal the GP knows nothing of the
+        # score: imputing below it would make the few successes the best
+        # points and hold the search there (svc/iris with 50 % failures,
+        # seed 5: 30 evaluations at chance level), so it explores instead.
+        if not finite.all() and np.ptp(t) > 0:
             Z_failed = Z_all[~finite]
             mean, std = gp.predict(Z_failed, return_std=True)
             gp = gp.condition_on(Z_failed, mean - _FAILED_STDS_BELOW * std)
