@@ -91,9 +91,9 @@ _PRIOR_MEAN_QUANTILE = 0.25
 # 1e-3 is 3.1 sigma for a Normal prior.
 _TAIL = 1e-3
 # A failed point is imputed this many posterior stds below the GP's mean
-# there. On the toy problems of the failing-fits work (benchmarks/README.md)
-# 2 stds cost twice as much regret under 50 % random failures as 1 did, and
-# gained little in a failing region.
+# there. On the analytic problems of benchmarks/README.md (failing fits),
+# 2 stds lost a quarter of the gain under 50 % random failures and kept
+# few more points out of a failing region.
 _FAILED_STDS_BELOW = 1.0
 # Random draws tried, per wanted point, before a space is taken as exhausted.
 _MAX_FALLBACK_DRAWS = 200
