@@ -30,7 +30,10 @@ def _scores(U, seed):
 def test_random_failures_do_not_stop_the_optimizer_improving():
     # Imputing the worst score made each random failure next to the optimum
     # push the model away from it: at f540e42 the mean regret was 0.035,
-    # 3.5 times random sampling's, and only 2 of 5 seeds beat it; now 0.0005.
+    # 3.5 times random sampling's (0.0099), and only 2 of 5 seeds beat it;
+    # 0.0005 with the pessimistic imputation alone (e1e1bb7), 0.0026 since a
+    # failure's imputation is weighted towards the worst score by how
+    # clustered failures are (random failures look clustered now and then).
     bayes, random = [], []
     for seed in range(5):
         opt = BayesOptimizer(2, random_state=seed)
@@ -41,7 +44,7 @@ def test_random_failures_do_not_stop_the_optimizer_improving():
         U = np.random.RandomState(seed).uniform(size=(30, 2))
         random.append(-np.nanmax(_scores(U, seed)))
     bayes, random = np.array(bayes), np.array(random)
-    assert bayes.mean() < 0.25 * random.mean(), (bayes, random)
+    assert bayes.mean() < 0.5 * random.mean(), (bayes, random)
     assert (bayes < random).sum() >= 4, (bayes, random)
 
 
@@ -102,3 +105,41 @@ def test_feasibility_model_needs_both_outcomes():
     with pytest.raises(ValueError, match=r"'success' argument of FeasibilityModel.fit must "
                                          r"hold both True and False. Got \[True\] instead"):
         FeasibilityModel().fit(np.zeros((3, 2)), [True, True, True])
+
+
+def _imputed_and_worst(opt):
+    """The surrogate's value at each failed point, and the worst finite score, both
+    in the surrogate's units."""
+    from sktune.optimizers import warp_scores
+
+    failed = ~np.isfinite(opt.y_)
+    worst = warp_scores(opt.y_[np.isfinite(opt.y_)]).min() - opt.prior_mean_
+    return opt.surrogate_.predict(opt.X_[failed]), worst, opt.X_[failed]
+
+
+def test_failures_in_a_region_are_imputed_worst_random_ones_are_not():
+    # On the benchmark (benchmarks/README.md, failing fits) imputing one std
+    # below the GP's mean let 19 % of the model's points land in a failing
+    # region, against 8 % for the worst score: the imputation followed the
+    # good scores next to the boundary. A failure where failures cluster now
+    # gets the worst score; a random one keeps the pessimistic prediction.
+    rng = np.random.RandomState(0)
+    U = rng.uniform(size=(40, 2))
+    y = _quadratic(U)
+    y[U[:, 0] > 0.6] = np.nan
+    opt = BayesOptimizer(2, random_state=0)
+    opt.tell(U, y)
+    opt.ask(1)
+    imputed, worst, X = _imputed_and_worst(opt)
+    deep = X[:, 0] > 0.75
+    assert deep.sum() >= 5
+    assert np.allclose(imputed[deep], worst, atol=0.1 * abs(worst)), (imputed[deep], worst)
+
+    y = _quadratic(U)
+    y[_fails_at_random(U, 0)] = np.nan
+    opt = BayesOptimizer(2, random_state=0)
+    opt.tell(U, y)
+    opt.ask(1)
+    imputed, worst, _ = _imputed_and_worst(opt)
+    # most random failures stay well above the worst score
+    assert np.mean(imputed > worst + 0.3 * abs(worst)) > 0.7, (imputed, worst)

@@ -23,6 +23,7 @@ argmax.
 """
 
 import numpy as np
+from scipy.linalg import cho_solve
 
 from ._gp import GaussianProcess
 
@@ -101,6 +102,31 @@ class FeasibilityModel:
         gp = getattr(self, "gp_", None) or GaussianProcess(n_restarts=1)
         self.gp_ = gp.fit(np.asarray(Z, dtype=float), (c - self.rate_) / self._scale)
         return self
+
+    def loo_proba(self):
+        """Probability of success at each fitted point, its own label left out.
+
+        Returns
+        -------
+        p : ndarray of shape (n_points,)
+            Clipped to ``[0, 1]``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sktune.optimizers import FeasibilityModel
+        >>> Z = np.linspace(0, 1, 12)[:, None]
+        >>> model = FeasibilityModel().fit(Z, Z[:, 0] < 0.5)
+        >>> p = model.loo_proba()
+        >>> bool(p[-1] < 0.2), bool(p[0] > 0.8)  # inside a failing region, far from it
+        (True, True)
+        """
+        # The closed form of a GP's leave-one-out mean (Rasmussen & Williams
+        # 2006, Section 5.4.2): y_i - [K^-1 y]_i / [K^-1]_ii.
+        gp = self.gp_
+        k_inv_diag = np.diag(cho_solve((gp._L, True), np.eye(len(gp._y))))
+        mean = gp._y - gp._alpha / k_inv_diag
+        return np.clip(self.rate_ + self._scale * mean, 0.0, 1.0)
 
     def log_proba(self, Z, return_grad=False):
         """Log probability of success at ``Z`` (and its gradient).
