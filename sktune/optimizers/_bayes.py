@@ -299,9 +299,11 @@ class BayesOptimizer:
     :class:`GaussianProcess`).
 
     A failed evaluation (NaN) is not given a score: the GP is fitted to the
-    finite scores, each failed point is imputed one posterior standard
-    deviation below the GP's mean there (so the model does not return to
-    it), and expected improvement is multiplied by the probability of
+    finite scores, each failed point is imputed between one posterior
+    standard deviation below the GP's mean there and the worst finite score,
+    by how clustered the failures are around it (so the model does not
+    return to it), the GP is refitted with the imputed points, and expected
+    improvement is multiplied by the probability of
     success predicted by a :class:`FeasibilityModel` of the failures
     (Gelbart et al. 2014). Failures at random leave that probability nearly
     flat, and the search goes on as without them; failures confined to a
@@ -606,10 +608,11 @@ class BayesOptimizer:
         # A failed fit (NaN) says nothing about the score there: imputing the
         # worst score, as before, marked good regions bad when failures were
         # random (issue 17). The GP is fitted to the finite scores; each
-        # failed point is then imputed one posterior std below its predicted
-        # mean (a pessimistic version of the imputation of Forrester, Sobester
-        # & Keane 2006, "Optimization with missing data"), which keeps the
-        # model from returning to it, and log EI gains log P(success) from a
+        # failed point is then imputed at most one posterior std below its
+        # predicted mean (a pessimistic version of the imputation of
+        # Forrester, Sobester & Keane 2006, "Optimization with missing data"),
+        # moved towards the worst score where failures cluster (below), which
+        # keeps the model from returning to it, and log EI gains log P(success) from a
         # classifier of the failures (Gelbart, Snoek & Adams 2014). Measured
         # against either alone in benchmarks/README.md (failing fits).
         finite = np.isfinite(self.y_)
