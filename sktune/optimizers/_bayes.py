@@ -608,13 +608,14 @@ class BayesOptimizer:
         # A failed fit (NaN) says nothing about the score there: imputing the
         # worst score, as before, marked good regions bad when failures were
         # random (issue 17). The GP is fitted to the finite scores; each
-        # failed point is then imputed at most one posterior std below its
-        # predicted mean (a pessimistic version of the imputation of
-        # Forrester, Sobester & Keane 2006, "Optimization with missing data"),
-        # moved towards the worst score where failures cluster (below), which
-        # keeps the model from returning to it, and log EI gains log P(success) from a
-        # classifier of the failures (Gelbart, Snoek & Adams 2014). Measured
-        # against either alone in benchmarks/README.md (failing fits).
+        # failed point is then imputed one posterior std below its predicted
+        # mean, or at the best score if that is lower (a pessimistic version
+        # of the imputation of Forrester, Sobester & Keane 2006, "Optimization
+        # with missing data"), moved towards the worst score where failures
+        # cluster (below), which keeps the model from returning to it, and
+        # log EI gains log P(success) from a classifier of the failures
+        # (Gelbart, Snoek & Adams 2014). Variants measured in
+        # benchmarks/README.md (failing fits).
         finite = np.isfinite(self.y_)
         Z_all, _ = enc.features(self.X_)
         self.feasibility_ = None
