@@ -167,10 +167,17 @@ def _cv(task):
     return cls(3, shuffle=True, random_state=0)
 
 
-def run_one(problem, method, seed, n_evals=N_EVALS):
-    """Run one searcher once; return its scores in evaluation order and times."""
+def run_one(problem, method, seed, n_evals=N_EVALS, wrap=None):
+    """Run one searcher once; return its scores in evaluation order and times.
+
+    ``wrap(estimator, spec)``, if given, replaces the problem's estimator
+    (failing_fits.py injects failures so), and the result then also holds
+    the evaluated ``params`` in order.
+    """
     warnings.filterwarnings("ignore")
     estimator, loader, task, spec = _problems()[problem]
+    if wrap is not None:
+        estimator = wrap(estimator, spec)
     X, y = loader(return_X_y=True)
     cv = _cv(task)
     common = {"cv": cv, "refit": False, "n_jobs": 1}
@@ -187,6 +194,7 @@ def run_one(problem, method, seed, n_evals=N_EVALS):
         search.fit(X, y)
         res = search.cv_results_
         scores = list(res["mean_test_score"])
+        params = list(res["params"])
         work = float(np.sum(res["mean_fit_time"] + res["mean_score_time"]) * cv.n_splits)
     elif method == "skopt":
         from skopt import BayesSearchCV
@@ -196,6 +204,7 @@ def run_one(problem, method, seed, n_evals=N_EVALS):
         search.fit(X, y)
         res = search.cv_results_
         scores = list(res["mean_test_score"])
+        params = list(res["params"])
         work = float(np.sum(np.asarray(res["mean_fit_time"]) + res["mean_score_time"])
                      * cv.n_splits)
     else:
@@ -213,14 +222,18 @@ def run_one(problem, method, seed, n_evals=N_EVALS):
         search.fit(X, y)
         trials = search.study_.trials
         scores = [t.value for t in trials]
+        params = [t.params for t in trials]
         work = float(sum(
             (t.user_attrs["mean_fit_time"] + t.user_attrs["mean_score_time"]) * cv.n_splits
             for t in trials
         ))
     wall = time.perf_counter() - start
     scores = np.array([np.nan if s is None else s for s in scores], dtype=float)
-    return {"problem": problem, "method": method, "seed": seed, "scores": scores,
-            "overhead": max(wall - work, 0.0) / len(scores)}
+    out = {"problem": problem, "method": method, "seed": seed, "scores": scores,
+           "overhead": max(wall - work, 0.0) / len(scores)}
+    if wrap is not None:
+        out["params"] = params
+    return out
 
 
 # overhead at 100 observations in 8 dimensions ----------------------------------
@@ -306,27 +319,42 @@ def _best_so_far(scores):
     return np.maximum.accumulate(filled)
 
 
-def summarize(runs, methods, overhead100, n_evals):
-    checkpoints = [c for c in CHECKPOINTS if c <= n_evals] or [n_evals]
-    problems = sorted({r["problem"] for r in runs})
-    seeds = sorted({r["seed"] for r in runs})
+def normalize(runs, checkpoints, anchor_runs=None):
+    """Normalized best scores of each run at the checkpoints.
+
+    On each problem 0 is the mean best score of the ``RandomSearch`` runs of
+    ``anchor_runs`` (default ``runs``) at the first checkpoint, and 100 the
+    best score of any run. Returns one array over the checkpoints per run,
+    and the per-problem best and zero.
+    """
+    anchor_runs = runs if anchor_runs is None else anchor_runs
     best = {}
     for r in runs:
         best[r["problem"]] = max(best.get(r["problem"], -np.inf), np.nanmax(r["scores"]))
     zero = {}
-    for p in problems:
-        rnd = [_best_so_far(r["scores"])[checkpoints[0] - 1] for r in runs
+    for p in best:
+        rnd = [_best_so_far(r["scores"])[checkpoints[0] - 1] for r in anchor_runs
                if r["problem"] == p and r["method"] == "RandomSearch"]
         zero[p] = float(np.mean(rnd))
-    norm = {}  # (method, problem, seed) -> array over checkpoints
+    out = []
     for r in runs:
         p = r["problem"]
         span = best[p] - zero[p]
         traj = _best_so_far(r["scores"])
         vals = [traj[min(c, len(traj)) - 1] for c in checkpoints]
-        norm[r["method"], p, r["seed"]] = (
+        out.append(
             100.0 * (np.array(vals) - zero[p]) / span if span > 0 else np.full(len(vals), 100.0)
         )
+    return out, best, zero
+
+
+def summarize(runs, methods, overhead100, n_evals):
+    checkpoints = [c for c in CHECKPOINTS if c <= n_evals] or [n_evals]
+    problems = sorted({r["problem"] for r in runs})
+    seeds = sorted({r["seed"] for r in runs})
+    values, best, zero = normalize(runs, checkpoints)
+    # (method, problem, seed) -> array over checkpoints
+    norm = {(r["method"], r["problem"], r["seed"]): v for r, v in zip(runs, values)}
     over = {m: np.mean([r["overhead"] for r in runs if r["method"] == m]) for m in methods}
     head = "| searcher |" + "".join(f" score@{c} |" for c in checkpoints)
     head += "".join(f" BayesSearch - it @{c} (± SE) |" for c in checkpoints)

@@ -2,12 +2,14 @@
 
 from ._acquisition import log_expected_improvement, log_h
 from ._bayes import BayesOptimizer, warp_scores
+from ._feasibility import FeasibilityModel
 from ._gp import GaussianProcess
 from ._hyperband import Bracket, HyperbandPlan, HyperbandSchedule, Rung, floor_log
 
 __all__ = [
     "BayesOptimizer",
     "Bracket",
+    "FeasibilityModel",
     "GaussianProcess",
     "HyperbandPlan",
     "HyperbandSchedule",
