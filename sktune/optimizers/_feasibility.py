@@ -23,6 +23,7 @@ argmax.
 """
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.linalg import cho_solve
 
 from ._gp import GaussianProcess
@@ -66,7 +67,7 @@ class FeasibilityModel:
     (True, True)
     """
 
-    def fit(self, Z, success):
+    def fit(self, Z: ArrayLike, success: ArrayLike) -> "FeasibilityModel":
         """Fit the classifier to the told points.
 
         Parameters
@@ -103,7 +104,7 @@ class FeasibilityModel:
         self.gp_ = gp.fit(np.asarray(Z, dtype=float), (c - self.rate_) / self._scale)
         return self
 
-    def loo_proba(self):
+    def loo_proba(self) -> np.ndarray:
         """Probability of success at each fitted point, its own label left out.
 
         Returns
@@ -128,7 +129,9 @@ class FeasibilityModel:
         mean = gp._y - gp._alpha / k_inv_diag
         return np.clip(self.rate_ + self._scale * mean, 0.0, 1.0)
 
-    def log_proba(self, Z, return_grad=False):
+    def log_proba(
+        self, Z: ArrayLike, return_grad: bool = False
+    ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Log probability of success at ``Z`` (and its gradient).
 
         Parameters
