@@ -124,6 +124,12 @@ def ray_backend():
                 pytrace=False,
             )
         pytest.skip("ray (the 'ray' extra) cannot be imported on this Python")
+    from joblib.pool import PicklingPool
+
+    # Ray's backend rebases joblib's PicklingPool onto Ray's own Pool, for the
+    # whole process: without undoing it, every later search on the
+    # multiprocessing backend would run on Ray (and start a new Ray).
+    bases = PicklingPool.__bases__
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
              configure_logging=False)
     try:
@@ -133,6 +139,7 @@ def ray_backend():
         yield "ray"
     finally:
         ray.shutdown()
+        PicklingPool.__bases__ = bases
 
 
 @pytest.mark.slow
