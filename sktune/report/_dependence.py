@@ -31,7 +31,7 @@ from ._results import SearchResults
 
 # Exact GP fits cost O(n^3): past this many points a seeded subset is used,
 # which keeps a dashboard refresh of a 2000-candidate search under a second.
-_MAX_POINTS = 200
+_MAX_POINTS = 100
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def partial_dependence(search: SearchLike, metric: str | None = None, *, n_point
         Fewest finite full-budget scores to fit the surrogate to; with fewer
         the result is empty.
     random_state : int, RandomState instance or None, default=0
-        Seed of the surrogate's fit (and of the subset of 200 points used
+        Seed of the surrogate's fit (and of the subset of 100 points used
         for larger searches).
     func : str, default="partial_dependence"
         The function named in error messages.
