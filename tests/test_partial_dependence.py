@@ -143,3 +143,12 @@ def test_the_dashboard_shows_it_for_a_bayes_search_and_notes_too_few(tmp_path):
     assert "dependence" not in short["figures"]
     assert short["notes"] == ["Partial dependence of the surrogate: drawn once 5 full-budget "
                               "candidates have a finite score (3 so far)."]
+
+
+def test_a_parameter_tried_at_one_value_has_a_one_point_grid():
+    results = quadratic_results(n=10)
+    for p in results["params"]:
+        p["gamma"] = 0.5
+    dep = partial_dependence(results)
+    assert dep["gamma"].values == [0.5] and dep["gamma"].mean.shape == (1,)
+    assert len(dep["C"].values) == 40

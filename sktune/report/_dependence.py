@@ -35,7 +35,7 @@ from ._results import SearchResults
 _MAX_POINTS = 100
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PartialDependence:
     """The partial dependence of the surrogate on one parameter.
 
@@ -52,6 +52,15 @@ class PartialDependence:
         Surrogate mean averaged over the observed points, in score units.
     std : ndarray of shape (n_values,)
         Surrogate standard deviation averaged over the same points.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktune.report import PartialDependence
+    >>> dep = PartialDependence("C", "log", [0.1, 1.0, 10.0], np.array([0.7, 0.9, 0.8]),
+    ...                         np.array([0.05, 0.02, 0.04]))
+    >>> dep.values[int(np.argmax(dep.mean))]
+    1.0
     """
 
     name: str
@@ -85,6 +94,8 @@ def _columns(res, names):
 def _grid(axis, values, n_points):
     if axis.is_categorical:
         return list(axis.levels)
+    if not axis.high > axis.low:  # one value tried: nothing to vary
+        return [axis.low]
     if axis.is_log:
         grid = np.geomspace(axis.low, axis.high, n_points)
     else:
