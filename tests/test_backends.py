@@ -82,6 +82,7 @@ def test_result_order_follows_the_backend():
         assert result_order() == "list"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", LOCAL_BACKENDS)
 @pytest.mark.parametrize("name", CASES)
 def test_every_search_runs_and_agrees_under_local_backends(name, backend, reference):
