@@ -91,6 +91,7 @@ def test_every_search_runs_and_agrees_under_local_backends(name, backend, refere
     np.testing.assert_equal(_comparable(search.cv_results_), reference(name))
 
 
+@pytest.mark.slow
 def test_checkpoint_records_each_candidate_under_a_list_backend(tmp_path):
     # BayesSearch fits in several rounds (calls); each of its candidates
     # must reach the checkpoint, and a second fit takes them all from there.
