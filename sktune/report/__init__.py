@@ -7,6 +7,7 @@ live in :mod:`sktune.plot`, which also writes the report with every plot
 (``sktune.write_report(search, "report.html")``).
 """
 
+from .._ranks import ranks
 from ._axis import ParamAxis
 from ._curves import Convergence, HyperbandPath, convergence, hyperband_paths
 from ._dependence import PartialDependence, partial_dependence
@@ -19,7 +20,6 @@ from ._leaderboard import (
     format_leaderboard,
     leaderboard,
     leaderboard_table,
-    ranks,
 )
 from ._results import SearchResults
 from ._values import MISSING, label

@@ -9,9 +9,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
-from scipy.stats import rankdata
 
+from .._ranks import ranks
 from .._typing import SearchLike
 from ._results import SearchResults
 from ._values import MISSING, label
@@ -59,37 +58,6 @@ def check_top(top: object, func: str) -> int | None:
             f"candidate). Got {top!r} instead."
         )
     return int(top)
-
-
-def ranks(scores: ArrayLike) -> np.ndarray:
-    """Rank of each score, 1 for the best, ties sharing the lower rank.
-
-    Failed candidates (NaN) tie for last place, as in scikit-learn's
-    ``rank_test_*`` columns.
-
-    Parameters
-    ----------
-    scores : array-like of shape (n_candidates,)
-        Scores, higher is better.
-
-    Returns
-    -------
-    ranks : ndarray of int of shape (n_candidates,)
-
-    Examples
-    --------
-    >>> from sktune.report import ranks
-    >>> ranks([0.5, 0.9, float("nan"), 0.9]).tolist()
-    [3, 1, 4, 1]
-    """
-    scores = np.asarray(scores, dtype=float)
-    if scores.size == 0:
-        return np.zeros(0, dtype=int)
-    finite = np.isfinite(scores)
-    if not finite.any():
-        return np.ones(len(scores), dtype=int)
-    filled = np.where(finite, scores, np.min(scores[finite]) - 1)
-    return rankdata(-filled, method="min").astype(int)
 
 
 def leaderboard_table(search: SearchLike, top: int | None = 10, metric: str | None = None, *,

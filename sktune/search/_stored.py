@@ -5,21 +5,12 @@ import os
 from typing import Any
 
 import numpy as np
-from scipy.stats import rankdata
 
 from .._compat import _insert_error_scores, _yield_masked_array_for_each_param
+from .._ranks import ranks
 from ..store import CheckpointError, CheckpointStore
 from ._json_values import decode_params
 from .hyperband._resources import drop_epochs
-
-
-def _rank(means):
-    # as in a fitted search's rank_test_*: failed candidates (NaN) tie last,
-    # and when every candidate failed they all share rank 1
-    if np.isnan(means).all():
-        return np.ones(len(means), dtype=np.int32)
-    filled = np.where(np.isnan(means), np.nanmin(means) - 1, means)
-    return rankdata(-filled, method="min").astype(np.int32)
 
 
 def _store_column(results, key, values, *, splits=False, rank=False):
@@ -32,7 +23,7 @@ def _store_column(results, key, values, *, splits=False, rank=False):
     results[f"mean_{key}"] = means
     results[f"std_{key}"] = np.sqrt(((table - means[:, None]) ** 2).mean(axis=1))
     if rank:
-        results[f"rank_{key}"] = _rank(means)
+        results[f"rank_{key}"] = ranks(means)
 
 
 def _scores_by_metric(scores):
