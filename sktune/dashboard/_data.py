@@ -23,8 +23,10 @@ from ..plot._interactive import convergence_figure
 from ..plot._readable import metric_view
 from ..report import MISSING, SearchResults, convergence, leaderboard_table
 from ..search import results_from_checkpoint
+from ..search._json_values import decode_params
 from ..store import CheckpointError, CheckpointStore
 from ..store._schema import APPLICATION_ID
+from ._timeline import timeline_spec
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 # the rows of a leaderboard a page receives; the page sorts and filters them
@@ -344,6 +346,7 @@ def _read_checkpoint(path):
             runs = store.runs()
             fingerprint = store.fingerprint() or {}
             n = len(store)
+            records = [outputs for _, outputs in store.records(decode=decode_params).values()]
         cv_results = results_from_checkpoint(path) if n else None
     except CheckpointError as exc:
         return {"summary": {"name": os.path.basename(path), "status": "unreadable",
@@ -368,6 +371,12 @@ def _read_checkpoint(path):
         "_curve": curve,
         "_view": view,
     }
+    # rows of the file's two reads may differ while a search writes it
+    if len(records) == len(cv_results["params"]):
+        timeline = timeline_spec(records, cv_results, full.refit_metric, sign=sign,
+                                 label=view[1])
+        if timeline is not None:
+            page["figures"]["timeline"] = timeline
     return page
 
 

@@ -35,6 +35,9 @@ _TABLES = {
         score_time REAL,
         n_test_samples INTEGER,
         fit_error TEXT,                      -- the traceback of a failed fit
+        start_time REAL,                     -- Unix time the fit started, in the worker
+        worker_host TEXT,                    -- the worker's host name, as it sees it
+        worker_pid INTEGER,                  -- the worker's process id
         PRIMARY KEY (seq, split)
     """,
     "scores": """
@@ -46,12 +49,50 @@ _TABLES = {
     """,
 }
 _INDEXES = ("CREATE INDEX scores_of_candidate ON scores (seq, split)",)
+#: columns of ``splits`` added within format 2: a file written before them
+#: lacks them, reads as NULL, and gains them when opened for writing
+WORKER_COLUMNS = {"start_time": "REAL", "worker_host": "TEXT", "worker_pid": "INTEGER"}
 _COLUMNS = {
     "meta": ("name", "value"),
     "candidates": ("seq", "key", "finished", "params", "extra"),
     "splits": ("seq", "split", "fit_time", "score_time", "n_test_samples", "fit_error"),
     "scores": ("seq", "split", "subset", "metric", "score"),
 }
+
+
+def worker_columns(conn):
+    """The :data:`WORKER_COLUMNS` the ``splits`` table of ``conn`` holds.
+
+    Examples
+    --------
+    >>> import sqlite3
+    >>> from sktune.store._schema import create, worker_columns
+    >>> conn = sqlite3.connect(":memory:", isolation_level=None)
+    >>> create(conn)
+    >>> worker_columns(conn)
+    ['start_time', 'worker_host', 'worker_pid']
+    """
+    held = _columns(conn, "splits")
+    return [c for c in WORKER_COLUMNS if c in held]
+
+
+def add_worker_columns(conn):
+    """Add the :data:`WORKER_COLUMNS` a file of an earlier sktune lacks (NULL in old rows).
+
+    Examples
+    --------
+    >>> import sqlite3
+    >>> from sktune.store._schema import add_worker_columns, worker_columns
+    >>> conn = sqlite3.connect(":memory:", isolation_level=None)
+    >>> _ = conn.execute("CREATE TABLE splits (seq INTEGER, split INTEGER)")
+    >>> add_worker_columns(conn)
+    >>> worker_columns(conn)
+    ['start_time', 'worker_host', 'worker_pid']
+    """
+    held = worker_columns(conn)
+    for name, kind in WORKER_COLUMNS.items():
+        if name not in held:
+            conn.execute(f"ALTER TABLE splits ADD COLUMN {name} {kind}")
 
 
 def _columns(conn, table):

@@ -24,8 +24,8 @@ import urllib.parse
 import warnings
 
 from ._errors import CheckpointError
-from ._rows import from_json, output_rows, outputs_of, to_json
-from ._schema import create, kind_of
+from ._rows import WORKER_KEYS, from_json, output_rows, outputs_of, to_json
+from ._schema import add_worker_columns, create, kind_of, worker_columns
 from ._wal import wal_damage
 
 try:  # POSIX advisory locks; other platforms go without the one-writer guard
@@ -172,6 +172,8 @@ class CheckpointStore:
         c.execute("PRAGMA synchronous=NORMAL")
         if kind == "new":
             create(c)
+        else:
+            add_worker_columns(c)
         self._check_meta()
         n = len(self)
         if n and self.fingerprint() is None:
@@ -422,7 +424,8 @@ class CheckpointStore:
             Its per-split results: ``test_scores`` and ``train_scores`` (a
             number, NaN allowed, or a dict of metric names to numbers),
             ``fit_time``, ``score_time``, ``n_test_samples``, ``fit_error``
-            (a str or ``None``), each optional.
+            (a str or ``None``), and where the fit ran, ``start_time``
+            (Unix time), ``worker_host`` and ``worker_pid``, each optional.
         extra : dict or None, default=None
             The search's own ``cv_results_`` columns for this candidate
             (Hyperband's ``bracket`` and ``n_resources``, BayesSearch's
@@ -472,7 +475,9 @@ class CheckpointStore:
                 "INSERT INTO candidates (key, finished, params, extra) VALUES (?, ?, ?, ?)",
                 (key, time.time(), params, extra),
             ).lastrowid
-            c.executemany("INSERT INTO splits VALUES (?, ?, ?, ?, ?, ?)",
+            c.executemany("INSERT INTO splits (seq, split, fit_time, score_time, n_test_samples,"
+                          " fit_error, start_time, worker_host, worker_pid)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                           [(seq, *row) for row in splits])
             c.executemany("INSERT INTO scores VALUES (?, ?, ?, ?, ?)",
                           [(seq, *row) for row in scores])
@@ -531,9 +536,12 @@ class CheckpointStore:
         self._conn.execute("BEGIN")
         try:
             rows = self._select("SELECT seq, key, params FROM candidates ORDER BY seq")
+            # NULL for the columns a file of an earlier sktune lacks
+            held = set(worker_columns(self._conn))
+            where = ", ".join(c if c in held else "NULL" for c in WORKER_KEYS)
             splits = self._by_seq(
-                "SELECT seq, split, fit_time, score_time, n_test_samples, fit_error"
-                " FROM splits ORDER BY seq, split"
+                "SELECT seq, split, fit_time, score_time, n_test_samples, fit_error, "
+                f"{where} FROM splits ORDER BY seq, split"
             )
             scores = self._by_seq(
                 "SELECT seq, split, subset, metric, score FROM scores ORDER BY seq, split, rowid"

@@ -179,7 +179,7 @@ function searchPage(id) {
     if (page.leaderboard) { state.board = page.leaderboard; board(); }
     if (page.figures) {
       drawFigures(document.getElementById("figures"), page.figures,
-                  ["convergence", "parallel", "slices", "importance", "hyperband"]);
+                  ["convergence", "parallel", "slices", "importance", "hyperband", "timeline"]);
     }
     const runs = (page.runs || []).map((r, i) => [i + 1, r.search, r.started && new Date(r.started * 1000).toLocaleString(),
       r.stop_reason ?? "", `${r.host ?? ""} pid ${r.pid ?? ""}`, envText(r.environment)]);
