@@ -83,12 +83,15 @@ def _figures_drawn(driver):
 def test_the_search_page_draws_its_plots_offline(browser, served, tmp_path):
     base, folder = served
     browser.get(f"{base}/search/{ident(folder / 'random.db')}")
-    wait_for(lambda: _figures_drawn(browser) >= 4, what="four drawn figures")
+    wait_for(lambda: _figures_drawn(browser) >= 5, what="five drawn figures")
     # one line per candidate in parallel coordinates, one point each in convergence
     assert browser.execute_script(
         "return document.querySelectorAll('#figure-parallel .scatterlayer .trace').length") == 12
     assert browser.execute_script(
         "return document.querySelectorAll('#figure-convergence .point').length") == 12
+    # the timeline of fits: a bar per fit of the 12 candidates x 3 folds
+    assert browser.execute_script(
+        "return document.querySelectorAll('#figure-timeline .barlayer .point').length") == 36
     # every resource came from the dashboard itself
     urls = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)")

@@ -268,9 +268,11 @@ def test_the_checkpoint_is_plain_sqlite_and_json_that_pandas_reads(tmp_path):
     }
     assert dict(zip(zip(table.C, table.kernel), table.mean_score)) == pytest.approx(expected)
     assert list(splits.columns) == [
-        "seq", "split", "fit_time", "score_time", "n_test_samples", "fit_error"
+        "seq", "split", "fit_time", "score_time", "n_test_samples", "fit_error",
+        "start_time", "worker_host", "worker_pid",
     ]
     assert len(splits) == 6 * 3 and splits.fit_error.isna().all()
+    assert splits.start_time.notna().all() and splits.worker_pid.notna().all()
     assert (splits.n_test_samples == 50).all()
     assert sorted(json.loads(meta["fingerprint"])) == [
         "X", "cv splits", "estimator", "fit parameters", "scoring", "search settings",
