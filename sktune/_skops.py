@@ -56,7 +56,8 @@ def skops_trusted_types() -> list[str]:
           if isinstance(getattr(distributions, name), type)
           and name != "Distribution"),
         # BayesSearch's optimizer_ and HyperbandSearch's schedule_
-        optimizers.BayesOptimizer, _Encoder, optimizers.GaussianProcess, qmc.Sobol,
+        optimizers.BayesOptimizer, _Encoder, optimizers.GaussianProcess,
+        optimizers.FeasibilityModel, qmc.Sobol,
         optimizers.HyperbandSchedule, optimizers.Bracket, optimizers.Rung,
         # built from scoring=None
         _PassthroughScorer,

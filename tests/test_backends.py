@@ -82,6 +82,7 @@ def test_result_order_follows_the_backend():
         assert result_order() == "list"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", LOCAL_BACKENDS)
 @pytest.mark.parametrize("name", CASES)
 def test_every_search_runs_and_agrees_under_local_backends(name, backend, reference):
@@ -90,6 +91,7 @@ def test_every_search_runs_and_agrees_under_local_backends(name, backend, refere
     np.testing.assert_equal(_comparable(search.cv_results_), reference(name))
 
 
+@pytest.mark.slow
 def test_checkpoint_records_each_candidate_under_a_list_backend(tmp_path):
     # BayesSearch fits in several rounds (calls); each of its candidates
     # must reach the checkpoint, and a second fit takes them all from there.
@@ -124,6 +126,12 @@ def ray_backend():
                 pytrace=False,
             )
         pytest.skip("ray (the 'ray' extra) cannot be imported on this Python")
+    from joblib.pool import PicklingPool
+
+    # Ray's backend rebases joblib's PicklingPool onto Ray's own Pool, for the
+    # whole process: without undoing it, every later search on the
+    # multiprocessing backend would run on Ray (and start a new Ray).
+    bases = PicklingPool.__bases__
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
              configure_logging=False)
     try:
@@ -133,6 +141,7 @@ def ray_backend():
         yield "ray"
     finally:
         ray.shutdown()
+        PicklingPool.__bases__ = bases
 
 
 @pytest.mark.slow

@@ -435,6 +435,7 @@ def test_the_file_alone_holds_the_records_saved_before_ctrl_c(tmp_path, monkeypa
         assert _count_alone(db, tmp_path / "copy") == 2
 
 
+@pytest.mark.slow
 def test_a_reader_that_holds_the_log_at_close_is_reported(tmp_path):
     db = tmp_path / "s.db"
     writer = CheckpointStore(db)

@@ -346,6 +346,7 @@ def test_missing_config_file_and_bad_arguments(tmp_path):
     assert status == 2 and "invalid choice: 'frobnicate'" in err
 
 
+@pytest.mark.slow
 def test_console_script_and_version(tmp_path):
     script = shutil.which("sktune", path=os.path.dirname(sys.executable))
     if script is None:
@@ -463,6 +464,7 @@ def test_a_huge_n_iter_is_refused_at_once(tmp_path):
     assert time.monotonic() - start < 60
 
 
+@pytest.mark.slow
 def test_deeply_nested_toml_is_one_error_line_not_a_traceback(tmp_path):
     (tmp_path / "job.toml").write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
     status, out, err = sktune("run", "job.toml", cwd=tmp_path)
@@ -472,6 +474,7 @@ def test_deeply_nested_toml_is_one_error_line_not_a_traceback(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_allow_import_takes_module_names(tmp_path):
     status, out, err = sktune("run", "job.toml", "--allow-import", "os;rm", cwd=tmp_path)
     assert status == 2

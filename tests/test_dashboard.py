@@ -161,6 +161,13 @@ def test_a_search_page_and_its_data(served, folder):
     # the script's text reaches plotly as entities, never as markup
     text = json.dumps(page["figures"])
     assert "<script>" not in text and "&lt;script&gt;" in text
+    # the surrogate's partial dependence: any strategy with 5 finite scores (here 12)
+    dependence = page["figures"]["dependence"]
+    assert dependence["layout"]["xaxis"]["type"] == "log"
+    assert dependence["layout"]["xaxis2"]["type"] == "category"
+    text = json.dumps(dependence)
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert page["notes"] == []
 
 
 def test_hyperband_rows_at_the_full_budget_come_first(served, folder):

@@ -84,6 +84,9 @@ def test_the_search_page_draws_its_plots_offline(browser, served, tmp_path):
     base, folder = served
     browser.get(f"{base}/search/{ident(folder / 'random.db')}")
     wait_for(lambda: _figures_drawn(browser) >= 5, what="five drawn figures")
+    # the partial dependence: a band and a line for the log parameter, points for the tag
+    assert browser.execute_script(
+        "return document.querySelectorAll('#figure-dependence .scatterlayer .trace').length") == 3
     # one line per candidate in parallel coordinates, one point each in convergence
     assert browser.execute_script(
         "return document.querySelectorAll('#figure-parallel .scatterlayer .trace').length") == 12

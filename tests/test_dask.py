@@ -282,6 +282,7 @@ def test_search_on_the_cluster_equals_the_local_run(client, name):
         assert len(rounds(1, 1, 1)) == 6
 
 
+@pytest.mark.slow
 def test_the_tasks_ran_on_the_workers(client):
     # a search that succeeds locally would hide a backend that silently ran
     # everything in this process: count the fits each worker ran

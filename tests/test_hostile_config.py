@@ -119,6 +119,7 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("config, key, problem", [h[1:] for h in HOSTILE],
                          ids=[h[0] for h in HOSTILE])
 def test_a_hostile_configuration_runs_nothing(tmp_path, config, key, problem):

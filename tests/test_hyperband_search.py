@@ -560,6 +560,7 @@ def test_failed_partial_fit_is_not_continued(fail_above):
         assert search.best_params_["x"] <= fail_above
 
 
+@pytest.mark.slow
 def test_continued_training_does_not_depend_on_n_jobs():
     space = {"alpha": LogUniform(1e-5, 1e-1)}
     one = _partial_fit_search(SGDClassifier(random_state=0), space, n_jobs=1)

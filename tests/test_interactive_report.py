@@ -17,8 +17,9 @@ def search(tmp_path_factory):
 def test_the_report_embeds_interactive_figures_offline(search, tmp_path):
     path = sktune.write_report(search, tmp_path / "report.html", interactive=True)
     page = open(path, encoding="utf-8").read()
-    assert page.count('<figure class="plotly">') == 4
-    assert page.count("Plotly.newPlot(") == 4
+    # convergence, parallel, slices, importance, partial dependence
+    assert page.count('<figure class="plotly">') == 5
+    assert page.count("Plotly.newPlot(") == 5
     assert "<img " not in page
     # plotly.js is inline, once: no resource from the network
     assert not re.search(r"<script[^>]+src=", page)
@@ -39,7 +40,7 @@ def test_jupyter_shows_the_figures_as_plotly_figures(search):
     figures = interactive_figures(search)
     assert [c.split(":")[0] for c in figures] == [
         "Convergence", "Parallel coordinates", "Score against each parameter",
-        "Hyperparameter importance"]
+        "Hyperparameter importance", "Partial dependence"]
     # what a notebook shows for a cell's value: the figure, drawn by plotly.js
     shown = next(iter(figures.values()))._repr_html_()
     assert "Plotly.newPlot(" in shown and "best so far" in shown

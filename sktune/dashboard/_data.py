@@ -18,6 +18,7 @@ import threading
 
 import numpy as np
 
+from ..plot._dependence import dependence_note
 from ..plot._figures import figure_specs
 from ..plot._interactive import convergence_figure
 from ..plot._readable import metric_view
@@ -368,6 +369,7 @@ def _read_checkpoint(path):
         "leaderboard": _leaderboard(cv_results, sign),
         "figures": figure_specs(cv_results, scoring=scoring, name=os.path.basename(path),
                                 func="sktune dashboard"),
+        "notes": [n for n in [dependence_note(full)] if n],
         "_curve": curve,
         "_view": view,
     }

@@ -77,7 +77,7 @@ def search_page(ident, name):
 <div class="scroll">
 <table id="leaderboard" class="table"><thead></thead><tbody></tbody></table></div>
 </section>
-<section><h2>Plots</h2><div id="figures"></div></section>
+<section><h2>Plots</h2><div id="figure-notes"></div><div id="figures"></div></section>
 <section><h2>Environment and runs</h2><table id="runs" class="table"><thead></thead><tbody></tbody>
 </table></section>"""
     return _page("search", name, body, id=ident)

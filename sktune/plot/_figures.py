@@ -3,7 +3,14 @@
 from typing import Any
 
 from .._typing import SearchLike
-from ..report import SearchResults, convergence, hyperband_paths, param_importance
+from ..report import (
+    SearchResults,
+    convergence,
+    hyperband_paths,
+    param_importance,
+    partial_dependence,
+)
+from ._dependence import MIN_POINTS, dependence_figure
 from ._interactive import (
     convergence_figure,
     hyperband_figure,
@@ -22,6 +29,9 @@ CAPTIONS = {
     "each parameter alone (functional ANOVA of a random forest; Hutter, Hoos & "
     "Leyton-Brown, ICML 2014)",
     "hyperband": "Each configuration's score across the budgets of its bracket",
+    "dependence": "Partial dependence: the mean (and one standard deviation) of a Gaussian "
+    "process fitted to the full-budget scores, averaged over the observed candidates "
+    "(Friedman 2001)",
 }
 
 
@@ -47,8 +57,10 @@ def figure_specs(search, *, metric=None, scoring=None, name=None,
     -------
     specs : dict of str -> dict
         ``"convergence"``, ``"parallel"``, ``"slices"`` and ``"importance"``
-        when it has parameters, ``"hyperband"`` when it has an
-        ``n_resources`` column; each ``{"data": ..., "layout": ...}``.
+        when it has parameters, ``"dependence"`` when at least 5 of its
+        full-budget candidates have a finite score (any strategy, not only
+        BayesSearch), ``"hyperband"`` when it has an ``n_resources``
+        column; each ``{"data": ..., "layout": ...}``.
 
     Examples
     --------
@@ -73,6 +85,9 @@ def figure_specs(search, *, metric=None, scoring=None, name=None,
         specs["parallel"] = parallel_figure(full, sign=sign, metric=label)
         specs["slices"] = slices_figure(full, sign=sign, metric=label)
         specs["importance"] = importance_figure(param_importance(full, metric))
+        dependence = partial_dependence(full, metric, min_points=MIN_POINTS, func=func)
+        if dependence:
+            specs["dependence"] = dependence_figure(dependence, sign=sign, metric=label)
     if every.column("n_resources") is not None:
         specs["hyperband"] = hyperband_figure(hyperband_paths(every, metric), sign=sign,
                                               metric=label)

@@ -9,6 +9,7 @@ live in :mod:`sktune.plot`, which also writes the report with every plot
 
 from ._axis import ParamAxis
 from ._curves import Convergence, HyperbandPath, convergence, hyperband_paths
+from ._dependence import PartialDependence, partial_dependence
 from ._export import export_results
 from ._html import render_html, write_html
 from ._importance import param_importance
@@ -28,6 +29,7 @@ __all__ = [
     "Convergence",
     "HyperbandPath",
     "ParamAxis",
+    "PartialDependence",
     "SearchResults",
     "check_top",
     "convergence",
@@ -39,6 +41,7 @@ __all__ = [
     "leaderboard",
     "leaderboard_table",
     "param_importance",
+    "partial_dependence",
     "ranks",
     "render_html",
     "write_html",

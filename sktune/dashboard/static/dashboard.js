@@ -76,6 +76,7 @@ function drawFigures(container, figures, order) {
       div = el("div", null, {id: "figure-" + name, class: "figure"});
       container.appendChild(div);
     }
+    if (fig.layout.height) div.style.height = fig.layout.height + "px";
     Plotly.react(div, fig.data, fig.layout, {responsive: true, displaylogo: false});
   }
 }
@@ -179,8 +180,10 @@ function searchPage(id) {
     if (page.leaderboard) { state.board = page.leaderboard; board(); }
     if (page.figures) {
       drawFigures(document.getElementById("figures"), page.figures,
-                  ["convergence", "parallel", "slices", "importance", "hyperband", "timeline"]);
+                  ["convergence", "parallel", "slices", "importance", "dependence", "hyperband", "timeline"]);
     }
+    const notes = document.getElementById("figure-notes");
+    if (notes) notes.replaceChildren(...(page.notes || []).map((n) => el("p", n, {class: "note"})));
     const runs = (page.runs || []).map((r, i) => [i + 1, r.search, r.started && new Date(r.started * 1000).toLocaleString(),
       r.stop_reason ?? "", `${r.host ?? ""} pid ${r.pid ?? ""}`, envText(r.environment)]);
     fillTable(document.getElementById("runs"),
