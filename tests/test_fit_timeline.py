@@ -15,7 +15,7 @@ from sktune import GridSearch, RandomSearch
 from sktune.dashboard._data import _read_checkpoint
 from sktune.distributions import Integer
 from sktune.search import results_from_checkpoint
-from sktune.store import CheckpointStore
+from sktune.store import CheckpointError, CheckpointStore
 
 X, y = load_iris(return_X_y=True)
 WORKER = ("start_time", "worker_host", "worker_pid")
@@ -45,11 +45,10 @@ def _grid(path, depths, **kwargs):
                       checkpoint=path, **kwargs).fit(X, y)
 
 
-def _as_if_killed_before_these_columns(path):
-    # the file as an sktune from before them wrote it, killed while its first candidate was fitted
+def _as_if_killed_before_the_worker_table(path):
+    # the file as an sktune from before it wrote it, killed while its first candidate was fitted
     with sqlite3.connect(path) as conn:
-        for column in WORKER:
-            conn.execute(f"ALTER TABLE splits DROP COLUMN {column}")
+        conn.execute("DROP TABLE fit_workers")
         for table in ("scores", "splits", "candidates"):
             conn.execute(f"DELETE FROM {table} WHERE seq = (SELECT MIN(seq) FROM candidates)")
     conn.close()
@@ -99,15 +98,17 @@ def test_the_worker_fields_stay_out_of_cv_results_and_change_no_result(tmp_path)
     _assert_same_results(plain, resumed)
 
 
-def test_an_older_checkpoint_without_the_worker_columns(tmp_path):
+def test_an_older_checkpoint_without_the_worker_table(tmp_path):
     path = tmp_path / "search.db"
     _grid(path, [1, 2, 3])
-    _as_if_killed_before_these_columns(path)
+    _as_if_killed_before_the_worker_table(path)
+    before = path.read_bytes()
     assert len(_outputs(path)) == 6
     assert all(not set(WORKER) & set(o) for o in _outputs(path))
     # the dashboard reads it and draws no timeline
     page = _read_checkpoint(str(path))
     assert "convergence" in page["figures"] and "timeline" not in page["figures"]
+    assert path.read_bytes() == before  # reading it added no table
     # a search continues it: old records have no worker, the new fits have one
     more = _grid(path, [1, 2, 3])
     _assert_same_results(_grid(None, [1, 2, 3]).cv_results_, more.cv_results_)
@@ -145,3 +146,25 @@ def test_the_store_checks_the_worker_fields(tmp_path):
             with pytest.raises(TypeError, match=rf"outputs\[0\]\['{key}'\] must be {allowed}"):
                 store.add("b", {"C": 2.0}, [{**out, key: value}])
         assert list(store.records()) == ["a"]
+
+
+def _with_sql(path, sql):
+    with sqlite3.connect(path) as conn:
+        conn.execute(sql)
+    conn.close()
+
+
+def test_a_damaged_worker_row_or_table_is_refused(tmp_path):
+    path = tmp_path / "search.db"
+    _grid(path, [1, 2])
+    _with_sql(path, "UPDATE fit_workers SET worker_pid = 'x' WHERE split = 1")
+    with pytest.raises(CheckpointError,
+                       match=r"record \d: a fit_workers row of split 1 holds values of types"):
+        _outputs(path)
+    _with_sql(path, "UPDATE fit_workers SET worker_pid = 1, split = 7 WHERE split = 1")
+    with pytest.raises(CheckpointError, match=r"a fit_workers row of split 7 holds values"):
+        _outputs(path)
+    _with_sql(path, "ALTER TABLE fit_workers DROP COLUMN worker_host")
+    with pytest.raises(CheckpointError,
+                       match=r"its table 'fit_workers' lacks the columns 'worker_host'"):
+        _outputs(path)

@@ -12,7 +12,8 @@ import numbers
 #: the keys of a per-split result that a record keeps
 OUTPUT_KEYS = ("fit_error", "test_scores", "train_scores", "n_test_samples", "fit_time",
                "score_time", "start_time", "worker_host", "worker_pid")
-#: where and when a fit ran (the dashboard's timeline): not results, never in cv_results_
+#: where and when a fit ran (the dashboard's timeline), kept in a table of
+#: their own (``_workers``): not results, never in ``cv_results_``
 WORKER_KEYS = ("start_time", "worker_host", "worker_pid")
 # nesting of the JSON a search writes: a tuple of tuples in a tagged value
 _MAX_DEPTH = 32
@@ -124,6 +125,13 @@ def _is_real(value):
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
+def _is_count(value):
+    """Whether ``value`` is ``None`` or an int >= 0 (a bool is not)."""
+    return value is None or (
+        isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0
+    )
+
+
 def _checked(where, value, allowed, ok):
     if not ok:
         raise TypeError(
@@ -154,14 +162,12 @@ def output_rows(outputs):
         ``train_scores`` a number or a dict of metric names to numbers (NaN
         allowed), ``fit_time`` and ``score_time`` finite numbers,
         ``n_test_samples`` an int >= 0, ``fit_error`` a str or ``None``;
-        where the fit ran: ``start_time`` a finite number (Unix time),
-        ``worker_host`` a str, ``worker_pid`` an int >= 0.
+        the :data:`WORKER_KEYS` are left to ``_workers.worker_rows``.
 
     Returns
     -------
     splits : list of tuple
-        ``(split, fit_time, score_time, n_test_samples, fit_error, start_time,
-        worker_host, worker_pid)``.
+        ``(split, fit_time, score_time, n_test_samples, fit_error)``.
     scores : list of tuple
         ``(split, subset, metric, score)``.
 
@@ -174,7 +180,7 @@ def output_rows(outputs):
     --------
     >>> from sktune.store._rows import output_rows
     >>> output_rows([{"test_scores": {"acc": 0.9}, "fit_time": 0.1, "fit_error": None}])
-    ([(0, 0.1, None, None, None, None, None, None)], [(0, 'test', 'acc', 0.9)])
+    ([(0, 0.1, None, None, None)], [(0, 'test', 'acc', 0.9)])
     """
     if not isinstance(outputs, (list, tuple)):
         raise TypeError(
@@ -186,33 +192,23 @@ def output_rows(outputs):
         _checked(f"outputs[{i}]", out, f"a dict with keys among {OUTPUT_KEYS}",
                  isinstance(out, dict) and set(out) <= set(OUTPUT_KEYS))
         times = []
-        for key in ("fit_time", "score_time", "start_time"):
+        for key in ("fit_time", "score_time"):
             value = out.get(key)
             ok = value is None or (_is_real(value) and math.isfinite(value))
             _checked(f"outputs[{i}][{key!r}]", value, "a finite number", ok)
             times.append(None if value is None else float(value))
-        n_test, pid = (_count(f"outputs[{i}][{k!r}]", out.get(k))
-                       for k in ("n_test_samples", "worker_pid"))
-        error, host = out.get("fit_error"), out.get("worker_host")
+        n_test = out.get("n_test_samples")
+        _checked(f"outputs[{i}]['n_test_samples']", n_test, "an int >= 0", _is_count(n_test))
+        error = out.get("fit_error")
         _checked(f"outputs[{i}]['fit_error']", error, "a str or None",
                  error is None or type(error) is str)
-        _checked(f"outputs[{i}]['worker_host']", host, "a str or None",
-                 host is None or type(host) is str)
-        splits.append((i, *times[:2], n_test, error, times[2], host, pid))
+        splits.append((i, *times, None if n_test is None else int(n_test), error))
         for subset in ("test", "train"):
             key = f"{subset}_scores"
             if key in out:
                 pairs = _scores(f"outputs[{i}][{key!r}]", out[key])
                 scores += [(i, subset, m, s) for m, s in pairs]
     return splits, scores
-
-
-def _count(where, value):
-    ok = value is None or (
-        isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0
-    )
-    _checked(where, value, "an int >= 0", ok)
-    return None if value is None else int(value)
 
 
 def _number(value):
@@ -225,9 +221,7 @@ def outputs_of(splits, scores):
     Parameters
     ----------
     splits : list of tuple
-        ``(split, fit_time, score_time, n_test_samples, fit_error, start_time,
-        worker_host, worker_pid)`` rows, by split (the last three NULL in a
-        file written before they were recorded).
+        ``(split, fit_time, score_time, n_test_samples, fit_error)`` rows, by split.
     scores : list of tuple
         ``(split, subset, metric, score)`` rows, in the order written.
 
@@ -246,26 +240,24 @@ def outputs_of(splits, scores):
     Examples
     --------
     >>> from sktune.store._rows import outputs_of
-    >>> outputs_of([(0, 0.1, 0.01, 30, None, None, None, None)], [(0, "test", None, None)])
+    >>> outputs_of([(0, 0.1, 0.01, 30, None)], [(0, "test", None, None)])
     [{'fit_error': None, 'fit_time': 0.1, 'score_time': 0.01, 'n_test_samples': 30,
       'test_scores': nan}]
     """
     outputs = []
-    for i, row in enumerate(splits):
-        split, fit_time, score_time, n_test, error, start, host, pid = row
+    for i, (split, fit_time, score_time, n_test, error) in enumerate(splits):
         if (
             split != i or type(split) is not int
-            or not all(t is None or _number(t) for t in (fit_time, score_time, start))
-            or not all(n is None or type(n) is int for n in (n_test, pid))
-            or not all(t is None or type(t) is str for t in (error, host))
+            or not all(t is None or _number(t) for t in (fit_time, score_time))
+            or not (n_test is None or type(n_test) is int)
+            or not (error is None or type(error) is str)
         ):
             raise ValueError(f"split row {i} holds values of types sktune does not write")
         out = {"fit_error": error}
         for key, value in (("fit_time", fit_time), ("score_time", score_time),
-                           ("n_test_samples", n_test), ("start_time", start),
-                           ("worker_host", host), ("worker_pid", pid)):
+                           ("n_test_samples", n_test)):
             if value is not None:
-                out[key] = float(value) if key.endswith("_time") else value
+                out[key] = float(value) if key != "n_test_samples" else value
         outputs.append(out)
     for split, subset, metric, score in scores:
         if (
