@@ -43,14 +43,33 @@ STRATEGIES = tuple(s for s, (cls, _) in _SETTINGS.items() if hasattr(sktune, cls
 
 
 class DemoRun(NamedTuple):
-    """One strategy's run: the fitted search, its wall time and its report."""
+    """One strategy's run: the fitted search, its wall time, its report and its checkpoint."""
 
     search: object
     seconds: float
     report: object = None
+    checkpoint: object = None
 
 
-def _make_search(strategy, random_state, n_jobs, n_samples):
+def _fresh_checkpoint(strategy, folder):
+    """The path of the strategy's checkpoint in ``folder``, its file of an earlier run removed.
+
+    Each run starts afresh rather than resuming, so that its wall time and
+    its dashboard show this run's fits: continuing would take every
+    candidate from the file and fit nothing. A file of that name that is not
+    an sktune checkpoint is left alone (the search then refuses it).
+    """
+    from .dashboard._data import is_checkpoint
+
+    path = os.path.join(folder, f"{strategy}.db")
+    if os.path.isfile(path) and is_checkpoint(path):
+        for suffix in ("-wal", "-shm", ""):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+    return path
+
+
+def _make_search(strategy, random_state, n_jobs, n_samples, checkpoint=None):
     cls_name, settings = _SETTINGS[strategy]
     cls = getattr(sktune, cls_name)
     if "random_state" in inspect.signature(cls).parameters:
@@ -61,7 +80,7 @@ def _make_search(strategy, random_state, n_jobs, n_samples):
         # the whole digits data
         settings = {**settings, "min_resources": max(n_samples * 2 // 3 // 9, 1)}
     estimator = make_pipeline(StandardScaler(), SVC())
-    return cls(estimator, DEMO_SPACE, cv=3, n_jobs=n_jobs, **settings)
+    return cls(estimator, DEMO_SPACE, cv=3, n_jobs=n_jobs, checkpoint=checkpoint, **settings)
 
 
 def _warm_up(X, y, n_jobs):
@@ -102,21 +121,24 @@ def run_demo(strategies=STRATEGIES, *, random_state=0, n_samples=None, n_jobs=-1
         Parallel jobs of each search (all cores by default).
     report_dir : str or None, default=None
         Folder where each strategy's HTML report is written as
-        ``<strategy>.html`` (created if needed); ``None`` writes none.
+        ``<strategy>.html`` and its checkpoint as ``<strategy>.db`` (created
+        if needed; a checkpoint of an earlier demo there is replaced, not
+        resumed), which ``sktune dashboard <report_dir>`` shows; ``None``
+        writes nothing.
     callbacks : sequence of callback objects, default=()
         scikit-learn callbacks (progress bars) set on every search.
 
     Returns
     -------
     results : dict of str -> DemoRun
-        Per strategy, the fitted search, its wall time in seconds and the
-        path of its report (``None`` without ``report_dir``).
+        Per strategy, the fitted search, its wall time in seconds, the
+        paths of its report and its checkpoint (``None`` without ``report_dir``).
 
     Examples
     --------
     >>> from sktune.demo import run_demo
     >>> results = run_demo(["grid"], n_samples=300, n_jobs=1)
-    >>> search, seconds, report = results["grid"]
+    >>> search, seconds, report, checkpoint = results["grid"]
     >>> sorted(search.best_params_)
     ['svc__C', 'svc__gamma']
     """
@@ -134,14 +156,15 @@ def run_demo(strategies=STRATEGIES, *, random_state=0, n_samples=None, n_jobs=-1
     _warm_up(X, y, n_jobs)
     results = {}
     for name in strategies:
-        search = _make_search(name, random_state, n_jobs, len(X))
+        checkpoint = None if report_dir is None else _fresh_checkpoint(name, report_dir)
+        search = _make_search(name, random_state, n_jobs, len(X), checkpoint)
         if callbacks:
             search.set_callbacks(*callbacks)
         start = time.perf_counter()
         search.fit(X, y)
         seconds = time.perf_counter() - start
         report = None if report_dir is None else _write_report(search, name, report_dir)
-        results[name] = DemoRun(search, seconds, report)
+        results[name] = DemoRun(search, seconds, report, checkpoint)
     return results
 
 

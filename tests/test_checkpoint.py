@@ -323,7 +323,8 @@ _OUT = {"test_scores": 0.5, "fit_error": None, "fit_time": 0.1, "score_time": 0.
          r"of results. Got \{'test_scores': 1.0\} instead"),
         (("k", {}, [{**_OUT, "estimator": None}]),
          r"outputs\[0\] must be a dict with keys among \('fit_error', 'test_scores', "
-         r"'train_scores', 'n_test_samples', 'fit_time', 'score_time'\)\. Got .* instead"),
+         r"'train_scores', 'n_test_samples', 'fit_time', 'score_time', 'start_time', "
+         r"'worker_host', 'worker_pid'\)\. Got .* instead"),
         (("k", {}, [_OUT, 0.5]), r"outputs\[1\] must be a dict with keys among .* Got 0.5"),
         (("k", {}, [{**_OUT, "fit_time": "fast"}]),
          r"outputs\[0\]\['fit_time'\] must be a finite number. Got 'fast' instead"),

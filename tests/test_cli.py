@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from sktune.cli import main
+from sktune.dashboard._data import _read_checkpoint
 from sktune.demo import STRATEGIES
 from sktune.store import CheckpointError, CheckpointStore
 
@@ -144,6 +145,9 @@ def test_demo_compares_every_strategy_and_writes_the_reports(tmp_path):
         page = (tmp_path / "reports" / f"{name}.html").read_text()
         assert page.lstrip().lower().startswith("<!doctype html") and "leaderboard" in page
     assert "HTML reports: reports" in out
+    assert out.rstrip().endswith("sktune dashboard reports")
+    assert sorted(p.name for p in (tmp_path / "reports").glob("*.db")) == sorted(
+        f"{name}.db" for name in STRATEGIES)
     assert "Search: 16 candidates, 3-fold CV" in err  # progress, on stderr
 
 
@@ -156,6 +160,23 @@ def test_demo_of_one_strategy_without_report(tmp_path):
     assert "== random: RandomSearch, 16 evaluations" in out
     assert len(_leaderboard_rows(out)) == 10
     assert list(tmp_path.iterdir()) == [] and err == ""
+    assert "dashboard" not in out
+
+
+@pytest.mark.slow
+def test_a_second_demo_replaces_its_checkpoint_and_the_dashboard_reads_it(tmp_path):
+    args = ("demo", "--strategy", "grid", "--n-samples", "150", "-q", "--report-dir", "d d")
+    for _ in range(2):
+        status, out, err = sktune(*args, cwd=tmp_path)
+        assert status == 0, err
+        assert "== grid: GridSearch, 16 evaluations" in out
+        assert out.rstrip().endswith("sktune dashboard 'd d'")
+    path = tmp_path / "d d" / "grid.db"
+    with CheckpointStore(path, read_only=True) as store:
+        # one run: the second demo fitted afresh instead of resuming the first's file
+        assert len(store) == 16 and len(store.runs()) == 1
+    page = _read_checkpoint(str(path))
+    assert page["summary"]["n_candidates"] == 16 and "timeline" in page["figures"]
 
 
 # run, resume, show, report ----------------------------------------------------------------

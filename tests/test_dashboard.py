@@ -153,6 +153,10 @@ def test_a_search_page_and_its_data(served, folder):
     tag = board["columns"].index("tag")
     assert SCRIPT in {row[tag] for row in board["rows"]}  # as data, escaped by the page
     assert {"convergence", "parallel", "slices", "importance"} <= set(page["figures"])
+    # the timeline: one bar per fit, on the one worker of a sequential search
+    bars = page["figures"]["timeline"]["data"][0]
+    assert len(bars["x"]) == 12 * 3 and len(set(bars["y"])) == 1
+    assert bars["y"][0].endswith(f"pid {page['runs'][0]['pid']}")
     assert page["runs"][0]["environment"]["scikit-learn"]
     # the script's text reaches plotly as entities, never as markup
     text = json.dumps(page["figures"])

@@ -92,6 +92,9 @@ def test_the_search_page_draws_its_plots_offline(browser, served, tmp_path):
         "return document.querySelectorAll('#figure-parallel .scatterlayer .trace').length") == 12
     assert browser.execute_script(
         "return document.querySelectorAll('#figure-convergence .point').length") == 12
+    # the timeline of fits: a bar per fit of the 12 candidates x 3 folds
+    assert browser.execute_script(
+        "return document.querySelectorAll('#figure-timeline .barlayer .point').length") == 36
     # every resource came from the dashboard itself
     urls = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)")

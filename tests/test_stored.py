@@ -259,6 +259,7 @@ def test_the_checkpoint_is_plain_sqlite_and_json_that_pandas_reads(tmp_path):
             " GROUP BY c.seq", conn,
         )
         splits = pd.read_sql("SELECT * FROM splits", conn)
+        workers = pd.read_sql("SELECT * FROM fit_workers", conn)
         meta = dict(conn.execute("SELECT name, value FROM meta").fetchall())
     conn.close()
     results = search.cv_results_
@@ -271,6 +272,12 @@ def test_the_checkpoint_is_plain_sqlite_and_json_that_pandas_reads(tmp_path):
         "seq", "split", "fit_time", "score_time", "n_test_samples", "fit_error"
     ]
     assert len(splits) == 6 * 3 and splits.fit_error.isna().all()
+    # where each fit ran, by the same (seq, split)
+    assert list(workers.columns) == [
+        "seq", "finished", "split", "start_time", "worker_host", "worker_pid"
+    ]
+    assert sorted(zip(workers.seq, workers.split)) == sorted(zip(splits.seq, splits.split))
+    assert workers.start_time.notna().all() and workers.worker_pid.notna().all()
     assert (splits.n_test_samples == 50).all()
     assert sorted(json.loads(meta["fingerprint"])) == [
         "X", "cv splits", "estimator", "fit parameters", "scoring", "search settings",

@@ -8,6 +8,7 @@ shows the traceback of the user errors too.
 """
 
 import argparse
+import shlex
 import sys
 from collections.abc import Sequence
 
@@ -60,6 +61,8 @@ def _cmd_demo(args):
     reports = [run.report for run in results.values() if run.report is not None]
     if reports:
         print(f"\nHTML reports: {', '.join(reports)}")
+    if any(run.checkpoint is not None for run in results.values()):
+        print(f"Open them in the dashboard: sktune dashboard {shlex.quote(args.report_dir)}")
     return 0
 
 
@@ -230,15 +233,18 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", parents=[top, quiet],
         help="tune an SVC on the digits data with each strategy and compare them",
         description="Tune an SVC on scikit-learn's digits data with each strategy, "
-        "print a leaderboard per strategy and a comparison, and write HTML reports.",
+        "print a leaderboard per strategy and a comparison, and write HTML reports and "
+        "checkpoints that `sktune dashboard DIR` shows.",
     )
     demo.add_argument("--strategy", choices=(*STRATEGIES, "all"), default="all")
     demo.add_argument("--random-state", type=int, default=0, metavar="SEED")
     demo.add_argument("--n-samples", type=int, default=None, metavar="N",
                       help="use only the first N digits (quicker)")
     demo.add_argument("--report-dir", default="sktune-demo", metavar="DIR",
-                      help="folder of the HTML reports (default: sktune-demo)")
-    demo.add_argument("--no-report", action="store_true", help="write no HTML report")
+                      help="folder of the HTML reports and checkpoints, replaced at each "
+                      "run (default: sktune-demo)")
+    demo.add_argument("--no-report", action="store_true",
+                      help="write no HTML report nor checkpoint")
     demo.set_defaults(func=_cmd_demo)
 
     run = sub.add_parser(

@@ -5,7 +5,9 @@ never by a path: a URL can only name a file of the catalog. Each read opens
 the file read-only (SQLite's ``mode=ro``, through
 :class:`~sktune.store.CheckpointStore`) and closes it at once, so that the
 dashboard holds no lock and no snapshot of the write-ahead log while a
-search writes it. What is read is kept until the file (or its log) changes.
+search writes it. What is read is kept until the file (or its log) changes;
+while a search writes it, the page's figures are computed again only now
+and then (see :class:`Reader`), its count of candidates and status at once.
 """
 
 import datetime
@@ -15,6 +17,7 @@ import numbers
 import os
 import socket
 import threading
+import time
 
 import numpy as np
 
@@ -24,12 +27,22 @@ from ..plot._interactive import convergence_figure
 from ..plot._readable import metric_view
 from ..report import MISSING, SearchResults, convergence, leaderboard_table
 from ..search import results_from_checkpoint
+from ..search._json_values import decode_params
 from ..store import CheckpointError, CheckpointStore
 from ..store._schema import APPLICATION_ID
+from ._timeline import timeline_spec
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 # the rows of a leaderboard a page receives; the page sorts and filters them
 _MAX_ROWS = 2000
+# A page's figures (a forest, a Gaussian process) take about a second of CPU
+# to compute on a few hundred candidates; recomputed at every change of a
+# file being written, they kept the dashboard's process busy beside the
+# search for as long as a page polled it (benchmarks/dashboard_polling.py).
+# So a changed file is read in full again only once this many times its
+# last full read has passed (the figures then take at most 1/20 of a core),
+# and in between a poll reads its count of candidates and status only.
+_REREAD_FACTOR = 20
 
 
 def is_checkpoint(path):
@@ -280,9 +293,15 @@ class Reader:
             hit = self._cache.get(path)
         if hit is not None and hit[0] == key:
             return hit[1]
+        if hit is not None and time.monotonic() < hit[2] + _REREAD_FACTOR * hit[3]:
+            progress = _progress(path, hit[1])
+            if progress is not None:
+                return progress
+        started = time.monotonic()
         data = _read_checkpoint(path)
+        done = time.monotonic()
         with self._lock:
-            self._cache[path] = (key, data)
+            self._cache[path] = (key, data, done, done - started)
         return data
 
     def experiments(self):
@@ -317,6 +336,24 @@ class Reader:
         }
 
 
+def _progress(path, data):
+    """``data`` with the file's count of candidates and status read again (cheap).
+
+    ``None`` when the status changed (a run began or ended: worth a full
+    read) or the file cannot be read now.
+    """
+    summary = data["summary"]
+    try:
+        with CheckpointStore(path, read_only=True) as store:
+            runs, n = store.runs(), len(store)
+    except CheckpointError:
+        return None
+    state, detail = status(runs)
+    if (state, len(runs)) != (summary["status"], summary.get("n_runs")):
+        return None
+    return {**data, "summary": {**summary, "n_candidates": n, "status_detail": detail}}
+
+
 def _summary(path, runs, fingerprint, n, best, view):
     first, last = (runs[0], runs[-1]) if runs else ({}, {})
     state, detail = status(runs)
@@ -345,6 +382,7 @@ def _read_checkpoint(path):
             runs = store.runs()
             fingerprint = store.fingerprint() or {}
             n = len(store)
+            records = [outputs for _, outputs in store.records(decode=decode_params).values()]
         cv_results = results_from_checkpoint(path) if n else None
     except CheckpointError as exc:
         return {"summary": {"name": os.path.basename(path), "status": "unreadable",
@@ -370,6 +408,12 @@ def _read_checkpoint(path):
         "_curve": curve,
         "_view": view,
     }
+    # rows of the file's two reads may differ while a search writes it
+    if len(records) == len(cv_results["params"]):
+        timeline = timeline_spec(records, cv_results, full.refit_metric, sign=sign,
+                                 label=view[1])
+        if timeline is not None:
+            page["figures"]["timeline"] = timeline
     return page
 
 

@@ -23,6 +23,7 @@ import hashlib
 import math
 import os
 import pickle
+import socket
 import time
 import warnings
 from collections import defaultdict
@@ -35,6 +36,7 @@ from sklearn.base import clone
 from sklearn.exceptions import FitFailedWarning
 
 from .._compat import _fit_and_score, _insert_error_scores, _warn_or_raise_about_fit_failures
+from ..store._rows import WORKER_KEYS
 from ._autolog import candidate_listeners
 from ._backend import dask_client, local_values, lost_data, scattered, watch_owner
 from ._json_values import ChoiceIndex
@@ -47,9 +49,15 @@ _MAX_DATA_LOSSES = 3
 
 def _indexed_fit_and_score(index, split, *, owner_pid, limit, **kwargs):
     watch_owner(owner_pid)
+    # the wall clock, not a monotonic one: starts are compared across processes
+    started = time.time()
     # Results come back in completion order; the indices say whose they are.
     # None: max_time ran out before or during the fit (see _timeout).
-    return index, split, run_limited(_fit_and_score, limit, local_values(kwargs))
+    out = run_limited(_fit_and_score, limit, local_values(kwargs))
+    if out is not None:
+        # where and when it ran, as the worker sees it (the dashboard's timeline)
+        out.update(start_time=started, worker_host=socket.gethostname(), worker_pid=os.getpid())
+    return index, split, out
 
 
 def _mean_score(outputs, metric):
@@ -323,7 +331,9 @@ class Evaluator:
         if callable(search.scoring):
             _insert_error_scores(out, search.error_score)
         self.all_params.extend(params[i] for i in done)
-        self.all_out.extend(out)
+        # scikit-learn's formatting reads every key of each output: keep
+        # results alone (a record from an older checkpoint lacks the others)
+        self.all_out.extend({k: v for k, v in o.items() if k not in WORKER_KEYS} for o in out)
         for name, values in (more_results or {}).items():
             self.all_more[name].extend(values[i] for i in done)
         self.results = search._format_results(

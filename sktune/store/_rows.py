@@ -11,7 +11,10 @@ import numbers
 
 #: the keys of a per-split result that a record keeps
 OUTPUT_KEYS = ("fit_error", "test_scores", "train_scores", "n_test_samples", "fit_time",
-               "score_time")
+               "score_time", "start_time", "worker_host", "worker_pid")
+#: where and when a fit ran (the dashboard's timeline), kept in a table of
+#: their own (``_workers``): not results, never in ``cv_results_``
+WORKER_KEYS = ("start_time", "worker_host", "worker_pid")
 # nesting of the JSON a search writes: a tuple of tuples in a tagged value
 _MAX_DEPTH = 32
 
@@ -122,6 +125,13 @@ def _is_real(value):
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
+def _is_count(value):
+    """Whether ``value`` is ``None`` or an int >= 0 (a bool is not)."""
+    return value is None or (
+        isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0
+    )
+
+
 def _checked(where, value, allowed, ok):
     if not ok:
         raise TypeError(
@@ -151,7 +161,8 @@ def output_rows(outputs):
         Per split, some of :data:`OUTPUT_KEYS`: ``test_scores`` and
         ``train_scores`` a number or a dict of metric names to numbers (NaN
         allowed), ``fit_time`` and ``score_time`` finite numbers,
-        ``n_test_samples`` an int >= 0, ``fit_error`` a str or ``None``.
+        ``n_test_samples`` an int >= 0, ``fit_error`` a str or ``None``;
+        the :data:`WORKER_KEYS` are left to ``_workers.worker_rows``.
 
     Returns
     -------
@@ -187,10 +198,7 @@ def output_rows(outputs):
             _checked(f"outputs[{i}][{key!r}]", value, "a finite number", ok)
             times.append(None if value is None else float(value))
         n_test = out.get("n_test_samples")
-        ok = n_test is None or (
-            isinstance(n_test, numbers.Integral) and not isinstance(n_test, bool) and n_test >= 0
-        )
-        _checked(f"outputs[{i}]['n_test_samples']", n_test, "an int >= 0", ok)
+        _checked(f"outputs[{i}]['n_test_samples']", n_test, "an int >= 0", _is_count(n_test))
         error = out.get("fit_error")
         _checked(f"outputs[{i}]['fit_error']", error, "a str or None",
                  error is None or type(error) is str)

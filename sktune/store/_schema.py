@@ -5,6 +5,12 @@ Format 2 keeps everything in open columns, SQL values and JSON text, that
 records: it is recognised by its layout and refused, never loaded, because
 unpickling a received file can run any code hidden in it.
 
+Within format 2 a table may be added, never a column: an sktune from
+before the table reads and continues a file holding it (it checks the
+tables it knows and writes their rows in full), and a file from before the
+table opens read-only as it is and gains the table when a writer opens it.
+``fit_workers`` is such a table.
+
 Telling the kinds of files apart reads the file only, so that a file that
 is not sktune's is refused before anything is written to it.
 """
@@ -45,12 +51,28 @@ _TABLES = {
         score REAL                           -- NULL: NaN
     """,
 }
+#: tables added within format 2 (see above): a file may lack them
+_ADDED_TABLES = {
+    "fit_workers": """
+        seq INTEGER NOT NULL REFERENCES candidates (seq),
+        finished REAL NOT NULL,              -- the candidate's: see below
+        split INTEGER NOT NULL,
+        start_time REAL,                     -- Unix time the fit started, in the worker
+        worker_host TEXT,                    -- the worker's host name, as it sees it
+        worker_pid INTEGER,                  -- the worker's process id
+        PRIMARY KEY (seq, split)
+    """,
+}
+# An sktune from before fit_workers that records a candidate's key again
+# deletes its splits but not its fit_workers rows, and may give the new
+# record the same seq: a row belongs to the record whose `finished` it holds.
 _INDEXES = ("CREATE INDEX scores_of_candidate ON scores (seq, split)",)
 _COLUMNS = {
     "meta": ("name", "value"),
     "candidates": ("seq", "key", "finished", "params", "extra"),
     "splits": ("seq", "split", "fit_time", "score_time", "n_test_samples", "fit_error"),
     "scores": ("seq", "split", "subset", "metric", "score"),
+    "fit_workers": ("seq", "finished", "split", "start_time", "worker_host", "worker_pid"),
 }
 
 
@@ -134,6 +156,8 @@ def _check_layout(conn, path, version, objects, tables):
             "Re-run the search into a new checkpoint file."
         )
     for table, expected in _COLUMNS.items():
+        if table in _ADDED_TABLES and table not in tables:
+            continue
         missing = [c for c in expected if c not in _columns(conn, table)]
         if table not in tables or missing:
             lacks = f"lacks the columns {_names(missing)}" if missing else "is not a table"
@@ -163,13 +187,13 @@ def create(conn):
     >>> conn = sqlite3.connect(":memory:", isolation_level=None)
     >>> create(conn)
     >>> [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-    ['meta', 'candidates', 'splits', 'scores']
+    ['meta', 'candidates', 'splits', 'scores', 'fit_workers']
     """
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {FORMAT}")
-        for table, columns in _TABLES.items():
+        for table, columns in {**_TABLES, **_ADDED_TABLES}.items():
             conn.execute(f"CREATE TABLE {table} ({columns})")
         for index in _INDEXES:
             conn.execute(index)
@@ -177,3 +201,48 @@ def create(conn):
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def add_tables(conn):
+    """Create the tables added within format 2 that a checkpoint lacks.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        Open for writing on a file :func:`kind_of` found ``"sktune"``.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import sqlite3
+    >>> from sktune.store._schema import add_tables, create, has_table
+    >>> conn = sqlite3.connect(":memory:", isolation_level=None)
+    >>> create(conn)
+    >>> _ = conn.execute("DROP TABLE fit_workers")
+    >>> has_table(conn, "fit_workers")
+    False
+    >>> add_tables(conn)
+    >>> has_table(conn, "fit_workers")
+    True
+    """
+    for table, columns in _ADDED_TABLES.items():
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+
+
+def has_table(conn, table):
+    """Whether the database open on ``conn`` holds ``table``.
+
+    Examples
+    --------
+    >>> import sqlite3
+    >>> from sktune.store._schema import has_table
+    >>> has_table(sqlite3.connect(":memory:"), "fit_workers")
+    False
+    """
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,)
+    ).fetchone()
+    return found is not None

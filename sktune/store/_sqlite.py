@@ -25,8 +25,9 @@ import warnings
 
 from ._errors import CheckpointError
 from ._rows import from_json, output_rows, outputs_of, to_json
-from ._schema import create, kind_of
+from ._schema import add_tables, create, has_table, kind_of
 from ._wal import wal_damage
+from ._workers import with_workers, worker_rows
 
 try:  # POSIX advisory locks; other platforms go without the one-writer guard
     import fcntl
@@ -172,6 +173,8 @@ class CheckpointStore:
         c.execute("PRAGMA synchronous=NORMAL")
         if kind == "new":
             create(c)
+        else:
+            add_tables(c)
         self._check_meta()
         n = len(self)
         if n and self.fingerprint() is None:
@@ -422,7 +425,8 @@ class CheckpointStore:
             Its per-split results: ``test_scores`` and ``train_scores`` (a
             number, NaN allowed, or a dict of metric names to numbers),
             ``fit_time``, ``score_time``, ``n_test_samples``, ``fit_error``
-            (a str or ``None``), each optional.
+            (a str or ``None``), and where the fit ran, ``start_time``
+            (Unix time), ``worker_host`` and ``worker_pid``, each optional.
         extra : dict or None, default=None
             The search's own ``cv_results_`` columns for this candidate
             (Hyperband's ``bracket`` and ``n_resources``, BayesSearch's
@@ -460,18 +464,24 @@ class CheckpointStore:
         extra = to_json({} if extra is None else extra,
                         "The 'extra' argument of CheckpointStore.add")
         splits, scores = output_rows(outputs)
+        workers = worker_rows(outputs)
         c = self._conn
+        finished = time.time()
         c.execute("BEGIN IMMEDIATE")
         try:
-            for table in ("scores", "splits", "candidates"):
+            for table in ("scores", "splits", "fit_workers", "candidates"):
                 c.execute(
                     f"DELETE FROM {table} WHERE seq IN (SELECT seq FROM candidates WHERE key=?)",
                     (key,),
                 )
             seq = c.execute(
                 "INSERT INTO candidates (key, finished, params, extra) VALUES (?, ?, ?, ?)",
-                (key, time.time(), params, extra),
+                (key, finished, params, extra),
             ).lastrowid
+            # rows an older sktune left for a record it replaced at this seq
+            c.execute("DELETE FROM fit_workers WHERE seq=?", (seq,))
+            c.executemany("INSERT INTO fit_workers VALUES (?, ?, ?, ?, ?, ?)",
+                          [(seq, finished, *row) for row in workers])
             c.executemany("INSERT INTO splits VALUES (?, ?, ?, ?, ?, ?)",
                           [(seq, *row) for row in splits])
             c.executemany("INSERT INTO scores VALUES (?, ?, ?, ?, ?)",
@@ -538,6 +548,11 @@ class CheckpointStore:
             scores = self._by_seq(
                 "SELECT seq, split, subset, metric, score FROM scores ORDER BY seq, split, rowid"
             )
+            # a file from before fit_workers has no such table, and no worker to show
+            workers = self._by_seq(
+                "SELECT seq, split, start_time, worker_host, worker_pid FROM fit_workers"
+                " JOIN candidates USING (seq, finished) ORDER BY seq, split"
+            ) if has_table(self._conn, "fit_workers") else {}
         finally:
             # nothing to keep; and SQLite may have ended it on a read error
             if self._conn.in_transaction:
@@ -550,7 +565,8 @@ class CheckpointStore:
                 params = from_json(params, "the params column")
                 if decode is not None:
                     params = decode(params)
-                outputs = outputs_of(splits.get(seq, []), scores.get(seq, []))
+                outputs = with_workers(outputs_of(splits.get(seq, []), scores.get(seq, [])),
+                                       workers.get(seq, []))
             except ValueError as exc:
                 raise self._damaged(f"record {n}: {exc}") from None
             out[key] = (params, outputs)

@@ -15,7 +15,10 @@ The log only holds data while a writer runs or after it was killed:
 :meth:`CheckpointStore.close` moves it into the database file.
 """
 
+import functools
 import struct
+
+import numpy as np
 
 _MAGIC_LE, _MAGIC_BE = 0x377F0682, 0x377F0683
 _WAL_VERSION = 3007000
@@ -32,6 +35,50 @@ def _checksum(data, byte_order, sums=(0, 0)):
         s0 = (s0 + a + s1) & _MASK
         s1 = (s1 + b + s0) & _MASK
     return s0, s1
+
+
+@functools.lru_cache(maxsize=4)
+def _powers(n):
+    """``M**j mod 2**32`` for j < n, M = [[1, 1], [1, 2]], as uint64 arrays P[row][col]."""
+    powers = np.empty((n, 2, 2), dtype=np.uint64)
+    power = np.eye(2, dtype=np.uint64)
+    step = np.array([[1, 1], [1, 2]], dtype=np.uint64)
+    for j in range(n):
+        powers[j] = power
+        power = (step @ power) & _MASK
+    powers.flags.writeable = False
+    return powers
+
+
+def _frame_sums(data, order, page_size, n_frames):
+    """What each frame adds to the running checksum: ``(M**m, C)`` per frame.
+
+    A step of the checksum over words ``(a, b)`` is linear modulo 2**32:
+    ``s -> M s + (a, a + b)``; over a frame's ``m`` steps,
+    ``s -> M**m s + C``, so every frame's ``C`` is computed at once with
+    numpy and only the frames are chained in Python (pure-Python steps took
+    0.2 s per read of a 4 MB log, at every poll of the dashboard).
+    """
+    size = _FRAME.size + page_size
+    frames = np.frombuffer(data, dtype=np.uint8, count=n_frames * size,
+                           offset=_HEADER.size).reshape(n_frames, size)
+    covered = np.concatenate([frames[:, :8], frames[:, _FRAME.size:]], axis=1)
+    words = covered.copy().view(f"{order}u4").astype(np.uint64)
+    a, b = words[:, 0::2], words[:, 1::2]
+    m = a.shape[1]
+    # the k-th step's input is multiplied by M**(m - 1 - k)
+    p = _powers(m + 1)
+    after = p[m - 1::-1] if m else p[:0]
+    u0, u1 = a, (a + b) & _MASK
+    c0 = (u0 * after[:, 0, 0] + u1 * after[:, 0, 1]).sum(axis=1) & _MASK
+    c1 = (u0 * after[:, 1, 0] + u1 * after[:, 1, 1]).sum(axis=1) & _MASK
+    return [[int(v) for v in row] for row in p[m]], list(zip(c0.tolist(), c1.tolist()))
+
+
+def _chained(power, c, sums):
+    s0, s1 = sums
+    return ((power[0][0] * s0 + power[0][1] * s1 + c[0]) & _MASK,
+            (power[1][0] * s0 + power[1][1] * s1 + c[1]) & _MASK)
 
 
 def wal_damage(path):
@@ -75,13 +122,13 @@ def wal_damage(path):
     size = _FRAME.size + page_size
     n_frames = (len(data) - _HEADER.size) // size
     sums = (c1, c2)
+    power, adds = _frame_sums(data, order, page_size, n_frames)
     for i in range(n_frames):
         start = _HEADER.size + i * size
         _, _, s1, s2, f1, f2 = _FRAME.unpack_from(data, start)
         if (s1, s2) != (salt1, salt2):
             return None  # the end of the current log
-        sums = _checksum(data[start:start + 8], order, sums)
-        sums = _checksum(data[start + _FRAME.size:start + size], order, sums)
+        sums = _chained(power, adds[i], sums)
         if sums == (f1, f2):
             continue
         later = 0

@@ -180,7 +180,7 @@ function searchPage(id) {
     if (page.leaderboard) { state.board = page.leaderboard; board(); }
     if (page.figures) {
       drawFigures(document.getElementById("figures"), page.figures,
-                  ["convergence", "parallel", "slices", "importance", "dependence", "hyperband"]);
+                  ["convergence", "parallel", "slices", "importance", "dependence", "hyperband", "timeline"]);
     }
     const notes = document.getElementById("figure-notes");
     if (notes) notes.replaceChildren(...(page.notes || []).map((n) => el("p", n, {class: "note"})));
