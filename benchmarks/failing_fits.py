@@ -192,11 +192,11 @@ def summarize(runs, methods, n_evals):
                 continue
             theirs = np.array([norm[k] for k in keys])
             row = f"| {cond} | {m} |" + "".join(f" {v:.1f} |" for v in theirs.mean(0))
-            if m == "BayesSearch":
+            # paired over the (problem, seed) pairs both ran
+            both = [k for k in keys if ("BayesSearch",) + k[1:] in norm]
+            if m == "BayesSearch" or not both:
                 row += " |" * len(checkpoints)
             else:
-                # paired over the (problem, seed) pairs both ran
-                both = [k for k in keys if ("BayesSearch",) + k[1:] in norm]
                 d = np.array([norm[("BayesSearch",) + k[1:]] - norm[k] for k in both])
                 se = d.std(0, ddof=1) / np.sqrt(len(d)) if len(d) > 1 else np.zeros(len(d[0]))
                 row += "".join(f" {a:+.1f} ± {b:.1f} |" for a, b in zip(d.mean(0), se))
