@@ -34,6 +34,9 @@ def test_random_failures_do_not_stop_the_optimizer_improving():
     # 0.0005 with the pessimistic imputation alone (e1e1bb7), 0.0026 since a
     # failure's imputation is weighted towards the worst score by how
     # clustered failures are (random failures look clustered now and then).
+    # Since failures that do not depend on the point are ignored, 0.00009:
+    # the optimizer's own regret without failures after as many successes
+    # (about 15) is 0.00005.
     bayes, random = [], []
     for seed in range(5):
         opt = BayesOptimizer(2, random_state=seed)
@@ -44,8 +47,47 @@ def test_random_failures_do_not_stop_the_optimizer_improving():
         U = np.random.RandomState(seed).uniform(size=(30, 2))
         random.append(-np.nanmax(_scores(U, seed)))
     bayes, random = np.array(bayes), np.array(random)
-    assert bayes.mean() < 0.5 * random.mean(), (bayes, random)
+    assert bayes.mean() < 0.1 * random.mean(), (bayes, random)
     assert (bayes < random).sum() >= 4, (bayes, random)
+
+
+def _random_failures(seed, n=24):
+    U = np.random.RandomState(seed).uniform(size=(n, 2))
+    return U, _scores(U, seed)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_failures_leave_the_proposals_of_the_successes_alone(seed):
+    # A failure that strikes at random says nothing about its point; the
+    # classifier's P(success) still reached its floor of 1e-12 around some
+    # of them and the imputation weighted one in ten towards the worst
+    # score (benchmarks/README.md, failing fits). The ideal optimizer under
+    # random failures is the one that only saw the successes.
+    U, y = _random_failures(seed)
+    ok = np.isfinite(y)
+    assert 6 <= (~ok).sum() <= 18
+    told_all = BayesOptimizer(2, random_state=seed).tell(U, y)
+    told_ok = BayesOptimizer(2, random_state=seed).tell(U[ok], y[ok])
+    assert np.array_equal(told_all.ask(2), told_ok.ask(2))
+    assert told_all.feasibility_ is None
+
+
+def test_failures_are_modelled_once_they_depend_on_the_point():
+    from threadpoolctl import threadpool_limits
+
+    from sktune.optimizers import FeasibilityModel
+
+    random_flagged, region_missed = 0, 0
+    # threaded BLAS on 30 x 30 matrices made these 40 fits take 30 s on 2 busy cores
+    with threadpool_limits(limits=1, user_api="blas"):
+        for seed in range(20):
+            rng = np.random.RandomState(seed)
+            Z = rng.uniform(size=(30, 2))
+            random_flagged += FeasibilityModel().fit(Z, rng.uniform(size=30) < 0.5).informative_
+            region_missed += not FeasibilityModel().fit(Z, Z[:, 0] < 0.6).informative_
+    # 0 to 7 % false alarms on such random labellings (_feasibility.py)
+    assert random_flagged <= 2, random_flagged
+    assert region_missed == 0, region_missed
 
 
 def test_a_failing_region_is_learnt_and_penalised():

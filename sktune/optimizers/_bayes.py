@@ -305,9 +305,12 @@ class BayesOptimizer:
     return to it), the GP is refitted with the imputed points, and expected
     improvement is multiplied by the probability of
     success predicted by a :class:`FeasibilityModel` of the failures
-    (Gelbart et al. 2014). Failures at random leave that probability nearly
-    flat, and the search goes on as without them; failures confined to a
-    region make it small there. Without failures none of this runs.
+    (Gelbart et al. 2014). All of this only once the classifier shows that
+    failures depend on the point (it predicts left-out outcomes better than
+    the overall success rate, see ``FeasibilityModel.informative_``):
+    failures that strike at random are ignored, and the search goes on as
+    on the successes alone; failures confined to a region make the
+    probability small there. Without failures none of this runs.
 
     Parameters
     ----------
@@ -344,7 +347,8 @@ class BayesOptimizer:
         :meth:`ask`.
     feasibility_ : FeasibilityModel or None
         The classifier of failures used by the last model-based :meth:`ask`;
-        None when no told score was NaN.
+        None when no told score was NaN or when the failures did not depend
+        on the point.
 
     Examples
     --------
@@ -619,8 +623,13 @@ class BayesOptimizer:
         finite = np.isfinite(self.y_)
         Z_all, _ = enc.features(self.X_)
         self.feasibility_ = None
-        if not finite.all():
-            self.feasibility_ = self._feasibility.fit(Z_all, finite)
+        # Failures that do not depend on the point (a flaky cluster, a
+        # random crash) carry no information about it: the search then goes
+        # on as on the successes alone. Modelling them anyway made
+        # BayesSearch lose to random search at 25 % random failures
+        # (benchmarks/README.md, failing fits).
+        if not finite.all() and self._feasibility.fit(Z_all, finite).informative_:
+            self.feasibility_ = self._feasibility
         # the GP's prior mean (zero) moves to the lower quartile of the scores
         t = warp_scores(self.y_[finite])
         offset = self.prior_mean_ = float(np.quantile(t, _PRIOR_MEAN_QUANTILE))
@@ -639,7 +648,7 @@ class BayesOptimizer:
         # score: imputing below it would make the few successes the best
         # points and hold the search there (svc/iris with 50 % failures,
         # seed 5: 30 evaluations at chance level), so it explores instead.
-        if not finite.all() and np.ptp(t) > 0:
+        if self.feasibility_ is not None and np.ptp(t) > 0:
             Z_failed = Z_all[~finite]
             mean, std = gp.predict(Z_failed, return_std=True)
             pessimistic = np.minimum(mean - _FAILED_STDS_BELOW * std, t.max())
