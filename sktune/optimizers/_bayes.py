@@ -680,8 +680,9 @@ class BayesOptimizer:
                 acq = float(self._log_acq(z, mean, std, best)[0])
                 found = (row, float(mean[0]), float(std[0]), acq)
             out.append(found)
-            z, _ = enc.features(found[0][None, :])
-            gp = gp.condition_on(z, np.array([found[1]]))
+            if len(out) < n:
+                z, _ = enc.features(found[0][None, :])
+                gp = gp.condition_on(z, np.array([found[1]]))
         # predictions are reported in warped-score units
         return [(row, mean + offset, std, acq) for row, mean, std, acq in out]
 
