@@ -150,6 +150,8 @@ def main(argv=None):
     parser.add_argument("--anchor-repeats", type=int, default=3,
                         help="the same, at 1,000 observations and more")
     parser.add_argument("--anchors", nargs="*", default=list(ANCHORS))
+    parser.add_argument("--skopt-max-obs", type=int, default=300,
+                        help="larger sizes skip scikit-optimize (52 s a suggestion at 300)")
     parser.add_argument("--candidates", type=int, default=100)
     parser.add_argument("--search-repeats", type=int, default=3)
     args = parser.parse_args(argv)
@@ -163,6 +165,9 @@ def main(argv=None):
         plain, refit, amortized = bayes_cost(n)
         row = [str(n)] + [f"{1000 * v:.1f}" for v in (plain, refit, amortized)]
         for method in args.anchors:
+            if method == "skopt" and n > args.skopt_max_obs:
+                row.append("not run")
+                continue
             repeats = args.anchor_repeats if n >= 1000 else args.repeats
             seconds = overhead_at_100(method, n_obs=n, n_dims=N_DIMS, repeats=repeats)
             row.append(f"{1000 * seconds:.1f}")
