@@ -289,6 +289,52 @@ def test_hyperparameters_are_refitted_only_as_the_data_grows(monkeypatch):
     assert updates == [m for m in range(51, 70) if m not in fits]
 
 
+def _smooth(X):
+    return np.sin(3 * X[:, 0]) + (X[:, 1] - 0.4) ** 2 - 0.5 * X[:, 2] * X[:, -1]
+
+
+@pytest.mark.slow
+def test_past_300_points_hyperparameters_come_from_a_subset_and_predict_as_well():
+    # A refit at 1,000 points took seconds; past 300 the hyperparameters are
+    # fitted to 300 of the points while the posterior keeps all of them.
+    rng = np.random.RandomState(1)
+    X = rng.uniform(size=(330, 3))
+    opt = BayesOptimizer(3, random_state=0)
+    opt.tell(X, _smooth(X))
+    opt.ask(1)
+    gp = opt.surrogate_
+    assert len(gp._X) == 330  # the posterior sees every point
+    full = GaussianProcess(n_restarts=1, random_state=0).fit(gp._X, gp._y)
+    Q = rng.uniform(size=(200, 3))
+    Zq, _ = opt._encoder.features(Q)
+    truth = warp_scores(np.concatenate([_smooth(X), _smooth(Q)]))[330:] - opt.prior_mean_
+
+    def r2(model):
+        pred = model.predict(Zq)
+        return 1 - ((pred - truth) ** 2).sum() / ((truth - truth.mean()) ** 2).sum()
+
+    assert not np.array_equal(gp.theta_, full.theta_)  # fitted on fewer points
+    assert r2(gp) > 0.95 and r2(gp) > r2(full) - 0.02
+
+
+def test_below_300_points_every_point_enters_the_hyperparameter_fit(monkeypatch):
+    sizes = []
+    original = GaussianProcess.fit
+
+    def spy(self, X, y):
+        sizes.append(len(X))
+        return original(self, X, y)
+
+    monkeypatch.setattr(GaussianProcess, "fit", spy)
+    rng = np.random.RandomState(2)
+    for n in (300, 301):
+        X = rng.uniform(size=(n, 8))
+        opt = BayesOptimizer(8, random_state=0)
+        opt.tell(X, _smooth(X))
+        opt.ask(1)
+    assert sizes == [300, 300]
+
+
 def test_warp_scores_keeps_order_and_squashes_outliers():
     y = np.array([0.90, 0.91, 0.93, 0.95, 0.2, np.nan])
     t = warp_scores(y)

@@ -125,3 +125,64 @@ def test_a_warp_never_stretches_an_end():
     assert np.all(gp.theta_[-2:] >= 0.0)
     _, std = gp.predict(np.array([[0.0], [1.0]]), return_std=True)
     assert np.all(np.isfinite(std))
+
+
+def _refactorised(gp, X, y):
+    """The posterior of ``gp``'s hyperparameters on (X, y), factorised from scratch."""
+    full = GaussianProcess(warped_features=gp.warped_features)
+    full.theta_ = gp.theta_
+    full._set_posterior(X, y)
+    return full
+
+
+@pytest.mark.parametrize("warped", [False, True])
+def test_update_with_appended_points_extends_the_factor_exactly(warped):
+    rng = np.random.default_rng(3)
+    X = rng.uniform(size=(40, 3))
+    y = np.sin(5 * X[:, 0]) + X[:, 1] ** 2
+    gp = GaussianProcess(random_state=0, warped_features=[0] if warped else ()).fit(X[:30], y[:30])
+    theta = gp.theta_.copy()
+    # the scores of the old points change too (a search re-warps them all)
+    y2 = y + 0.3
+    gp.update(X, y2)
+    assert np.array_equal(gp.theta_, theta)
+    full = _refactorised(gp, X, y2)
+    np.testing.assert_allclose(gp._L, full._L, rtol=1e-8, atol=1e-10)
+    Q = rng.uniform(size=(25, 3))
+    for got, want in zip(gp.predict(Q, return_grad=True), full.predict(Q, return_grad=True)):
+        np.testing.assert_allclose(got, want, rtol=1e-7, atol=1e-9)
+
+
+def test_update_with_other_points_refactorises():
+    rng = np.random.default_rng(4)
+    X = rng.uniform(size=(20, 2))
+    y = X.sum(1)
+    gp = GaussianProcess(random_state=0).fit(X, y)
+    X2 = X[::-1].copy()  # same points, another order: not an extension
+    gp.update(X2, y[::-1])
+    np.testing.assert_allclose(gp._L, _refactorised(gp, X2, y[::-1])._L, rtol=1e-10)
+
+
+def test_condition_on_matches_a_refactorised_posterior_and_leaves_the_original():
+    rng = np.random.default_rng(5)
+    X = rng.uniform(size=(25, 2))
+    y = np.cos(4 * X[:, 0]) * X[:, 1]
+    gp = GaussianProcess(random_state=0).fit(X, y)
+    L_before = gp._L.copy()
+    X_new, y_new = rng.uniform(size=(3, 2)), np.array([0.5, -0.2, 0.1])
+    believer = gp.condition_on(X_new, y_new)
+    full = _refactorised(gp, np.vstack([X, X_new]), np.concatenate([y, y_new]))
+    Q = rng.uniform(size=(10, 2))
+    np.testing.assert_allclose(believer.predict(Q, return_std=True),
+                               full.predict(Q, return_std=True), rtol=1e-7, atol=1e-9)
+    assert np.array_equal(gp._L, L_before) and len(gp._X) == 25
+
+
+def test_an_extension_that_is_not_positive_falls_back_to_refactorising():
+    X = np.linspace(0, 1, 10)[:, None]
+    gp = GaussianProcess(random_state=0).fit(X, np.sin(6 * X[:, 0]))
+    # a block that is not positive definite: the step must fall back, not fail
+    gp._L = gp._L * 1e-8
+    X2 = np.vstack([X, [[0.05]]])
+    gp.update(X2, np.sin(6 * X2[:, 0]))
+    np.testing.assert_allclose(gp._L, _refactorised(gp, X2, np.sin(6 * X2[:, 0]))._L, rtol=1e-10)

@@ -68,6 +68,9 @@ _FLOOR = -5.0
 # more than all the rest of an ask. A fraction, since 1.1 * 50 > 55 in floats.
 _REFIT_ALWAYS_UP_TO = 50
 _REFIT_GROWTH = Fraction(11, 10)
+# Past this many points the hyperparameters are fitted to a random subset
+# of this size (the posterior still conditions on all of them).
+_MAX_FIT_POINTS = 300
 # Default initial design: 2 (d + 1) Sobol points, at least 6 and at most 10.
 # Fewer (d + 1, at least 4) gave the model more rounds by 15 evaluations but
 # fitted its length-scales on too few points: on benchmarks/bayes.py the
@@ -285,7 +288,9 @@ class BayesOptimizer:
     The first ``n_initial_points`` come from a scrambled Sobol design. After
     that a Gaussian process (Matern-5/2 ARD kernel with noise, MAP-II
     hyperparameters warm-started from the previous fit, refitted at every
-    ask up to 50 points and then whenever the data has grown by 10%) is
+    ask up to 50 points and then whenever the data has grown by 10%, past
+    300 points on a random subset of 300; between refits a new point extends
+    the Cholesky factor) is
     fitted to the robustly warped scores (see :func:`warp_scores`), with its
     prior mean at their lower quartile (far from the data the model expects
     a weak configuration, not an average one), and each
@@ -637,7 +642,7 @@ class BayesOptimizer:
         Z = Z_all[finite]
         n_obs = len(t)
         if n_obs <= _REFIT_ALWAYS_UP_TO or n_obs >= _REFIT_GROWTH * self._n_at_last_fit:
-            self._gp.fit(Z, t)
+            self._refit(Z, t)
             self._n_at_last_fit = n_obs
         else:
             # Past a few dozen points one more point barely moves the
@@ -689,10 +694,28 @@ class BayesOptimizer:
                 acq = float(self._log_acq(z, mean, std, best)[0])
                 found = (row, float(mean[0]), float(std[0]), acq)
             out.append(found)
-            z, _ = enc.features(found[0][None, :])
-            gp = gp.condition_on(z, np.array([found[1]]))
+            if len(out) < n:
+                z, _ = enc.features(found[0][None, :])
+                gp = gp.condition_on(z, np.array([found[1]]))
         # predictions are reported in warped-score units
         return [(row, mean + offset, std, acq) for row, mean, std, acq in out]
+
+    def _refit(self, Z, t):
+        """Fit the GP's hyperparameters, on at most ``_MAX_FIT_POINTS`` points.
+
+        Each step of the hyperparameter search factorises ``K``: at 1,000
+        points a refit took seconds (benchmarks/optimizer_cost.py). Past the
+        cap the hyperparameters are fitted to a random subset, drawn from a
+        generator of its own so that the optimizer's stream, and every result
+        below the cap, stays as it was; the posterior then uses every point.
+        """
+        if len(t) <= _MAX_FIT_POINTS:
+            self._gp.fit(Z, t)
+            return
+        subset = np.sort(np.random.RandomState(len(t)).choice(len(t), _MAX_FIT_POINTS,
+                                                               replace=False))
+        self._gp.fit(Z[subset], t[subset])
+        self._gp.update(Z, t)
 
     def _log_acq(self, Z, mean, std, best):
         """Log EI, plus log P(success) once some fit failed."""
