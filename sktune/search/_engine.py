@@ -24,6 +24,7 @@ import math
 import os
 import pickle
 import time
+import uuid
 import warnings
 from collections import defaultdict
 from contextlib import ExitStack, contextmanager
@@ -38,6 +39,7 @@ from .._compat import _fit_and_score, _insert_error_scores, _warn_or_raise_about
 from ._autolog import candidate_listeners
 from ._backend import dask_client, local_values, lost_data, scattered, watch_owner
 from ._json_values import ChoiceIndex
+from ._runner import release_data
 from ._timeout import FitLimit, run_limited
 
 # How many times one call of evaluate_candidates sends the data again after
@@ -167,7 +169,9 @@ class Evaluator:
         self.base_estimator = clone(context.estimator)
         self.limit = None
         if search.fit_timeout is not None:
-            self.limit = FitLimit(search.fit_timeout, self.stop.deadline, type(search).__name__)
+            # the data go to each fit runner once per search, named by this token
+            self.limit = FitLimit(search.fit_timeout, self.stop.deadline,
+                                  type(search).__name__, uuid.uuid4().hex)
         self.fit_kwargs = dict(
             scorer=scorers,
             fit_params=routed.estimator.fit,
@@ -208,6 +212,8 @@ class Evaluator:
                 yield
             finally:
                 self.task_data = self._data()
+                # the fit runners of this process (n_jobs=1) stay, without the data
+                release_data()
 
     def _send_data(self):
         # closing the stack releases the futures of the previous copy
