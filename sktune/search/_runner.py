@@ -59,8 +59,12 @@ class RunnerDied(Exception):
     """The runner process ended while it ran a fit; ``str`` says how."""
 
 
+def _dumps(obj):
+    return cloudpickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _write(stream, obj):
-    payload = cloudpickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    payload = _dumps(obj)
     stream.write(_HEADER.pack(len(payload)))
     stream.write(payload)
     stream.flush()
@@ -94,7 +98,7 @@ class FitRunner:
     --------
     >>> from sktune.search._runner import FitRunner
     >>> runner = FitRunner()
-    >>> runner.call(divmod, {"a": 7, "b": 2}, token="t", data={}, seconds=30)
+    >>> runner.call(divmod, {"a": 7, "b": 2}, token="t", data={}, seconds=lambda: 30)
     ('ok', (3, 1))
     >>> runner.close()
     """
@@ -140,15 +144,17 @@ class FitRunner:
             Names ``data``: sent only when the runner does not hold it yet.
         data : dict
             Its arguments shared by many calls.
-        seconds : float
-            How long to wait for the result once the call is sent.
+        seconds : callable
+            Returns how long to wait for the result, called once the runner
+            has the call.
 
         Returns
         -------
         status : {"ok", "error", "timeout"}
             ``"ok"``: ``value`` is what ``func`` returned; ``"error"``:
-            ``value`` is the exception it raised; ``"timeout"``: the runner
-            was killed after ``seconds`` (``value`` is ``None``).
+            ``value`` is the exception it raised (or that unpickling the
+            call raised); ``"timeout"``: the runner was killed after
+            ``value`` seconds.
         value : object
 
         Raises
@@ -162,16 +168,21 @@ class FitRunner:
             if self._proc is None:
                 self._start()
             if token != self._token:
-                _write(self._proc.stdin, ("data", token, data))
+                _write(self._proc.stdin, ("data", _dumps(data)))
                 self._token = token
-            _write(self._proc.stdin, ("call", func, kwargs))
+            _write(self._proc.stdin, ("call", _dumps((func, kwargs))))
         except (BrokenPipeError, OSError):
             raise RunnerDied(self._death()) from None
-        ready, _, _ = select.select([self._results], [], [], max(seconds, 0.0))
-        if not ready:
-            self.close()
-            return "timeout", None
+        # The clock starts once the runner has unpickled the call: importing
+        # the estimator's module there is not the fit's time.
         answer = _read(self._results)
+        if answer == ("started",):
+            waited = max(seconds(), 0.0)
+            ready, _, _ = select.select([self._results], [], [], waited)
+            if not ready:
+                self.close()
+                return "timeout", waited
+            answer = _read(self._results)
         if answer is None:
             raise RunnerDied(self._death())
         return answer
@@ -198,14 +209,19 @@ class FitRunner:
         if self._proc is None or self._token is None:
             return
         try:
-            _write(self._proc.stdin, ("data", None, {}))
+            _write(self._proc.stdin, ("data", None))
         except OSError:
             pass  # it died meanwhile: the next call starts another
         self._token = None
 
+    def __del__(self):
+        # a thread's runner, dropped when its thread ended (the kernel has
+        # killed or is killing the process): reap it, close its pipes
+        self.close()
+
     def close(self):
         """Kill the runner (if it runs) and reap it."""
-        if self._proc is None:
+        if getattr(self, "_proc", None) is None:
             return
         self._proc.kill()
         self._proc.wait()
@@ -260,24 +276,40 @@ def _serve(requests, results):
         message = _read(requests)
         if message is None:
             return  # the parent closed the pipe or died
-        kind = message[0]
+        kind, body = message
         if kind == "path":
-            sys.path[:] = message[1]
-        elif kind == "data":
-            data = message[2]
-        else:
-            _, func, kwargs = message
-            try:
-                answer = ("ok", func(**data, **kwargs))
-            except Exception as exc:
-                answer = ("error", exc)
-            try:
-                _write(results, answer)
-            except Exception as exc:
-                # nothing was written: the pickle is made before the first byte
-                _write(results, ("error", TypeError(
-                    f"The result of the fit could not be sent back from its process: {exc}"
-                )))
+            sys.path[:] = body
+            continue
+        # the call and the data are pickled again inside the message, so
+        # that an estimator whose module does not import here fails its fit
+        # alone: the framing of the pipe stays whole
+        try:
+            loaded = pickle.loads(body) if body is not None else {}  # noqa: S301
+        except Exception as exc:
+            loaded = exc
+        if kind == "data":
+            data = loaded
+            continue
+        _write(results, ("started",))
+        answer = _answer(loaded, data)
+        try:
+            _write(results, answer)
+        except Exception as exc:
+            # nothing was written: the pickle is made before the first byte
+            _write(results, ("error", TypeError(
+                f"The result of the fit could not be sent back from its process: {exc}"
+            )))
+
+
+def _answer(call, data):
+    for failed in (call, data):
+        if isinstance(failed, Exception):
+            return "error", failed
+    func, kwargs = call
+    try:
+        return "ok", func(**data, **kwargs)
+    except Exception as exc:
+        return "error", exc
 
 
 def main():

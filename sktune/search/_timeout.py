@@ -210,15 +210,15 @@ def run_limited(fit_and_score, limit, kwargs):
     """
     if limit is None:
         return fit_and_score(**kwargs)
-    seconds = limit.seconds_left()
-    if seconds <= 0:
+    if limit.seconds_left() <= 0:
         return None
     data = {key: kwargs[key] for key in DATA_KEYS}
     rest = {key: value for key, value in kwargs.items() if key not in DATA_KEYS}
     start = time.monotonic()
     try:
         status, value = runner().call(
-            fit_and_score, rest, token=limit.data_token, data=data, seconds=seconds
+            fit_and_score, rest, token=limit.data_token, data=data,
+            seconds=limit.seconds_left,
         )
     except RunnerDied as how:
         error = ChildProcessError(
@@ -231,11 +231,10 @@ def run_limited(fit_and_score, limit, kwargs):
         return value
     if status == "error":
         raise value
-    if seconds < limit.fit_timeout:
+    if value < limit.fit_timeout:
         return None  # cut by max_time: dropped, not failed
-    elapsed = time.monotonic() - start
-    error = FitTimeoutError(_message(limit, elapsed, kwargs.get("parameters")))
-    return _failed(kwargs, error, elapsed)
+    error = FitTimeoutError(_message(limit, value, kwargs.get("parameters")))
+    return _failed(kwargs, error, value)
 
 
 def _failed(kwargs, error, seconds):
