@@ -124,8 +124,8 @@ class FitRunner:
         self._results = read_end
         self._token = None
         _RUNNERS.add(self)
-        # Wait for its imports (about a second with scikit-learn's) before
-        # a fit's clock starts.
+        # Wait for its imports (about 2 s of CPU with scikit-learn's, see
+        # benchmarks/README.md) before a fit's clock starts.
         if _read(read_end) != ("ready",):
             raise RunnerDied(self._death())
         # the caller's import path, so that its estimators unpickle there
@@ -163,6 +163,16 @@ class FitRunner:
             If the runner ended (crashed, was killed) before it answered.
         """
         try:
+            return self._call(func, kwargs, token, data, seconds)
+        except BaseException:
+            # interrupted (Ctrl-C) while the runner works: its answer would
+            # be taken for the next call's
+            if not isinstance(sys.exc_info()[1], RunnerDied):
+                self.close()
+            raise
+
+    def _call(self, func, kwargs, token, data, seconds):
+        try:
             if self._proc is not None and self._proc.poll() is not None:
                 self._forget()  # ended while idle (killed from outside)
             if self._proc is None:
@@ -171,7 +181,7 @@ class FitRunner:
                 _write(self._proc.stdin, ("data", _dumps(data)))
                 self._token = token
             _write(self._proc.stdin, ("call", _dumps((func, kwargs))))
-        except (BrokenPipeError, OSError):
+        except OSError:
             raise RunnerDied(self._death()) from None
         # The clock starts once the runner has unpickled the call: importing
         # the estimator's module there is not the fit's time.
@@ -188,6 +198,8 @@ class FitRunner:
         return answer
 
     def _death(self):
+        if self._proc is None:
+            return "its process could not be started"
         code = self._proc.wait()
         self._forget()
         if code < 0:
