@@ -98,8 +98,8 @@ class FitRunner:
     --------
     >>> from sktune.search._runner import FitRunner
     >>> runner = FitRunner()
-    >>> runner.call(divmod, {"a": 7, "b": 2}, token="t", data={}, seconds=lambda: 30)
-    ('ok', (3, 1))
+    >>> runner.call(dict, {"a": 7}, token="t", data={"b": 2}, seconds=lambda: 30)
+    ('ok', {'b': 2, 'a': 7})
     >>> runner.close()
     """
 
