@@ -49,7 +49,7 @@ _HEADER = struct.Struct("<Q")
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 # Every runner this process started and has not closed, for release_data.
-_RUNNERS = weakref.WeakSet()
+_RUNNERS: "weakref.WeakSet[FitRunner]" = weakref.WeakSet()
 # One runner per thread: the kernel kills a runner when the thread that
 # started it ends (PR_SET_PDEATHSIG), so a runner is never shared.
 _LOCAL = threading.local()
