@@ -562,3 +562,17 @@ def test_no_fit_runner_outlives_a_killed_search(tmp_path, n_jobs):
 
 def _lines(path):
     return path.read_text().splitlines() if path.exists() else []
+
+
+def test_forked_workers_leave_the_callers_runner_alone():
+    # multiprocessing's workers are forks of this process: they inherit the
+    # handle on its runner, and must neither use nor kill that process
+    from sktune.search._runner import runner
+
+    GridSearch(Hang(), {"hang": [False]}, cv=2, fit_timeout=30).fit(X, y)
+    pid = runner()._proc.pid
+    search = GridSearch(Hang(), {"hang": [True, False]}, cv=2, n_jobs=2, fit_timeout=1)
+    with joblib.parallel_backend("multiprocessing"):
+        search.fit(X, y)
+    assert np.isnan(search.cv_results_["mean_test_score"][0])
+    assert _alive(pid) and runner()._proc.pid == pid

@@ -259,6 +259,22 @@ def runner():
     return _LOCAL.runner
 
 
+def _after_fork():
+    # A forked child (multiprocessing's workers) inherits the handles on its
+    # parent's runners: drop them without killing those processes, which are
+    # not its own, and start its own runners when it needs them.
+    for each in list(_RUNNERS):
+        if each._proc is not None:
+            each._proc.stdin.close()
+            os.close(each._results)
+            each._proc = None
+    _RUNNERS.clear()
+    _LOCAL.runner = None
+
+
+os.register_at_fork(after_in_child=_after_fork)
+
+
 def release_data():
     """Have every runner of this process drop the data it holds (a search ended).
 
