@@ -27,6 +27,7 @@ The data (``X``, ``y`` and the routed ``fit`` and score parameters) go to a
 runner once per search, under a token the search draws, not with every fit.
 """
 
+import atexit
 import ctypes
 import os
 import pickle
@@ -229,7 +230,8 @@ class FitRunner:
     def __del__(self):
         # a thread's runner, dropped when its thread ended (the kernel has
         # killed or is killing the process): reap it, close its pipes
-        self.close()
+        if _RUNNERS is not None:  # None once the interpreter is shutting down
+            self.close()
 
     def close(self):
         """Kill the runner (if it runs) and reap it."""
@@ -273,6 +275,13 @@ def _after_fork():
 
 
 os.register_at_fork(after_in_child=_after_fork)
+
+
+@atexit.register
+def _close_all():
+    # at a normal exit, rather than leave each runner to notice end of file
+    for each in list(_RUNNERS):
+        each.close()
 
 
 def release_data():
