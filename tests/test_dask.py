@@ -538,7 +538,7 @@ def test_a_one_thread_cluster_runs_in_this_process_with_the_scattered_data():
 
 
 def test_fit_timeout_is_refused_on_a_cluster_before_any_fit(tmp_path):
-    # the fits run in the workers' threads, which no timer signal reaches
+    # the fits run in processes the cluster manages, where the search owns no fit runner
     db = tmp_path / "search.db"
     search = sktune.GridSearch(
         DecisionTreeClassifier(), {"max_depth": [1, 2]}, cv=2, fit_timeout=5,

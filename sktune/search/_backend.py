@@ -30,9 +30,9 @@ cluster has a single thread), the tasks receive the futures themselves;
 :func:`local_values` maps them back to the objects they stand for, which the
 calling process still holds.
 
-**Where tasks run.** ``fit_timeout`` stops a fit with a timer signal,
-which reaches only the main thread of a process: :func:`where_tasks_run`
-tells whether a search's fits run there.
+**Where tasks run.** ``fit_timeout`` runs each fit in a child process of
+the process running the task, which the search must own:
+:func:`where_tasks_run` tells whether a search's fits run there.
 
 **Orphaned workers.** loky's and ``multiprocessing``'s workers are children
 of the search's process and outlive it when it is killed (SIGKILL, the

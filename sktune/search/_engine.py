@@ -25,6 +25,7 @@ import os
 import pickle
 import socket
 import time
+import uuid
 import warnings
 from collections import defaultdict
 from contextlib import ExitStack, contextmanager
@@ -40,6 +41,7 @@ from ..store._rows import WORKER_KEYS
 from ._autolog import candidate_listeners
 from ._backend import dask_client, local_values, lost_data, scattered, watch_owner
 from ._json_values import ChoiceIndex
+from ._runner import release_data
 from ._timeout import FitLimit, run_limited
 
 # How many times one call of evaluate_candidates sends the data again after
@@ -175,7 +177,9 @@ class Evaluator:
         self.base_estimator = clone(context.estimator)
         self.limit = None
         if search.fit_timeout is not None:
-            self.limit = FitLimit(search.fit_timeout, self.stop.deadline, type(search).__name__)
+            # the data go to each fit runner once per search, named by this token
+            self.limit = FitLimit(search.fit_timeout, self.stop.deadline,
+                                  type(search).__name__, uuid.uuid4().hex)
         self.fit_kwargs = dict(
             scorer=scorers,
             fit_params=routed.estimator.fit,
@@ -216,6 +220,8 @@ class Evaluator:
                 yield
             finally:
                 self.task_data = self._data()
+                # the fit runners of this process (n_jobs=1) stay, without the data
+                release_data()
 
     def _send_data(self):
         # closing the stack releases the futures of the previous copy

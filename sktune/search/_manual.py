@@ -140,13 +140,13 @@ class ManualSearch(BaseSearch):
         Seconds each fit, with its scoring, may take. A fit still running
         then is stopped and scored ``error_score`` with a
         ``FitFailedWarning`` (``error_score="raise"`` raises
-        :class:`~sktune.search.FitTimeoutError`), and the search goes on. A
-        ``SIGALRM`` timer stops the fit in the process that runs it: with
-        ``n_jobs=1`` (called from the main thread) and under joblib's loky
-        and multiprocessing backends. Under backends whose fits run in
-        threads or remote processes (threading, Dask, Ray) ``fit`` raises a
-        ValueError before any fit. A single long C call that does not check
-        for signals is stopped only once it returns.
+        :class:`~sktune.search.FitTimeoutError`), and the search goes on.
+        Each fit runs in a child process of the process (or thread) running
+        the task, killed when the time is up, so any fit is stopped, even
+        one stuck in a C call; a fit that crashes that process fails with a
+        ``ChildProcessError``. Works with ``n_jobs=1`` and under joblib's
+        loky, multiprocessing and threading backends; under Dask and Ray
+        ``fit`` raises a ValueError before any fit.
 
     Attributes
     ----------

@@ -1,20 +1,22 @@
-"""``fit_timeout``: a time limit on each fit, enforced by a timer signal.
+"""``fit_timeout``: a time limit on each fit, enforced by killing the process that runs it.
 
-**What is stopped, and where.** The process that runs a fit arms a one-shot
-``ITIMER_REAL`` timer before the fit and a ``SIGALRM`` handler that raises
-:class:`FitTimeoutError`. Python delivers a signal to the main thread of a
-process, between two bytecodes: so the fit must run in the main thread of
-its process. It does with ``n_jobs=1`` (the calling thread, which must be
-the main thread) and under joblib's ``loky`` and ``multiprocessing``
-backends (each task runs in the main thread of a worker process). The
-signal interrupts Python code and the C calls that check for signals
-(``time.sleep``, most I/O). One long C call that never checks for signals
-(a single large BLAS product, say) is not cut short: the handler runs when
-that call returns, and the fit is then stopped and counted as timed out.
+**What is stopped, and where.** Under ``fit_timeout`` each fit runs in a
+*fit runner*, a child process that the process running the task owns (see
+``_runner``): the search's own process with ``n_jobs=1``, each loky or
+``multiprocessing`` worker, each thread of the threading backend. The task
+waits for the runner's answer for the fit's limit; when it passes, the
+runner is killed with ``SIGKILL`` and the fit is scored ``error_score``
+(``error_score="raise"`` raises :class:`FitTimeoutError`). Whatever the fit
+is doing is stopped: Python code, a long C call that never checks for
+signals (one large BLAS product), a native library that masks signals, a
+true hang. The worker itself is never killed, so loky's executor stays
+whole and the next fit starts a new runner. A fit that ends its runner
+(a segmentation fault, ``os._exit``) is a failed fit too, with a message
+saying how the process ended (a ``ChildProcessError``).
 
-The threading backend runs fits in threads, Dask and Ray in threads or
-processes the search does not control: there no signal reaches the fit,
-so :func:`check_fit_timeout` refuses ``fit_timeout`` before any fit.
+Dask and Ray run tasks in processes the search does not control and are
+untested here, so :func:`check_fit_timeout` refuses ``fit_timeout`` there
+before any fit, and on Windows, whose pipes the runner cannot wait on.
 
 **With max_time.** A fit's limit is the smaller of ``fit_timeout`` and the
 time left before ``max_time``. A fit cut by ``max_time`` is not a failure
@@ -25,14 +27,15 @@ that clock is shared by the processes of one machine, the only place the
 allowed backends run.
 """
 
-import signal
-import threading
+import os
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
+
+from joblib.parallel import ThreadingBackend
 
 from .._compat import _MultimetricScorer
 from ._backend import where_tasks_run
+from ._runner import DATA_KEYS, RunnerDied, runner
 
 
 class FitTimeoutError(TimeoutError):
@@ -69,12 +72,6 @@ class FitTimeoutError(TimeoutError):
     """
 
 
-class _OutOfTime(BaseException):
-    # A BaseException, so that _fit_and_score does not score it as a failed
-    # fit: a fit cut by max_time drops its candidate instead.
-    pass
-
-
 @dataclass(frozen=True)
 class FitLimit:
     """What a task needs to stop its fit in time; sent with every task.
@@ -87,6 +84,9 @@ class FitLimit:
         ``time.monotonic()`` at which ``max_time`` runs out, or ``None``.
     search : str
         Class name of the search, for the message.
+    data_token : str, default=""
+        Names the search's data, which go to a fit runner once, not with
+        every fit.
 
     Examples
     --------
@@ -99,6 +99,7 @@ class FitLimit:
     fit_timeout: float
     deadline: float | None
     search: str
+    data_token: str = ""
 
     def seconds_left(self):
         """The limit of a fit starting now: ``fit_timeout``, or less near ``max_time``."""
@@ -108,7 +109,7 @@ class FitLimit:
 
 
 def check_fit_timeout(search):
-    """Raise if ``fit_timeout`` is set where no signal can stop a fit.
+    """Raise if ``fit_timeout`` is set where the search cannot own the fits' processes.
 
     Called by ``fit`` before any model is fitted or file created; reads the
     joblib backend active at that point, the one the search's ``Parallel``
@@ -126,10 +127,9 @@ def check_fit_timeout(search):
     Raises
     ------
     ValueError
-        If ``fit_timeout`` is set and the fits would run in a thread that is
-        not the main thread of their process (the threading backend, Dask,
-        Ray, ``n_jobs=1`` called from a thread), or where ``SIGALRM`` does
-        not exist (Windows).
+        If ``fit_timeout`` is set and the fits would run in processes a
+        cluster manages (Dask, Ray), or on a platform that is not POSIX
+        (Windows).
 
     Examples
     --------
@@ -141,39 +141,26 @@ def check_fit_timeout(search):
     >>> check_fit_timeout(search)  # loky, joblib's default: allowed
     >>> with joblib.parallel_backend("threading"):
     ...     check_fit_timeout(search)
-    Traceback (most recent call last):
-    ...
-    ValueError: The 'fit_timeout' parameter of GridSearch cannot be honoured under ...
     """
     if search.fit_timeout is None:
         return
     name = type(search).__name__
-    if not hasattr(signal, "setitimer"):
+    if os.name != "posix":
         raise ValueError(
-            f"The 'fit_timeout' parameter of {name} needs the SIGALRM timer signal, "
-            "which this platform does not have. Got "
+            f"The 'fit_timeout' parameter of {name} needs a POSIX system (Linux, macOS), "
+            f"where a fit's child process can be waited on and killed. Got "
             f"{search.fit_timeout!r} instead; leave fit_timeout=None here."
         )
     where, backend, n_jobs = where_tasks_run(search.n_jobs)
-    if where == "workers":
+    if where != "elsewhere" or backend == ThreadingBackend.__name__:
         return
-    if where == "caller":
-        if threading.current_thread() is threading.main_thread():
-            return
-        raise ValueError(
-            f"The 'fit_timeout' parameter of {name} can stop a fit with n_jobs=1 only "
-            "when fit is called from the main thread, where the timer signal is "
-            f"delivered. Got fit_timeout={search.fit_timeout!r} in thread "
-            f"{threading.current_thread().name!r}; call fit from the main thread, use "
-            "n_jobs=2 or more (loky), or leave fit_timeout=None."
-        )
     raise ValueError(
         f"The 'fit_timeout' parameter of {name} cannot be honoured under joblib's "
-        f"{backend} with n_jobs={n_jobs}: its fits run in threads or remote "
-        "processes that the timer signal does not reach. Got "
-        f"fit_timeout={search.fit_timeout!r}; use the loky or multiprocessing "
-        "backend (or n_jobs=1), or leave fit_timeout=None and bound the search "
-        "with max_time."
+        f"{backend} with n_jobs={n_jobs}: its fits run in processes that a cluster "
+        "manages, not the search. Got "
+        f"fit_timeout={search.fit_timeout!r}; use the loky, multiprocessing or "
+        "threading backend (or n_jobs=1), or leave fit_timeout=None and bound the "
+        "search with max_time."
     )
 
 
@@ -184,79 +171,6 @@ def _message(limit, seconds, parameters):
     )
 
 
-@contextmanager
-def time_limit(limit, parameters):
-    """Stop the fit run inside the block once its time is up.
-
-    Parameters
-    ----------
-    limit : FitLimit or None
-        The limit; ``None`` sets none.
-    parameters : dict
-        The candidate, for the message.
-
-    Yields
-    ------
-    fired : list
-        Empty while the limit has not been reached; holds the
-        :class:`FitTimeoutError` raised once it has (code in the fit may
-        catch the exception, the list still tells).
-
-    Raises
-    ------
-    FitTimeoutError
-        Inside the block, when ``fit_timeout`` passes.
-
-    Examples
-    --------
-    >>> import time
-    >>> from sktune.search._timeout import FitLimit, FitTimeoutError, time_limit
-    >>> try:
-    ...     with time_limit(FitLimit(0.05, None, "GridSearch"), {"C": 1}) as fired:
-    ...         time.sleep(5)
-    ... except FitTimeoutError as exc:
-    ...     print(type(exc).__name__, len(fired))
-    FitTimeoutError 1
-    """
-    fired = []
-    if limit is None:
-        yield fired
-        return
-    seconds = limit.seconds_left()
-    if seconds <= 0:
-        raise _OutOfTime
-    cut_by_max_time = seconds < limit.fit_timeout
-    start = time.monotonic()
-    # The handler raises only while armed: a signal handled once the block
-    # is over (between its end and the timer's reset) must not escape.
-    armed = [True]
-
-    def on_alarm(signum, frame):
-        if not armed[0]:
-            return
-        if cut_by_max_time:
-            raise _OutOfTime
-        fired.append(FitTimeoutError(_message(limit, time.monotonic() - start, parameters)))
-        raise fired[0]
-
-    previous_handler = signal.signal(signal.SIGALRM, on_alarm)
-    previous_delay, previous_interval = 0.0, 0.0
-    try:
-        # armed inside the try, so that the handler is restored even if the
-        # timer fires before the block starts
-        previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
-        yield fired
-    finally:
-        armed[0] = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous_handler)
-        if previous_delay > 0:
-            # someone else's timer was pending: re-arm what is left of it (at
-            # once if it ran out meanwhile)
-            left = max(previous_delay - (time.monotonic() - start), 1e-6)
-            signal.setitimer(signal.ITIMER_REAL, left, previous_interval)
-
-
 def run_limited(fit_and_score, limit, kwargs):
     """Run ``fit_and_score(**kwargs)`` under ``limit``; ``None`` if ``max_time`` cut it.
 
@@ -265,7 +179,7 @@ def run_limited(fit_and_score, limit, kwargs):
     fit_and_score : callable
         scikit-learn's ``_fit_and_score``.
     limit : FitLimit or None
-        The time limit of the fit.
+        The time limit of the fit; ``None`` runs it here, with no limit.
     kwargs : dict
         Its arguments.
 
@@ -273,61 +187,72 @@ def run_limited(fit_and_score, limit, kwargs):
     -------
     out : dict or None
         Its result, marked as a failed fit scored ``error_score`` if
-        ``fit_timeout`` passed (even if the estimator caught the exception);
-        ``None`` when ``max_time`` ran out before or during the fit, whose
-        candidate is then dropped.
+        ``fit_timeout`` passed or the fit ended its process; ``None`` when
+        ``max_time`` ran out before or during the fit, whose candidate is
+        then dropped.
 
     Raises
     ------
     FitTimeoutError
         If ``fit_timeout`` passed and ``error_score="raise"``.
+    ChildProcessError
+        If the fit ended its process and ``error_score="raise"``.
 
     Examples
     --------
     >>> from sktune.search._timeout import FitLimit, run_limited
-    >>> run_limited(lambda **kw: {"fit_error": None}, FitLimit(1.0, None, "GridSearch"), {})
-    {'fit_error': None}
+    >>> def fit_and_score(X, y, fit_params, score_params, error_score):
+    ...     return {"fit_error": None, "n": len(X)}
+    >>> data = dict(X=[1, 2], y=[0, 1], fit_params={}, score_params={})
+    >>> run_limited(fit_and_score, FitLimit(30.0, None, "GridSearch", "t"),
+    ...             dict(data, error_score=float("nan")))
+    {'fit_error': None, 'n': 2}
     """
-    out = None
+    if limit is None:
+        return fit_and_score(**kwargs)
+    if limit.seconds_left() <= 0:
+        return None
+    data = {key: kwargs[key] for key in DATA_KEYS}
+    rest = {key: value for key, value in kwargs.items() if key not in DATA_KEYS}
     start = time.monotonic()
     try:
-        with time_limit(limit, kwargs.get("parameters")) as fired:
-            out = fit_and_score(**kwargs)
-    except _OutOfTime:
-        return out
-    except FitTimeoutError as exc:
-        if kwargs["error_score"] == "raise":
-            raise
-        # fired outside the part of _fit_and_score that catches errors (while
-        # it split the data, say)
-        if out is None:
-            return _failed_output(kwargs, str(exc), time.monotonic() - start)
-        fired = [exc]
-    if fired and out["fit_error"] is None:
-        # the estimator swallowed the exception and went on: still a failure
-        if kwargs["error_score"] == "raise":
-            raise fired[0]
-        _fill_error_score(out, kwargs["error_score"])
-        out["fit_error"] = _error_text(str(fired[0]))
-    return out
+        status, value = runner().call(
+            fit_and_score, rest, token=limit.data_token, data=data,
+            seconds=limit.seconds_left,
+        )
+    except RunnerDied as how:
+        error = ChildProcessError(
+            f"The fit of {limit.search} candidate {kwargs.get('parameters')!r} ended "
+            f"before it returned: {how}. fit_timeout runs each fit in a process of "
+            "its own; a crash there (a segmentation fault, os._exit) fails the fit."
+        )
+        return _failed(kwargs, error, time.monotonic() - start)
+    if status == "ok":
+        return value
+    if status == "error":
+        raise value
+    if value < limit.fit_timeout:
+        return None  # cut by max_time: dropped, not failed
+    error = FitTimeoutError(_message(limit, value, kwargs.get("parameters")))
+    return _failed(kwargs, error, value)
 
 
-def _error_text(message):
-    # as in the traceback _fit_and_score records, which FitFailedWarning shows
-    return f"{FitTimeoutError.__module__}.{FitTimeoutError.__name__}: {message}"
+def _failed(kwargs, error, seconds):
+    if kwargs["error_score"] == "raise":
+        raise error
+    return _failed_output(kwargs, error, seconds)
 
 
-def _fill_error_score(out, error_score):
-    for key in ("test_scores", "train_scores"):
-        if key in out:
-            scores = out[key]
-            out[key] = (
-                dict.fromkeys(scores, error_score) if isinstance(scores, dict) else error_score
-            )
+def _error_text(error):
+    # as the last line of the traceback _fit_and_score records, which
+    # FitFailedWarning shows
+    kind = type(error)
+    module = "" if kind.__module__ == "builtins" else f"{kind.__module__}."
+    return f"{module}{kind.__name__}: {error}"
 
 
-def _failed_output(kwargs, message, seconds):
-    """What ``_fit_and_score`` returns for a fit that raised, built here."""
+def _failed_output(kwargs, error, seconds):
+    """What ``_fit_and_score`` returns for a fit that raised ``error``, built here."""
     scorer, error_score = kwargs["scorer"], kwargs["error_score"]
     scores = (
         dict.fromkeys(scorer._scorers, error_score)
@@ -335,7 +260,7 @@ def _failed_output(kwargs, message, seconds):
         else error_score
     )
     out = {
-        "fit_error": _error_text(message),
+        "fit_error": _error_text(error),
         "test_scores": scores,
         "n_test_samples": len(kwargs["test"]),
         "fit_time": seconds,
