@@ -349,6 +349,12 @@ class BayesSearch(BaseSearch):
         initial = check_initial_candidates(self.initial_candidates, space, self.n_iter, name)
         return initial, prior_observations(self.prior_results, space, self.refit, name)
 
+    def _prior_arrays(self):
+        """The prior observations as the optimizer gets them, for the checkpoint's fingerprint."""
+        return prior_observations(
+            self.prior_results, self._build_space(), self.refit, type(self).__name__
+        )
+
     def _make_proposer(self, space, context):
         size = space.size
         if size < self.n_iter:

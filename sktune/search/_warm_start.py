@@ -14,7 +14,6 @@ import numpy as np
 
 from ..distributions import Distribution, is_scipy_frozen
 from ..space import SearchSpace, candidate_key
-from ._stored import results_from_checkpoint
 
 
 def _names_message(params, space):
@@ -204,6 +203,10 @@ def _score_column(results, refit, search):
 def _prior_table(prior, search):
     """``(cv_results-like dict, source)`` of a ``prior_results`` value."""
     if isinstance(prior, (str, os.PathLike)):
+        # imported here: _stored imports hyperband, which imports _random, which
+        # imports this module
+        from ._stored import results_from_checkpoint
+
         # read-only and without unpickling: the store holds JSON columns only
         return results_from_checkpoint(prior), "checkpoint"
     if isinstance(prior, Mapping):
