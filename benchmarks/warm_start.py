@@ -153,7 +153,10 @@ def summarize(runs, n_evals=N_EVALS):
     for p in problems:
         for m in methods:
             needed, cold_best, warm_best, warm10, cold10 = [], [], [], [], []
-            for s in seeds:
+            ran = [s for s in seeds if (p, s, m, True) in by]
+            if not ran:
+                continue
+            for s in ran:
                 cold, warm = by[p, s, m, False], by[p, s, m, True]
                 target = float(np.nanmax(cold))
                 n = evals_to_reach(warm, target)
@@ -165,9 +168,9 @@ def summarize(runs, n_evals=N_EVALS):
             med = float(np.median(needed))
             med_text = f">{n_evals}" if med > n_evals else f"{med:g}"
             per = " ".join(f">{n_evals}" if n > n_evals else str(n) for n in needed)
-            lines.append(f"| {p} | {m} | {med_text} | {per} | {np.mean(cold10):.4f} | "
-                         f"{np.mean(cold_best):.4f} | {np.mean(warm10):.4f} | "
-                         f"{np.mean(warm_best):.4f} |")
+            lines.append(f"| {p} | {m} ({len(ran)} seeds) | {med_text} | {per} | "
+                         f"{np.mean(cold10):.4f} | {np.mean(cold_best):.4f} | "
+                         f"{np.mean(warm10):.4f} | {np.mean(warm_best):.4f} |")
     lines.append("")
     lines.append(f"Seeds {seeds[0]}-{seeds[-1]}; {n_evals} evaluations per search, 3-fold "
                  "CV; best scores are means over seeds.")

@@ -285,3 +285,26 @@ def test_a_checkpoint_with_a_pickle_in_it_is_refused_and_nothing_runs(tmp_path):
                     prior_results=path).fit(X, Y)
     assert not marker.exists(), "a pickle of the prior checkpoint was loaded"
     assert CountingSVC.n_fits == 0 and not out.exists()
+
+
+def test_a_configuration_reads_its_prior_checkpoint_beside_it(tmp_path, monkeypatch):
+    from sktune.config import load_config
+
+    folder = tmp_path / "job"
+    folder.mkdir()
+    prior = BayesSearch(SVC(), SPACE, n_iter=6, cv=3, random_state=1,
+                        checkpoint=folder / "prior.db").fit(X, Y)
+    (folder / "job.toml").write_text(
+        '[estimator]\npath = "sklearn.svm.SVC"\n[data]\ndataset = "iris"\n'
+        '[search]\nstrategy = "bayes"\nn_iter = 2\ncv = 3\nrandom_state = 0\n'
+        'prior_results = "prior.db"\n'
+        'initial_candidates = [{C = 3.0, gamma = 0.05}]\n'
+        '[space]\nC = "LogUniform(0.01, 100)"\ngamma = "LogUniform(0.001, 10)"\n'
+    )
+    monkeypatch.chdir(tmp_path)  # not the folder of the file
+    job = load_config(folder / "job.toml")
+    assert job.search.prior_results == str(folder / "prior.db")
+    search = job.search.fit(job.X, job.y)
+    assert search.cv_results_["params"][0] == {"C": 3.0, "gamma": 0.05}
+    np.testing.assert_array_equal(search.optimizer_.y_[:6],
+                                  prior.cv_results_["mean_test_score"])
