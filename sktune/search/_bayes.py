@@ -271,6 +271,14 @@ class BayesSearch(BaseSearch):
     True
     >>> [int(i) for i in search.cv_results_["iter"]]
     [0, 0, 0, 0, 0, 0, 1, 2, 3, 4]
+
+    A second search starts from the first one's results and best candidate:
+
+    >>> warm = BayesSearch(SVC(), {"C": LogUniform(1e-2, 1e2), "gamma": LogUniform(1e-3, 1e1)},
+    ...                    n_iter=3, cv=3, random_state=0, prior_results=search,
+    ...                    initial_candidates=[search.best_params_]).fit(X, y)
+    >>> warm.n_prior_results_, warm.cv_results_["params"][0] == search.best_params_
+    (10, True)
     """
 
     _parameter_constraints: dict = {

@@ -229,6 +229,10 @@ class RandomSearch(BaseSearch):
     ...                       sampler="sobol", cv=3, random_state=0)
     >>> bool(search.fit(X, y).best_score_ > 0.9)
     True
+    >>> first = RandomSearch(SVC(), {"C": LogUniform(0.01, 100)}, n_iter=3, cv=3,
+    ...                      initial_candidates=[{"C": 1.0}], random_state=0).fit(X, y)
+    >>> first.cv_results_["params"][0]
+    {'C': 1.0}
     """
 
     _parameter_constraints: dict = {
