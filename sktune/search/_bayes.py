@@ -165,9 +165,9 @@ class BayesSearch(BaseSearch):
         Scores from related data (another year, a subsample) are told as
         they are, in one model with the new ones (benchmarks/README.md, warm
         start, measures what that gains); they must come from the same kind
-        of score (higher is better). Pass a fitted search's ``cv_results_`` rather than the
-        search if the warm-started search is cloned (``cross_validate``):
-        a clone clones the prior search too, unfitted.
+        of score (higher is better). Pass a fitted search's ``cv_results_``
+        rather than the search if the warm-started search is cloned
+        (``cross_validate``): a clone clones the prior search too, unfitted.
     scoring : str, callable, list, tuple or dict, default=None
         As in ``RandomizedSearchCV``.
     n_jobs : int, default=None
