@@ -308,3 +308,16 @@ def test_a_configuration_reads_its_prior_checkpoint_beside_it(tmp_path, monkeypa
     assert search.cv_results_["params"][0] == {"C": 3.0, "gamma": 0.05}
     np.testing.assert_array_equal(search.optimizer_.y_[:6],
                                   prior.cv_results_["mean_test_score"])
+
+
+def test_initial_candidates_of_a_conditional_space():
+    space = [{"kernel": ["linear"], "C": LogUniform(1e-2, 1e2)},
+             {"kernel": ["rbf"], "C": LogUniform(1e-2, 1e2), "gamma": LogUniform(1e-3, 1e1)}]
+    first = [{"kernel": "rbf", "C": 3.0, "gamma": 0.05}, {"kernel": "linear", "C": 1.0}]
+    search = BayesSearch(SVC(), space, n_iter=3, cv=3, random_state=0,
+                         initial_candidates=first).fit(X, Y)
+    assert search.cv_results_["params"][:2] == first
+    with pytest.raises(ValueError, match=r"initial_candidates\[0\] of BayesSearch sets "
+                       r"'kernel' to 'poly', a value outside the support"):
+        BayesSearch(SVC(), space, n_iter=3, cv=3,
+                    initial_candidates=[{"kernel": "poly", "C": 1.0}]).fit(X, Y)

@@ -29,17 +29,23 @@ def _names_message(params, space):
     return "; ".join(parts)
 
 
+def _fits(dist, value):
+    """Whether ``dist`` can take ``value`` (the check ``SearchSpace.encode`` makes)."""
+    try:
+        SearchSpace({"v": dist}).encode([{"v": value}])
+    except ValueError:
+        return False
+    return True
+
+
 def _bad_value(params, space):
-    """``(name, value)`` of the first value of ``params`` its distribution cannot take."""
-    for sub in space.subspaces:
-        if set(sub) != set(params):
-            continue
-        for name, dist in sub.items():
-            try:
-                SearchSpace({name: dist}).encode([{name: params[name]}])
-            except ValueError:
-                return name, params[name]
-    return None
+    """``(name, value)`` of the first value of ``params`` its distribution cannot take.
+
+    Looked for in the first sub-space with the names of ``params``: when
+    ``space.encode`` refuses such a row, that sub-space refuses a value.
+    """
+    sub = next(s for s in space.subspaces if set(s) == set(params))
+    return next((n, params[n]) for n, d in sub.items() if not _fits(d, params[n]))
 
 
 def check_candidate_rows(
@@ -87,6 +93,7 @@ def check_candidate_rows(
     ...
     ValueError: initial_candidates[0] of BayesSearch sets 'C' to 1000.0, a value outside ...
     """
+    out = []
     for i, params in enumerate(rows):
         where = what.format(i)
         if not isinstance(params, Mapping) or not all(isinstance(n, str) for n in params):
@@ -106,15 +113,19 @@ def check_candidate_rows(
                 f"{sorted(space.names)!r}: {_names_message(params, space)}. "
                 f"Got {dict(params)!r} instead."
             )
-        bad = _bad_value(params, space)
-        if bad is not None:
-            name, value = bad
-            dist = next(s[name] for s in space.subspaces if set(s) == set(params))
-            raise ValueError(
-                f"{where} of {search} sets {name!r} to {value!r}, a value outside "
-                f"the support of its distribution {dist!r}."
-            )
-    return space.encode(list(rows)) if len(rows) else np.empty((0, space.n_dims))
+        try:
+            out.append(space.encode([params])[0])
+            continue
+        except ValueError:
+            pass
+        # which value, for the message: checked one axis at a time
+        name, value = _bad_value(params, space)
+        dist = next(s[name] for s in space.subspaces if set(s) == set(params))
+        raise ValueError(
+            f"{where} of {search} sets {name!r} to {value!r}, a value outside "
+            f"the support of its distribution {dist!r}."
+        )
+    return np.array(out, dtype=float).reshape(len(out), space.n_dims)
 
 
 def check_initial_candidates(
