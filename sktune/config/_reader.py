@@ -202,7 +202,8 @@ class Reader:
                     f"{suggest(name, allowed)}; its settings are {', '.join(allowed)}",
                 )
             value = self.value(value, key)
-            if name == "checkpoint" and isinstance(value, str):
+            # paths in the file are relative to it
+            if name in ("checkpoint", "prior_results") and isinstance(value, str):
                 value = self.resolve(value)
             if name == "scoring":
                 self.check_scoring(value, key)

@@ -14,6 +14,7 @@ from .._compat import Interval
 from ..optimizers import BayesOptimizer
 from ._base import BaseSearch, Batch, Scoring
 from ._checks import check_n_iter
+from ._warm_start import check_initial_candidates, prior_observations
 
 # The most candidates BayesSearch evaluates. Its exact Gaussian process holds
 # every evaluation: at 2,000 on two axes one ask took 0.4 GB and, when it
@@ -34,14 +35,16 @@ _INFO_COLUMNS = {
 class _BayesProposer:
     """Rounds of a BayesOptimizer: the initial design, then model batches.
 
-    ``n_rounds`` (the initial design, then ``batch_size`` candidates a round
-    up to ``n_iter``) bounds the number of batches: a batch smaller than
-    asked means the space has no new candidate left, and ends the search.
+    The user's initial candidates, if any, come first, in one batch of their
+    own; the design then fills what remains of ``n_initial_points`` after
+    them and the prior observations (a told point needs no design point).
+    ``n_rounds`` bounds the number of batches: a batch smaller than asked
+    means the space has no new candidate left, and ends the search.
     """
 
     n_candidates = None
 
-    def __init__(self, space, optimizer, n_iter, batch_size):
+    def __init__(self, space, optimizer, n_iter, batch_size, initial=()):
         self.space = space
         self.optimizer = optimizer
         self.n_iter = n_iter
@@ -50,17 +53,41 @@ class _BayesProposer:
         self.round = 0
         self._points = None
         self._exhausted = False
-        n_design = min(optimizer.n_initial_points_, n_iter)
-        self.n_rounds = 1 + math.ceil((n_iter - n_design) / batch_size)
+        self._initial = list(initial)
+        n_first = len(self._initial)
+        n_design = min(
+            max(0, optimizer.n_initial_points_ - len(optimizer.X_) - n_first), n_iter - n_first
+        )
+        self.n_rounds = (
+            (n_first > 0) + (n_design > 0)
+            + math.ceil((n_iter - n_first - n_design) / batch_size)
+        )
+
+    def _first_batch(self):
+        params, self._initial = self._initial, []
+        n = len(params)
+        self._points = self.space.encode(params)
+        more = {
+            "iter": [0] * n, "initial_design": [True] * n, "surrogate_mean": [np.nan] * n,
+            "surrogate_std": [np.nan] * n, "acquisition_value": [np.nan] * n,
+            "suggest_time": [0.0] * n,
+        }
+        self.n_asked += n
+        # the design that follows shares round 0: neither needs a model
+        return Batch(params, more)
 
     def ask(self):
+        if self._initial:
+            return self._first_batch()
         remaining = self.n_iter - self.n_asked
         if remaining <= 0 or self._exhausted:
             return None
-        if self.round == 0:
+        design_left = self.optimizer.n_initial_points_ - len(self.optimizer.X_)
+        if self.round == 0 and design_left > 0:
             # the whole initial design in one batch: it needs no model
-            wanted = min(self.optimizer.n_initial_points_, remaining)
+            wanted = min(design_left, remaining)
         else:
+            self.round = max(self.round, 1)
             wanted = min(self.batch_size, remaining)
         points, info = self.optimizer.ask(wanted, return_info=True)
         if len(points) == 0:
@@ -118,6 +145,29 @@ class BayesSearch(BaseSearch):
         ``n_jobs=-1`` depends on the machine; pass ``batch_size`` to make
         results identical across machines). Smaller batches use the model
         better, larger ones finish sooner.
+    initial_candidates : list of dict or None, default=None
+        Candidates to evaluate first, in order, before any the optimizer
+        proposes (known good settings, or the best of an earlier search).
+        They count in ``n_iter`` and in ``n_initial_points`` (the design
+        fills the rest), and appear in ``cv_results_`` like any candidate,
+        with ``iter`` 0. Each must set the names of the space (of one of its
+        sub-spaces) to values its distributions can take.
+    prior_results : dict, fitted search, str, path-like or None, default=None
+        Scores measured earlier, told to the optimizer before it proposes
+        anything: a ``cv_results_``-like dict (``params`` and
+        ``mean_test_<metric>``; the ``refit`` metric when it is a name, else
+        ``mean_test_score`` or the first metric), a fitted search (its
+        ``cv_results_``), or the path of a checkpoint of the same space, read
+        as data (:func:`~sktune.search.results_from_checkpoint`). They are
+        not refitted, not counted in ``n_iter`` and not in ``cv_results_``;
+        they take the place of the initial design, so the model proposes
+        from the first round. A failed row (NaN) counts as a failed fit.
+        Scores from related data (another year, a subsample) are told as
+        they are, in one model with the new ones (benchmarks/README.md, warm
+        start, measures what that gains); they must come from the same kind
+        of score (higher is better). Pass a fitted search's ``cv_results_``
+        rather than the search if the warm-started search is cloned
+        (``cross_validate``): a clone clones the prior search too, unfitted.
     scoring : str, callable, list, tuple or dict, default=None
         As in ``RandomizedSearchCV``.
     n_jobs : int, default=None
@@ -196,7 +246,10 @@ class BayesSearch(BaseSearch):
     search_space_ : SearchSpace
         The parsed search space.
     optimizer_ : BayesOptimizer
-        The optimizer, holding every told point and score.
+        The optimizer, holding every told point and score (the prior
+        results first).
+    n_prior_results_ : int
+        Rows of ``prior_results`` told to the optimizer.
     batch_size_ : int
         Candidates per model-based round actually used.
     stop_reason_ : str
@@ -218,6 +271,14 @@ class BayesSearch(BaseSearch):
     True
     >>> [int(i) for i in search.cv_results_["iter"]]
     [0, 0, 0, 0, 0, 0, 1, 2, 3, 4]
+
+    A second search starts from the first one's results and best candidate:
+
+    >>> warm = BayesSearch(SVC(), {"C": LogUniform(1e-2, 1e2), "gamma": LogUniform(1e-3, 1e1)},
+    ...                    n_iter=3, cv=3, random_state=0, prior_results=search,
+    ...                    initial_candidates=[search.best_params_]).fit(X, y)
+    >>> warm.n_prior_results_, warm.cv_results_["params"][0] == search.best_params_
+    (10, True)
     """
 
     _parameter_constraints: dict = {
@@ -226,6 +287,9 @@ class BayesSearch(BaseSearch):
         "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_initial_points": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "initial_candidates": [list, tuple, None],
+        # a dict, a fitted search or a path: prior_observations checks which
+        "prior_results": "no_validation",
         "random_state": ["random_state"],
     }
 
@@ -237,6 +301,8 @@ class BayesSearch(BaseSearch):
         n_iter: int = 50,
         n_initial_points: int | None = None,
         batch_size: int | None = None,
+        initial_candidates: list | tuple | None = None,
+        prior_results: object = None,
         scoring: Scoring = None,
         n_jobs: int | None = None,
         refit: bool | str | Callable = True,
@@ -272,6 +338,8 @@ class BayesSearch(BaseSearch):
         self.n_iter = n_iter
         self.n_initial_points = n_initial_points
         self.batch_size = batch_size
+        self.initial_candidates = initial_candidates
+        self.prior_results = prior_results
         self.random_state = random_state
 
     def _check_input_parameters(self, X, y, split_params, cv=None):
@@ -279,6 +347,20 @@ class BayesSearch(BaseSearch):
         check_n_iter(
             type(self).__name__, self.n_iter, self._build_space, _MAX_N_ITER,
             "the most its Gaussian process models, in memory that grows as n_iter**2",
+        )
+        if self.initial_candidates is not None or self.prior_results is not None:
+            self._warm_start(self._build_space())
+
+    def _warm_start(self, space):
+        """The initial candidates and the prior observations, checked against ``space``."""
+        name = type(self).__name__
+        initial = check_initial_candidates(self.initial_candidates, space, self.n_iter, name)
+        return initial, prior_observations(self.prior_results, space, self.refit, name)
+
+    def _prior_arrays(self):
+        """The prior observations as the optimizer gets them, for the checkpoint's fingerprint."""
+        return prior_observations(
+            self.prior_results, self._build_space(), self.refit, type(self).__name__
         )
 
     def _make_proposer(self, space, context):
@@ -297,4 +379,7 @@ class BayesSearch(BaseSearch):
         self.optimizer_ = BayesOptimizer(
             space, n_initial_points=self.n_initial_points, random_state=context.random_state
         )
-        return _BayesProposer(space, self.optimizer_, self.n_iter, self.batch_size_)
+        initial, (prior_U, prior_y) = self._warm_start(space)
+        self.optimizer_.tell(prior_U, prior_y)
+        self.n_prior_results_ = len(prior_y)
+        return _BayesProposer(space, self.optimizer_, self.n_iter, self.batch_size_, initial)

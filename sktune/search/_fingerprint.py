@@ -10,6 +10,9 @@ RUN_SETTINGS = frozenset(
     {"n_iter", "n_jobs", "verbose", "pre_dispatch", "checkpoint", "max_time",
      "n_iter_no_change", "tol", "fit_timeout"}
 )
+# Warm-start arguments left at None are not hashed: a checkpoint written
+# before they existed still resumes.
+_HASHED_UNLESS_NONE = frozenset({"initial_candidates", "prior_results"})
 
 
 def _hash(value):
@@ -42,7 +45,12 @@ def fingerprint(search, X, y, fit_params, splits):
         if k not in RUN_SETTINGS
         and k not in ("estimator", "scoring", "cv", search._space_param)
         and not (k == "refit" and isinstance(v, bool))
+        and not (k in _HASHED_UNLESS_NONE and v is None)
     }
+    if settings.get("prior_results") is not None:
+        # what the optimizer is told, not the object it came from: a fitted
+        # search or a dict of masked arrays does not hash stably
+        settings["prior_results"] = search._prior_arrays()
     out = {
         "estimator": _hash(clone(search.estimator)),
         "scoring": _hash(search.scoring),

@@ -14,6 +14,7 @@ from ..distributions import Categorical
 from ..space import SAMPLERS, SearchSpace, candidate_key
 from ._base import BaseSearch, FixedProposer, Scoring
 from ._checks import MAX_CANDIDATES, check_n_iter
+from ._warm_start import check_initial_candidates
 
 # Draws allowed per wanted candidate before a space is taken to have no more
 # distinct candidates to give (a bernoulli crossed with a short list, say).
@@ -138,6 +139,12 @@ class RandomSearch(BaseSearch):
         (it is then evaluated whole, with a warning).
     sampler : {"random", "sobol", "lhs"}, default="random"
         How candidates are drawn.
+    initial_candidates : list of dict or None, default=None
+        Candidates to evaluate first, in order (known good settings, or the
+        best of an earlier search). They count in ``n_iter``: the draws
+        fill the rest, skipping a draw equal to one of them. Each must set
+        the names of the space (of one of its sub-spaces) to values its
+        distributions can take.
     scoring : str, callable, list, tuple or dict, default=None
         As in ``RandomizedSearchCV``.
     n_jobs : int, default=None
@@ -222,6 +229,10 @@ class RandomSearch(BaseSearch):
     ...                       sampler="sobol", cv=3, random_state=0)
     >>> bool(search.fit(X, y).best_score_ > 0.9)
     True
+    >>> first = RandomSearch(SVC(), {"C": LogUniform(0.01, 100)}, n_iter=3, cv=3,
+    ...                      initial_candidates=[{"C": 1.0}], random_state=0).fit(X, y)
+    >>> first.cv_results_["params"][0]
+    {'C': 1.0}
     """
 
     _parameter_constraints: dict = {
@@ -229,6 +240,7 @@ class RandomSearch(BaseSearch):
         "param_distributions": [dict, list],
         "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "sampler": [StrOptions(set(SAMPLERS))],
+        "initial_candidates": [list, tuple, None],
         "random_state": ["random_state"],
     }
 
@@ -239,6 +251,7 @@ class RandomSearch(BaseSearch):
         *,
         n_iter: int = 10,
         sampler: str = "random",
+        initial_candidates: list | tuple | None = None,
         scoring: Scoring = None,
         n_jobs: int | None = None,
         refit: bool | str | Callable = True,
@@ -273,6 +286,7 @@ class RandomSearch(BaseSearch):
         self.param_distributions = param_distributions
         self.n_iter = n_iter
         self.sampler = sampler
+        self.initial_candidates = initial_candidates
         self.random_state = random_state
 
     def _check_input_parameters(self, X, y, split_params, cv=None):
@@ -281,9 +295,21 @@ class RandomSearch(BaseSearch):
             type(self).__name__, self.n_iter, self._build_space, MAX_CANDIDATES,
             "the most candidates it lists before its first fit",
         )
+        if self.initial_candidates is not None:
+            self._initial(self._build_space())
+
+    def _initial(self, space):
+        return check_initial_candidates(
+            self.initial_candidates, space, self.n_iter, type(self).__name__
+        )
 
     def _make_proposer(self, space, context):
-        candidates = draw_unique(
+        initial = self._initial(space)
+        # n_iter draws, as without initial candidates, so that the draws
+        # kept are the first of that same sequence
+        drawn = draw_unique(
             space, self.n_iter, self.sampler, context.random_state, type(self).__name__
         )
-        return FixedProposer(candidates)
+        taken = {candidate_key(p) for p in initial}
+        drawn = [p for p in drawn if candidate_key(p) not in taken]
+        return FixedProposer(initial + drawn[: self.n_iter - len(initial)])
