@@ -513,3 +513,45 @@ def test_a_damaged_log_is_reported_instead_of_read_in_part(tmp_path, where):
     with pytest.raises(CheckpointError, match=match):
         CheckpointStore(db)  # a writer would make the loss final
     assert _state(tmp_path) == before
+
+
+def _live_log(path, n_commits, start=0):
+    """A log of ``n_commits`` transactions that no checkpoint moved into the file."""
+    conn = sqlite3.connect(path)
+    conn.execute("pragma journal_mode=wal")
+    conn.execute("pragma wal_autocheckpoint=0")
+    conn.execute("create table if not exists t(x)")
+    for i in range(start, start + n_commits):
+        conn.execute("insert into t values (?)", (bytes([i % 256]) * 3000,))
+        conn.commit()
+    return conn
+
+
+def test_a_reader_checks_only_the_frames_written_since_its_last_check(tmp_path, monkeypatch):
+    from sktune.store import _wal
+
+    db = str(tmp_path / "live.db")
+    writer = _live_log(db, 10)
+    assert _wal.wal_damage(db, incremental=True) is None
+    verified = _wal._VERIFIED[db][2]
+    assert verified == len(_wal_frames(Path(db + "-wal")))
+    for i in range(10):
+        writer.execute("insert into t values (?)", (b"y" * 3000,))
+        writer.commit()
+    seen = []
+    original = _wal._frame_sums
+    monkeypatch.setattr(_wal, "_frame_sums",
+                        lambda data, *a: seen.append(a[2]) or original(data, *a))
+    assert _wal.wal_damage(db, incremental=True) is None
+    n_frames = len(_wal_frames(Path(db + "-wal")))
+    assert seen == [n_frames - verified]  # only the new frames were summed
+    # damage among frames written after that check, followed by more commits: found
+    for _ in range(3):
+        writer.execute("insert into t values (?)", (b"z" * 3000,))
+        writer.commit()
+    wal = Path(db + "-wal")
+    _damage_frame(wal, n_frames)
+    assert "unreadable" in _wal.wal_damage(db, incremental=True)
+    # and a full check (a writer's, a resume's) finds it from scratch
+    assert "unreadable" in _wal.wal_damage(db)
+    writer.close()

@@ -136,7 +136,9 @@ class CheckpointStore:
 
     def _open(self):
         # before SQLite reads the log, which would drop what follows the damage
-        damage = wal_damage(self.path)
+        # a reader of a running search's log (the dashboard polls it) checks
+        # only the frames written since its last check
+        damage = wal_damage(self.path, incremental=self._read_only)
         if damage is not None:
             raise CheckpointError(
                 f"The write-ahead log {self.path + '-wal'!r} of the checkpoint "
