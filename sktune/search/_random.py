@@ -179,16 +179,10 @@ class RandomSearch(BaseSearch):
     tol : float, default=0.0
         Smallest improvement that resets ``n_iter_no_change``.
     fit_timeout : float or None, default=None
-        Seconds each fit, with its scoring, may take. A fit still running
-        then is stopped and scored ``error_score`` with a
-        ``FitFailedWarning`` (``error_score="raise"`` raises
-        :class:`~sktune.search.FitTimeoutError`), and the search goes on.
-        Each fit runs in a child process of the process (or thread) running
-        the task, killed when the time is up, so any fit is stopped, even
-        one stuck in a C call; a fit that crashes that process fails with a
-        ``ChildProcessError``. Works with ``n_jobs=1`` and under joblib's
-        loky, multiprocessing and threading backends; under Dask and Ray
-        ``fit`` raises a ValueError before any fit.
+        Seconds each fit, with its scoring, may take: a fit still running
+        then is stopped (its process killed, even inside a C call), scored
+        ``error_score``, and the search goes on; not under Dask or Ray. See
+        :ref:`fit-timeout`.
 
     Attributes
     ----------
