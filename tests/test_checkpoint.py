@@ -535,7 +535,7 @@ def test_a_reader_checks_only_the_frames_written_since_its_last_check(tmp_path, 
     assert _wal.wal_damage(db, incremental=True) is None
     verified = _wal._VERIFIED[db][2]
     assert verified == len(_wal_frames(Path(db + "-wal")))
-    for i in range(10):
+    for _ in range(10):
         writer.execute("insert into t values (?)", (b"y" * 3000,))
         writer.commit()
     seen = []
