@@ -122,6 +122,9 @@ class FeasibilityModel:
             )
         gp = getattr(self, "gp_", None) or GaussianProcess(n_restarts=1)
         self.gp_ = gp.fit(np.asarray(Z, dtype=float), (c - self.rate_) / self._scale)
+        # needed twice (the evidence test, then the imputation weights), an
+        # O(n^3) solve each time: computed once per fit
+        self._loo = self._loo_from_gp()
         self.informative_ = self._beats_constant_rate(c)
         return self
 
@@ -158,6 +161,9 @@ class FeasibilityModel:
         >>> bool(p[-1] < 0.2), bool(p[0] > 0.8)  # inside a failing region, far from it
         (True, True)
         """
+        return self._loo.copy()
+
+    def _loo_from_gp(self):
         # The closed form of a GP's leave-one-out mean (Rasmussen & Williams
         # 2006, Section 5.4.2): y_i - [K^-1 y]_i / [K^-1]_ii.
         gp = self.gp_
