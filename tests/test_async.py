@@ -14,7 +14,6 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sktune import BayesSearch
 from sktune.distributions import LogUniform, Uniform
 from sktune.optimizers import BayesOptimizer
-from sktune.search._bayes import _AsyncBayesProposer
 from sktune.space import SearchSpace
 
 X = np.zeros((20, 1))
@@ -94,6 +93,8 @@ def test_n_iter_is_respected_exactly():
 
 
 def test_pending_candidates_condition_the_next_proposal():
+    from sktune.search._bayes import _AsyncBayesProposer
+
     space = SearchSpace({"a": Uniform(0, 1)})
 
     def proposer():
