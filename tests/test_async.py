@@ -148,6 +148,26 @@ def test_stop_rules_apply():
     assert len(search.cv_results_["params"]) < 40
 
 
+def test_runs_on_loky_and_dask():
+    from sklearn.svm import SVR
+    distributed = pytest.importorskip("distributed")
+    rng = np.random.RandomState(0)
+    Xr, yr = rng.normal(size=(40, 2)), rng.normal(size=40)
+
+    def search():
+        return BayesSearch(SVR(), {"C": LogUniform(0.01, 10)}, n_iter=8, cv=2, n_jobs=2,
+                           random_state=0, asynchronous=True)
+
+    on_loky = search().fit(Xr, yr)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0"
+    ) as cluster, distributed.Client(cluster), joblib.parallel_backend("dask"):
+        on_dask = search().fit(Xr, yr)
+    for fitted in (on_loky, on_dask):
+        assert len({p["C"] for p in fitted.cv_results_["params"]}) == 8
+        assert np.isfinite(fitted.cv_results_["mean_test_score"]).all()
+
+
 @pytest.mark.parametrize("value", ["yes", 1, None])
 def test_bad_asynchronous_raises_before_any_fit(value, tmp_path):
     search = _search(asynchronous=value, checkpoint=tmp_path / "s.db")

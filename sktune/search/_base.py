@@ -11,6 +11,10 @@ space into batches of candidate dicts and learns from their scores:
   known before the search starts (one batch), else ``None``;
 * ``proposer.n_rounds``, optional, is the most batches ``ask`` returns,
   when known before the search starts: progress bars count rounds.
+* ``proposer.asynchronous``, optional, true for a proposer whose ``ask``
+  returns one candidate at a time and may be called while earlier ones
+  still run (it is then called whenever a worker frees up, from joblib's
+  dispatching thread, and each candidate is told as soon as it finishes).
 """
 
 import numbers
