@@ -29,6 +29,7 @@ class Timed(RegressorMixin, BaseEstimator):
 
     LOG: list = []
     LOCK = threading.Lock()
+    INTERRUPT_ABOVE = 2.0
 
     def __init__(self, a=0.5, slow_above=2.0, slow=1.0, fail_below=-1.0):
         self.a = a
@@ -40,6 +41,8 @@ class Timed(RegressorMixin, BaseEstimator):
         start = time.monotonic()
         if self.a < self.fail_below:
             raise ValueError("a failing fit")
+        if self.a > self.INTERRUPT_ABOVE:
+            raise KeyboardInterrupt
         time.sleep(self.slow if self.a > self.slow_above else 0.01)
         with self.LOCK:
             self.LOG.append((self.a, start, time.monotonic()))
@@ -128,6 +131,29 @@ def test_resume_reuses_every_recorded_candidate(tmp_path):
     assert len(more.cv_results_["params"]) == 9
 
 
+def test_an_interrupted_search_resumes_with_its_recorded_candidates(tmp_path, monkeypatch):
+    path = tmp_path / "search.db"
+    first = [{"a": a} for a in (0.1, 0.2, 0.4, 0.5)]
+
+    def search():
+        return BayesSearch(Timed(), {"a": Uniform(0, 1)}, n_iter=8, cv=2, random_state=0,
+                           checkpoint=path, asynchronous=True,
+                           initial_candidates=[*first, {"a": 0.95}])
+
+    # as if the process were stopped during the fifth candidate's fit
+    monkeypatch.setattr(Timed, "INTERRUPT_ABOVE", 0.9)
+    with pytest.raises(KeyboardInterrupt, match="4 newly finished candidates are saved"):
+        search().fit(X, y)
+    monkeypatch.undo()
+    Timed.LOG.clear()
+    resumed = search().fit(X, y)
+    assert resumed.n_reused_ == 4
+    assert resumed.cv_results_["params"][:4] == first
+    # the four recorded candidates are not fitted again
+    assert not {a for a, _, _ in Timed.LOG} & {0.1, 0.2, 0.4, 0.5}
+    assert len(resumed.cv_results_["params"]) == 8
+
+
 def test_failing_first_candidates_do_not_end_the_search():
     search = BayesSearch(Timed(fail_below=0.5), {"a": Uniform(0, 1)}, n_iter=10, cv=2,
                          n_jobs=2, random_state=0, asynchronous=True,
@@ -204,3 +230,17 @@ def test_verbose_says_how_candidates_start(capsys):
 )
 def test_sklearn_compatible_asynchronous_search(estimator, check):
     check(estimator)
+
+
+def test_progress_callbacks_follow_the_fits():
+    pytest.importorskip("sklearn.callback")
+    from test_progress import Recorder
+
+    recorder = Recorder()
+    search = _search(n_iter=6, n_jobs=None)
+    search.set_callbacks(recorder)
+    search.fit(X, y)
+    shares = recorder.shares
+    assert shares == sorted(shares), shares
+    assert any(0 < s < 1 for s in shares), shares
+    assert shares[-1] == pytest.approx(1.0), shares

@@ -14,7 +14,8 @@ space into batches of candidate dicts and learns from their scores:
 * ``proposer.asynchronous``, optional, true for a proposer whose ``ask``
   returns one candidate at a time and may be called while earlier ones
   still run (it is then called whenever a worker frees up, from joblib's
-  dispatching thread, and each candidate is told as soon as it finishes).
+  dispatching thread, and each candidate is told as soon as it finishes);
+  its ``n_iter`` is the most candidates it asks.
 """
 
 import numbers
@@ -361,7 +362,8 @@ class BaseSearch(BaseSearchCV):
         if callback_ctx is not None:
             search_ctx = callback_ctx.subcontext(
                 task_name="search",
-                max_subtasks=(None if asynchronous else n_total * n_splits) if single
+                # an asynchronous proposer's n_iter bounds its candidates
+                max_subtasks=(proposer.n_iter if asynchronous else n_total) * n_splits if single
                 else getattr(proposer, "n_rounds", None),
                 sequential_subtasks=not single,
             ).call_on_fit_task_begin(estimator=self)
