@@ -194,6 +194,14 @@ def test_runs_on_loky_and_dask():
         assert np.isfinite(fitted.cv_results_["mean_test_score"]).all()
 
 
+def test_max_time_stops_starting_candidates():
+    search = _search(n_iter=500, max_time=0.5)
+    with joblib.parallel_backend("threading"):
+        search.fit(X, y)
+    assert search.stop_reason_ == "max_time"
+    assert 0 < len(search.cv_results_["params"]) < 500
+
+
 @pytest.mark.parametrize("value", ["yes", 1, None])
 def test_bad_asynchronous_raises_before_any_fit(value, tmp_path):
     search = _search(asynchronous=value, checkpoint=tmp_path / "s.db")
