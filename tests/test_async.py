@@ -194,6 +194,30 @@ def test_runs_on_loky_and_dask():
         assert np.isfinite(fitted.cv_results_["mean_test_score"]).all()
 
 
+def test_each_candidate_reaches_the_listeners_once_with_its_columns():
+    # MLflow's live child runs listen so (sktune.mlflow.autolog)
+    from sktune.search._autolog import _listening
+
+    heard = []
+    with _listening((lambda params, outputs, extra: heard.append((params, extra)),)):
+        with joblib.parallel_backend("threading"):
+            search = _search(n_iter=7).fit(X, y)
+    results = search.cv_results_
+    assert sorted(p["a"] for p, _ in heard) == sorted(p["a"] for p in results["params"])
+    by_a = {p["a"]: extra for p, extra in heard}
+    for i, params in enumerate(results["params"]):
+        assert by_a[params["a"]]["iter"] == results["iter"][i]
+        assert by_a[params["a"]]["initial_design"] == results["initial_design"][i]
+
+
+def test_error_score_raise_raises_the_fit_error():
+    search = BayesSearch(Timed(fail_below=0.5), {"a": Uniform(0, 1)}, n_iter=6, cv=2,
+                         n_jobs=2, random_state=0, asynchronous=True, error_score="raise",
+                         initial_candidates=[{"a": 0.1}])
+    with joblib.parallel_backend("threading"), pytest.raises(ValueError, match="a failing fit"):
+        search.fit(X, y)
+
+
 def test_max_time_stops_starting_candidates():
     search = _search(n_iter=500, max_time=0.5)
     with joblib.parallel_backend("threading"):
