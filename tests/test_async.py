@@ -174,24 +174,32 @@ def test_stop_rules_apply():
     assert len(search.cv_results_["params"]) < 40
 
 
-def test_runs_on_loky_and_dask():
+def _svr_search():
     from sklearn.svm import SVR
+
+    return BayesSearch(SVR(), {"C": LogUniform(0.01, 10)}, n_iter=8, cv=2, n_jobs=2,
+                       random_state=0, asynchronous=True)
+
+
+def _check_eight_distinct_finite(fitted):
+    assert len({p["C"] for p in fitted.cv_results_["params"]}) == 8
+    assert np.isfinite(fitted.cv_results_["mean_test_score"]).all()
+
+
+XR, YR = np.random.RandomState(0).normal(size=(40, 2)), np.random.RandomState(1).normal(size=40)
+
+
+@pytest.mark.slow  # starting loky's two worker processes takes most of 5 s here
+def test_runs_on_loky():
+    _check_eight_distinct_finite(_svr_search().fit(XR, YR))
+
+
+def test_runs_on_dask():
     distributed = pytest.importorskip("distributed")
-    rng = np.random.RandomState(0)
-    Xr, yr = rng.normal(size=(40, 2)), rng.normal(size=40)
-
-    def search():
-        return BayesSearch(SVR(), {"C": LogUniform(0.01, 10)}, n_iter=8, cv=2, n_jobs=2,
-                           random_state=0, asynchronous=True)
-
-    on_loky = search().fit(Xr, yr)
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0"
     ) as cluster, distributed.Client(cluster), joblib.parallel_backend("dask"):
-        on_dask = search().fit(Xr, yr)
-    for fitted in (on_loky, on_dask):
-        assert len({p["C"] for p in fitted.cv_results_["params"]}) == 8
-        assert np.isfinite(fitted.cv_results_["mean_test_score"]).all()
+        _check_eight_distinct_finite(_svr_search().fit(XR, YR))
 
 
 def test_each_candidate_reaches_the_listeners_once_with_its_columns():
