@@ -11,6 +11,11 @@ space into batches of candidate dicts and learns from their scores:
   known before the search starts (one batch), else ``None``;
 * ``proposer.n_rounds``, optional, is the most batches ``ask`` returns,
   when known before the search starts: progress bars count rounds.
+* ``proposer.asynchronous``, optional, true for a proposer whose ``ask``
+  returns one candidate at a time and may be called while earlier ones
+  still run (it is then called whenever a worker frees up, from joblib's
+  dispatching thread, and each candidate is told as soon as it finishes);
+  its ``n_iter`` is the most candidates it asks.
 """
 
 import numbers
@@ -22,6 +27,7 @@ from typing import Literal
 
 import numpy as np
 from joblib import Parallel
+from joblib.parallel import get_active_backend
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, indexable
@@ -247,6 +253,8 @@ class BaseSearch(BaseSearchCV):
     # Searches that draw nothing (GridSearch, ManualSearch) have no
     # random_state parameter; their fit still gets a seed (_resolve_seed).
     random_state: int | np.random.RandomState | None = None
+    # Searches that can start a candidate per free worker have the parameter.
+    asynchronous: bool = False
 
     def __init__(
         self,
@@ -333,8 +341,13 @@ class BaseSearch(BaseSearchCV):
         # multi-metric without a named refit: follow the first metric
         return f"mean_test_{metrics[0]}"
 
-    def _run_search(self, evaluate_candidates, *, callback_ctx=None, context):
-        """Run ask -> evaluate -> tell over the proposer built for ``context``."""
+    def _run_search(self, evaluate_candidates, *, callback_ctx=None, context,
+                    evaluate_stream=None):
+        """Run ask -> evaluate -> tell over the proposer built for ``context``.
+
+        An asynchronous proposer (``proposer.asynchronous`` true) is run by
+        ``evaluate_stream`` instead, one candidate asked per free worker.
+        """
         space = context.space
         proposer = self._make_proposer(space, context)
         self.search_space_ = space
@@ -342,17 +355,22 @@ class BaseSearch(BaseSearchCV):
         n_splits = context.n_splits
 
         n_total = proposer.n_candidates
-        single = n_total is not None
+        asynchronous = getattr(proposer, "asynchronous", False)
+        # an asynchronous search is one stream of fits, of unknown length
+        single = n_total is not None or asynchronous
         search_ctx = None
         if callback_ctx is not None:
             search_ctx = callback_ctx.subcontext(
                 task_name="search",
-                max_subtasks=n_total * n_splits if single else getattr(
-                    proposer, "n_rounds", None),
+                # an asynchronous proposer's n_iter bounds its candidates
+                max_subtasks=(proposer.n_iter if asynchronous else n_total) * n_splits if single
+                else getattr(proposer, "n_rounds", None),
                 sequential_subtasks=not single,
             ).call_on_fit_task_begin(estimator=self)
 
-        while (batch := proposer.ask()) is not None:
+        if asynchronous:
+            evaluate_stream(proposer, callback_ctx=search_ctx)
+        while not asynchronous and (batch := proposer.ask()) is not None:
             round_ctx = search_ctx
             if search_ctx is not None and not single:
                 round_ctx = search_ctx.subcontext(
@@ -498,14 +516,11 @@ class BaseSearch(BaseSearchCV):
         space = self._build_space()
         trainer = self._trainer(X, y, routed.estimator.fit)
         check_fit_timeout(self)
+        parallel = self._parallel()
 
         store = self._open_checkpoint(X, y, routed, splits)
         stop = StopRules(self.max_time, self.n_iter_no_change, self.tol)
         metric = self.refit if isinstance(self.refit, str) else None
-        parallel = Parallel(
-            n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch,
-            return_as=result_order(),
-        )
         engine = None
         outcome = "error"  # what the checkpoint's run records when fit raises
         try:
@@ -523,7 +538,8 @@ class BaseSearch(BaseSearchCV):
             engine = Evaluator(self, X, y, routed, scorers, parallel, context, metric, records)
             with parallel, engine.data_on_workers():
                 self._run_search(
-                    engine.evaluate_candidates, callback_ctx=root_ctx, context=context
+                    engine.evaluate_candidates, callback_ctx=root_ctx, context=context,
+                    evaluate_stream=engine.evaluate_stream,
                 )
             outcome = stop.reason or "completed"
         except KeyboardInterrupt:
@@ -547,6 +563,24 @@ class BaseSearch(BaseSearchCV):
         self._finish(results, engine.all_out[0]["test_scores"], scorers, refit_metric,
                      X, y, routed, metadata, root_ctx, trainer)
         return self
+
+    def _parallel(self):
+        """The fit's ``Parallel``; checks the backend of an asynchronous search before any fit."""
+        order = result_order()
+        if not self.asynchronous:
+            return Parallel(n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch, return_as=order)
+        if order != "generator_unordered":
+            backend, _ = get_active_backend()
+            raise ValueError(
+                f"asynchronous=True of {type(self).__name__} needs a joblib backend that "
+                "returns each fit as it finishes (loky, threading, dask); the active "
+                f"backend {type(backend).__name__} returns them only when all are done. "
+                "Use another backend or asynchronous=False."
+            )
+        # One task per worker and no more: each task dispatched later is
+        # proposed knowing every candidate that finished before it started.
+        return Parallel(n_jobs=self.n_jobs, pre_dispatch="n_jobs", batch_size=1,
+                        return_as=order)
 
     def _interrupt_message(self, engine):
         path = self.checkpoint

@@ -12,6 +12,7 @@ from joblib import effective_n_jobs
 
 from .._compat import Interval
 from ..optimizers import BayesOptimizer
+from ..space import candidate_key
 from ._base import BaseSearch, Batch, Scoring
 from ._checks import check_n_iter
 from ._warm_start import check_initial_candidates, prior_observations
@@ -106,6 +107,56 @@ class _BayesProposer:
         self.optimizer.tell(self._points, scores)
 
 
+class _AsyncBayesProposer:
+    """One candidate per ask, for a search that starts one whenever a worker is free.
+
+    The optimizer treats every candidate asked and not yet told as a pending
+    point (a fantasy at the surrogate's mean), so each new candidate is
+    chosen knowing which ones are still running. The user's initial
+    candidates come first, then the candidates the checkpoint holds: the
+    order a resumed asynchronous search asks in depends on which fits
+    finished first, so the recorded candidates are handed over again
+    (and told at once, not fitted) instead of being proposed anew.
+    """
+
+    asynchronous = True
+    n_candidates = None
+
+    def __init__(self, space, optimizer, n_iter, initial=(), recorded=()):
+        self.space = space
+        self.optimizer = optimizer
+        self.n_iter = n_iter
+        taken = {candidate_key(p) for p in initial}
+        self._replay = [*initial, *(p for p in recorded if candidate_key(p) not in taken)]
+        self.n_asked = 0
+        self._points = {}
+
+    def ask(self):
+        if self.n_asked >= self.n_iter:
+            return None
+        if self._replay:
+            params = [self._replay.pop(0)]
+            point = self.space.encode(params)
+            info = {"initial": [True], "mean": [np.nan], "std": [np.nan],
+                    "acquisition": [np.nan], "time": [0.0]}
+        else:
+            point, info = self.optimizer.ask(1, return_info=True)
+            if len(point) == 0:
+                return None
+            params = self.space.decode(point)
+        # each candidate is a round of its own
+        more = {"iter": [self.n_asked]}
+        for column, key in _INFO_COLUMNS.items():
+            more[column] = [bool(info[key][0]) if key == "initial" else float(info[key][0])]
+        self.n_asked += 1
+        batch = Batch(params, more)
+        self._points[id(batch)] = point
+        return batch
+
+    def tell(self, batch, scores):
+        self.optimizer.tell(self._points.pop(id(batch)), scores)
+
+
 class BayesSearch(BaseSearch):
     """Bayesian optimization over hyperparameters, a drop-in for ``RandomizedSearchCV``.
 
@@ -123,7 +174,10 @@ class BayesSearch(BaseSearch):
     ``error_score=np.nan``) counts as the worst score seen, not as an error.
 
     For a given ``batch_size`` and ``random_state`` the candidates do not
-    depend on ``n_jobs`` or on the joblib backend.
+    depend on ``n_jobs`` or on the joblib backend. With
+    ``asynchronous=True`` no worker waits for a round to end: a new
+    candidate is proposed as soon as one finishes, the running ones as
+    pending points; the candidates then depend on which fits finish first.
 
     Parameters
     ----------
@@ -168,6 +222,14 @@ class BayesSearch(BaseSearch):
         of score (higher is better). Pass a fitted search's ``cv_results_``
         rather than the search if the warm-started search is cloned
         (``cross_validate``): a clone clones the prior search too, unfitted.
+    asynchronous : bool, default=False
+        Propose one candidate whenever a worker frees up instead of in rounds
+        of ``batch_size``: every worker stays busy when fit times vary, but
+        the candidates depend on the order fits finish in, so they are not
+        reproducible for a given ``random_state`` (``asynchronous=False``
+        is). The candidates still running are the optimizer's pending
+        points. Needs a joblib backend that returns each fit as it finishes
+        (loky, threading, Dask); see :ref:`asynchronous`.
     scoring : str, callable, list, tuple or dict, default=None
         As in ``RandomizedSearchCV``.
     n_jobs : int, default=None
@@ -245,7 +307,8 @@ class BayesSearch(BaseSearch):
     n_prior_results_ : int
         Rows of ``prior_results`` told to the optimizer.
     batch_size_ : int
-        Candidates per model-based round actually used.
+        Candidates per model-based round actually used (1 when
+        ``asynchronous``).
     stop_reason_ : str
         Why the search ended: ``"completed"``, ``"max_time"``,
         ``"n_iter_no_change"`` or ``"callback"``.
@@ -282,6 +345,7 @@ class BayesSearch(BaseSearch):
         "n_initial_points": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "initial_candidates": [list, tuple, None],
+        "asynchronous": ["boolean"],
         # a dict, a fitted search or a path: prior_observations checks which
         "prior_results": "no_validation",
         "random_state": ["random_state"],
@@ -297,6 +361,7 @@ class BayesSearch(BaseSearch):
         batch_size: int | None = None,
         initial_candidates: list | tuple | None = None,
         prior_results: object = None,
+        asynchronous: bool = False,
         scoring: Scoring = None,
         n_jobs: int | None = None,
         refit: bool | str | Callable = True,
@@ -334,6 +399,7 @@ class BayesSearch(BaseSearch):
         self.batch_size = batch_size
         self.initial_candidates = initial_candidates
         self.prior_results = prior_results
+        self.asynchronous = asynchronous
         self.random_state = random_state
 
     def _check_input_parameters(self, X, y, split_params, cv=None):
@@ -366,7 +432,9 @@ class BayesSearch(BaseSearch):
                 "of them.",
                 UserWarning,
             )
-        if self.batch_size is None:
+        if self.asynchronous:
+            self.batch_size_ = 1
+        elif self.batch_size is None:
             self.batch_size_ = max(1, math.ceil(effective_n_jobs(self.n_jobs) / self.n_splits_))
         else:
             self.batch_size_ = self.batch_size
@@ -376,4 +444,7 @@ class BayesSearch(BaseSearch):
         initial, (prior_U, prior_y) = self._warm_start(space)
         self.optimizer_.tell(prior_U, prior_y)
         self.n_prior_results_ = len(prior_y)
+        if self.asynchronous:
+            return _AsyncBayesProposer(space, self.optimizer_, self.n_iter, initial,
+                                       context.recorded)
         return _BayesProposer(space, self.optimizer_, self.n_iter, self.batch_size_, initial)

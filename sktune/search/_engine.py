@@ -20,10 +20,12 @@ so ``cv_results_`` has exactly scikit-learn's layout.
 """
 
 import hashlib
+import itertools
 import math
 import os
 import pickle
 import socket
+import threading
 import time
 import uuid
 import warnings
@@ -62,14 +64,19 @@ def _indexed_fit_and_score(index, split, *, owner_pid, limit, **kwargs):
     return index, split, out
 
 
-def _mean_score(outputs, metric):
+def candidate_score(outputs, metric):
+    """The refit metric's mean test score of one candidate, NaN if a fold failed."""
     scores = [o["test_scores"] for o in outputs]
     if isinstance(scores[0], dict):
         # refit=True/callable with several metrics: follow the first one
         metric = metric if metric in scores[0] else sorted(scores[0])[0]
-        scores = [s[metric] for s in scores]
-    scores = np.asarray(scores, dtype=float)
-    return float(np.mean(scores)) if np.all(np.isfinite(scores)) else -math.inf
+        scores = [s[metric] if isinstance(s, dict) else s for s in scores]
+    return float(np.mean(np.asarray(scores, dtype=float)))
+
+
+def _mean_score(outputs, metric):
+    score = candidate_score(outputs, metric)
+    return score if math.isfinite(score) else -math.inf
 
 
 def _split_contexts(callback_ctx, pending, n_candidates, n_splits):
@@ -323,7 +330,12 @@ class Evaluator:
             params, pending, splits, contexts, outputs, keys, more_results,
             init_estimators, fitted_estimators,
         )
+        return self._collect(params, outputs, more_results, start_time)
 
+    def _collect(self, params, outputs, more_results, start_time):
+        """Add the finished candidates of one call to the results; return them."""
+        search = self.search
+        n_splits = self.cv.get_n_splits()
         done = sorted(outputs)
         out = [o for i in done for o in outputs[i]]
         if not out:
@@ -350,9 +362,52 @@ class Evaluator:
             print(self._round_line(len(done), time.perf_counter() - start_time, budgets))
         return self.results
 
+    def evaluate_stream(self, proposer, callback_ctx=None):
+        """Evaluate one candidate at a time, each asked as soon as a worker frees up.
+
+        For a proposer whose ``ask`` returns one candidate per batch and may
+        be called while earlier candidates still run (its ``asynchronous``
+        attribute is true): joblib takes the next task from a lazy stream
+        whenever a fit finishes, and the stream asks the proposer for a new
+        candidate once every fold of the previous one is dispatched. Each
+        candidate is told to the proposer as soon as its last fold finishes;
+        candidates the checkpoint holds are told at once, not fitted.
+
+        Parameters
+        ----------
+        proposer : object
+            With ``ask()`` (a one-candidate :class:`~sktune.search.Batch` or
+            ``None``) and ``tell(batch, scores)``; both are called under one
+            lock, ``ask`` possibly from joblib's dispatching thread.
+        callback_ctx : CallbackContext or None, default=None
+            scikit-learn's callback context of the search.
+
+        Returns
+        -------
+        results : dict
+            The cumulative results, as :meth:`evaluate_candidates` returns.
+        """
+        n_splits = self.cv.get_n_splits()
+        splits = list(self.cv.split(self.X, self.y, **self.routed.splitter.split))
+        if self.search.verbose > 0:
+            print(
+                f"Fitting {n_splits} folds for each candidate, a new candidate starting "
+                "as soon as a worker is free"
+            )
+        self.n_rounds += 1
+        start_time = time.perf_counter()
+        stream = CandidateStream(self, proposer, callback_ctx, n_splits)
+        self._run_tasks(
+            stream.params, stream, splits, stream.contexts, stream.outputs, stream.keys,
+            stream.more, None, None, on_finished=stream.finished,
+        )
+        if not stream.params:
+            return self.results
+        return self._collect(stream.params, stream.outputs, stream.more, start_time)
+
     def _run_tasks(
         self, params, pending, splits, contexts, outputs, keys, more_results,
-        init_estimators, fitted_estimators,
+        init_estimators, fitted_estimators, on_finished=None,
     ):
         # fills ``outputs`` (candidate index -> one output per split) as fits finish
         n_splits = len(splits)
@@ -379,6 +434,8 @@ class Evaluator:
                     if len(partial[i]) == n_splits:
                         outputs[i] = [partial[i].pop(k) for k in range(n_splits)]
                         self.n_finished += 1
+                        if on_finished is not None:
+                            on_finished(i)
                         if self.store is not None or self.listeners:
                             extra = {k: v[i] for k, v in (more_results or {}).items()}
                             self._record(keys[i], params[i], outputs[i], extra)
@@ -389,7 +446,10 @@ class Evaluator:
             except Exception as exc:
                 if not lost_data(exc) or n_losses == _MAX_DATA_LOSSES:
                     raise
-                pending = [i for i in pending if i not in outputs]
+                pending = (
+                    pending.restart() if isinstance(pending, CandidateStream)
+                    else [i for i in pending if i not in outputs]
+                )
                 warnings.warn(
                     f"The Dask worker holding the search's data died ({exc}); sending "
                     f"the data again and re-running the unfinished fits of "
@@ -461,3 +521,90 @@ class Evaluator:
             line + f"Best is candidate {best}{budget} with {key} {score:.6g}: "
             f"{results['params'][best]!r}"
         )
+
+
+class CandidateStream:
+    """The candidate indices of :meth:`Evaluator.evaluate_stream`, asked lazily.
+
+    Iterating asks the proposer for its next candidate and yields its index
+    among the candidates asked so far; joblib iterates (through the tasks of
+    each candidate's folds) whenever a worker frees up, from its dispatching
+    thread, so ``ask`` and ``tell`` share one lock. A candidate the
+    checkpoint holds is told at once and not yielded.
+
+    Parameters
+    ----------
+    evaluator : Evaluator
+        Its stop rules, checkpoint keys and records.
+    proposer : object
+        An asynchronous proposer (see :meth:`Evaluator.evaluate_stream`).
+    callback_ctx : CallbackContext or None
+        Parent of each fold's callback context.
+    n_splits : int
+        Folds per candidate.
+    """
+
+    def __init__(self, evaluator, proposer, callback_ctx, n_splits):
+        self.evaluator = evaluator
+        self.proposer = proposer
+        self.callback_ctx = callback_ctx
+        self.n_splits = n_splits
+        self.lock = threading.Lock()
+        self.params, self.keys, self.batches, self.contexts = [], [], [], []
+        self.more = {}
+        self.outputs = {}
+        self._started = []
+        self._asking = iter(self._ask_all())
+
+    def _ask_all(self):
+        evaluator = self.evaluator
+        while evaluator.stop.reason is None:
+            with self.lock:
+                batch = self.proposer.ask()
+                if batch is None:
+                    return
+                i = self._add(batch)
+                recorded = evaluator.recorded.get(self.keys[i])
+                if recorded is not None:
+                    evaluator.n_reused += 1
+                    self.outputs[i] = recorded[1]
+                    self._tell(i)
+                    continue
+                self._started.append(i)
+            yield i
+
+    def _add(self, batch):
+        if len(batch.params) != 1:
+            raise ValueError(
+                "An asynchronous proposer must ask one candidate at a time. "
+                f"Got {len(batch.params)} instead."
+            )
+        i = len(self.params)
+        params = batch.params[0]
+        self.params.append(params)
+        self.batches.append(batch)
+        for name, values in batch.more_results.items():
+            self.more.setdefault(name, []).append(values[0])
+        evaluator = self.evaluator
+        self.keys.append(None if evaluator.store is None else evaluator._key(params, ""))
+        n = self.n_splits
+        self.contexts.extend(_split_contexts(self.callback_ctx, [i], i + 1, n)[i * n:])
+        return i
+
+    def _tell(self, i):
+        score = candidate_score(self.outputs[i], self.evaluator.metric)
+        self.proposer.tell(self.batches[i], np.array([score]))
+
+    def __iter__(self):
+        return self._asking
+
+    def finished(self, i):
+        """Tell the proposer the score of candidate ``i``, whose last fold just finished."""
+        with self.lock:
+            self._tell(i)
+
+    def restart(self):
+        """The started candidates not finished, then the rest (after a lost worker)."""
+        with self.lock:
+            unfinished = [i for i in self._started if i not in self.outputs]
+        return itertools.chain(unfinished, self._asking)
