@@ -545,7 +545,8 @@ class CheckpointStore:
 
         A reader that keeps what it read (the dashboard, polling a running
         search) reads only the new rows: each :meth:`add` gives its record a
-        sequence number above every earlier one, a replaced record too.
+        sequence number above every other record's (a replaced record too,
+        which keeps its number when it was the last one).
 
         Parameters
         ----------
