@@ -92,11 +92,15 @@ def fitted(monkeypatch):
     from sktune.plot import _figures
 
     calls = []
+
+    def counted_as(name, real):
+        def counting(*args, **kwargs):
+            calls.append(name)
+            return real(*args, **kwargs)
+        return counting
+
     for name in ("param_importance", "partial_dependence"):
-        def counting(*args, _name=name, _real=getattr(_figures, name), **kwargs):
-            calls.append(_name)
-            return _real(*args, **kwargs)
-        monkeypatch.setattr(_figures, name, counting)
+        monkeypatch.setattr(_figures, name, counted_as(name, getattr(_figures, name)))
     return calls
 
 

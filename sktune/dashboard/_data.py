@@ -30,8 +30,8 @@ from ..plot._figures import COSTLY, figure_specs
 from ..plot._interactive import convergence_figure
 from ..plot._readable import metric_view
 from ..report import MISSING, SearchResults, convergence, leaderboard_table
-from ..search._stored import results_from_records
 from ..search._json_values import decode_params
+from ..search._stored import results_from_records
 from ..store import CheckpointError, CheckpointStore
 from ..store._schema import APPLICATION_ID
 from ._timeline import timeline_spec
