@@ -463,12 +463,13 @@ def _summary(path, runs, fingerprint, n, best, view):
     }
 
 
-def _read_checkpoint(path, rows, page=True):
+def _read_checkpoint(path, rows=None, page=True):
     """The summary of the file at ``path`` and, with ``page``, its page but the costly figures.
 
     ``rows`` (a :class:`_Rows`) keeps the records between reads: only those
-    written since its last read are read from the file.
+    written since its last read are read from the file (all without it).
     """
+    rows = _Rows() if rows is None else rows
     try:
         with CheckpointStore(path, read_only=True) as store:
             runs = store.runs()
