@@ -17,17 +17,24 @@ search's checkpoint appears, then the search's endpoint, as the search's
 page does. The three conditions are interleaved (none, page, fast, none,
 page, fast, ...) so that a change in the machine's load hits all of them
 alike; each run writes a new checkpoint into the folder. The table gives the
-median wall time, the median and range of the per-round ratio to ``none``,
-the CPU seconds of the search and of the dashboard's process during it (a
-measure the machine's load changes less than wall time), and the polls the
-dashboard served (medians per run).
+median wall time, the median of the per-round (paired) ratios to ``none``
+with a 95 % bootstrap interval of that median and a sign test (how many
+rounds were slower, and the two-sided binomial p-value), the same for the
+search's own CPU seconds (user + system of this process, which contention
+for the cores changes less than wall time), the dashboard's CPU seconds per
+second of search, and the polls the dashboard served (medians per run).
 
-    python benchmarks/dashboard_polling.py [--repeats 5] [--n-iter 300] [--fast-ms 50]
+``--pin`` adds a condition with the search and the dashboard pinned to
+different cores (``os.sched_setaffinity``), as on a machine with cores to
+spare; the plain conditions are the main result.
+
+    python benchmarks/dashboard_polling.py [--repeats 5] [--n-iter 300] [--fast-ms 50] [--pin]
 """
 
 import argparse
 import json
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -129,16 +136,33 @@ def run_once(X, y, n_iter, folder, name, base, interval=None, server_pid=None):
     return (seconds, cpu, server_cpu), polls, len(search.cv_results_["params"])
 
 
-def _row(name, runs, ratios, polls):
-    times = [r[0] for r in runs]
-    cpu = statistics.median(r[1] for r in runs)
-    server = statistics.median(r[2] for r in runs)
+def paired(ratios, draws=10000, seed=0):
+    """Median of paired ratios, its 95 % bootstrap interval and a sign test, as text."""
+    from scipy.stats import binomtest
+
+    rng = random.Random(seed)
+    medians = sorted(statistics.median(rng.choices(ratios, k=len(ratios)))
+                     for _ in range(draws))
+    low, high = medians[int(0.025 * draws)], medians[int(0.975 * draws) - 1]
+    slower = sum(r > 1 for r in ratios)
+    p = binomtest(slower, sum(r != 1 for r in ratios)).pvalue
+    return (f"{statistics.median(ratios):.3f} [{low:.3f}, {high:.3f}] "
+            f"| {slower}/{len(ratios)} (p={p:.2f})")
+
+
+def _row(name, runs, base, polls):
+    wall = statistics.median(r[0] for r in runs)
+    if base is None:
+        wall_ratio = cpu_ratio = "1 | -"
+    else:
+        wall_ratio = paired([r[0] / b[0] for r, b in zip(runs, base)])
+        cpu_ratio = paired([r[1] / b[1] for r, b in zip(runs, base)])
+    share = statistics.median(r[2] / r[0] for r in runs)
     served = "-" if not polls else f"{statistics.median(p['served'] for p in polls):.0f}"
     latency = "-" if not polls else f"{statistics.median(p['latency_ms'] for p in polls):.1f}"
-    spread = "-" if ratios is None else f"{min(ratios):.3f} .. {max(ratios):.3f}"
-    ratio = "1" if ratios is None else f"{statistics.median(ratios):.3f}"
-    return (f"| {name} | {statistics.median(times):.2f} | {ratio} | {spread} | {cpu:.2f} "
-            f"| {server:.2f} | {served} | {latency} |")
+    return (f"| {name} | {wall:.2f} | {wall_ratio} | {cpu_ratio} "
+            f"| {statistics.median(r[1] for r in runs):.2f} | {share:.3f} | {served} "
+            f"| {latency} |")
 
 
 def main(argv=None):
@@ -146,6 +170,9 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--n-iter", type=int, default=300)
     parser.add_argument("--fast-ms", type=float, default=50.0)
+    parser.add_argument("--pin", action="store_true",
+                        help="add the page's condition with the search and the dashboard "
+                        "on different cores")
     parser.add_argument("--client", nargs=4, help=argparse.SUPPRESS,
                         metavar=("BASE", "INTERVAL", "NAME", "STOP_FILE"))
     args = parser.parse_args(argv)
@@ -157,6 +184,10 @@ def main(argv=None):
     X, y = load_iris(return_X_y=True)
     conditions = {"none": None, f"page ({page_interval():g} s)": page_interval(),
                   f"fast ({args.fast_ms:g} ms)": args.fast_ms / 1000}
+    cores = sorted(os.sched_getaffinity(0))
+    pinned = args.pin and len(cores) >= 2
+    if pinned:
+        conditions[f"page, pinned apart ({page_interval():g} s)"] = page_interval()
     times = {name: [] for name in conditions}
     polls = {name: [] for name in conditions}
     folder = tempfile.mkdtemp(prefix="sktune_polling_")
@@ -168,8 +199,18 @@ def main(argv=None):
         _get(f"{base}/api/search/{warm}")
         for i in range(args.repeats):
             for c, (name, interval) in enumerate(conditions.items()):
-                seconds, served, n = run_once(X, y, args.n_iter, folder, f"run{i}-{c}.db",
-                                              base, interval, server.pid)
+                apart = pinned and "pinned" in name
+                if apart:
+                    os.sched_setaffinity(0, cores[:1])
+                    os.sched_setaffinity(server.pid, cores[1:])
+                try:
+                    seconds, served, n = run_once(X, y, args.n_iter, folder,
+                                                  f"run{i}-{c}.db", base, interval,
+                                                  server.pid)
+                finally:
+                    if apart:
+                        os.sched_setaffinity(0, cores)
+                        os.sched_setaffinity(server.pid, cores)
                 times[name].append(seconds)
                 if served is not None:
                     polls[name].append(served)
@@ -178,13 +219,13 @@ def main(argv=None):
         server.terminate()
         server.wait()
     print(f"{n} candidates x 3 folds, {args.repeats} interleaved repetitions")
-    print("| dashboard | wall s (median) | x none (median) | x none (range) | search CPU s "
-          "| dashboard CPU s | polls served | poll ms (median) |")
-    print("|---|---|---|---|---|---|---|---|")
-    base = [r[0] for r in times["none"]]
+    print("| dashboard | wall s (median) | wall x none: median [95 % CI] | rounds slower "
+          "| search CPU x none: median [95 % CI] | rounds slower | search CPU s "
+          "| dashboard CPU s per search s | polls served | poll ms (median) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name in conditions:
-        ratios = None if name == "none" else [r[0] / b for r, b in zip(times[name], base)]
-        print(_row(name, times[name], ratios, polls[name]))
+        print(_row(name, times[name], None if name == "none" else times["none"],
+                   polls[name]))
 
 
 if __name__ == "__main__":

@@ -555,3 +555,10 @@ def test_a_reader_checks_only_the_frames_written_since_its_last_check(tmp_path, 
     # and a full check (a writer's, a resume's) finds it from scratch
     assert "unreadable" in _wal.wal_damage(db)
     writer.close()
+
+
+@pytest.mark.parametrize("seq", [-1, 1.0, "3", True])
+def test_added_since_names_a_bad_sequence_number(tmp_path, seq):
+    with CheckpointStore(str(tmp_path / "c.db")) as store:
+        with pytest.raises(TypeError, match=r"'seq' argument of CheckpointStore\.added_since"):
+            store.added_since(seq)

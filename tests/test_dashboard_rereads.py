@@ -21,9 +21,9 @@ def counted(monkeypatch):
     reads = []
     full = _data._read_checkpoint
 
-    def counting(path):
+    def counting(path, *args):
         reads.append(path)
-        return full(path)
+        return full(path, *args)
 
     monkeypatch.setattr(_data, "_read_checkpoint", counting)
     return reads
@@ -84,3 +84,85 @@ def test_a_run_that_begins_or_ends_is_read_in_full_at_once(tmp_path, counted, mo
         store.end_run("completed")
     page = _page(reader, path)
     assert len(counted) == 3 and page["summary"]["status"] == "finished"
+
+
+@pytest.fixture
+def fitted(monkeypatch):
+    """The number of forests and Gaussian processes the dashboard's figures fitted."""
+    from sktune.plot import _figures
+
+    calls = []
+
+    def counted_as(name, real):
+        def counting(*args, **kwargs):
+            calls.append(name)
+            return real(*args, **kwargs)
+        return counting
+
+    for name in ("param_importance", "partial_dependence"):
+        monkeypatch.setattr(_figures, name, counted_as(name, getattr(_figures, name)))
+    return calls
+
+
+def test_the_list_of_experiments_computes_no_figure(tmp_path, fitted):
+    path = _written(tmp_path)
+    reader = Reader(Catalog([path]))
+    (summary,) = reader.experiments()
+    assert summary["n_candidates"] == 3 and summary["best"] is not None
+    assert fitted == []
+    # the search's page still gets every figure
+    page = _page(reader, path)
+    assert {"importance", "dependence"} & set(page["figures"]) == {"importance"}
+    assert fitted == ["param_importance", "partial_dependence"]
+
+
+def test_a_poll_of_a_growing_file_reads_only_the_new_rows(tmp_path, monkeypatch):
+    path = _written(tmp_path)
+    monkeypatch.setattr(_data, "_REREAD_FACTOR", 0, raising=False)
+    read = []
+    added_since = CheckpointStore.added_since
+
+    def spying(self, seq, decode=None):
+        out = added_since(self, seq, decode)
+        read.append(sorted(out[2]))
+        return out
+
+    monkeypatch.setattr(CheckpointStore, "added_since", spying)
+    reader = Reader(Catalog([path]))
+    assert _page(reader, path)["leaderboard"]["n_rows"] == 3
+    _add(path, "more", 100.0)
+    page = _page(reader, path)
+    # the last row read before, and the new one
+    assert len(read[-1]) <= 2 and "more" in read[-1]
+    assert page["leaderboard"]["n_rows"] == 4 and page["summary"]["n_candidates"] == 4
+    # a record written again replaces the old one
+    _add(path, "more", 1000.0)
+    page = _page(reader, path)
+    assert read[-1] == ["more"] and page["leaderboard"]["n_rows"] == 4
+    assert 1000.0 in [v for row in page["leaderboard"]["rows"] for v in row]
+    assert 100.0 not in [v for row in page["leaderboard"]["rows"] for v in row]
+
+
+def test_costly_figures_wait_until_a_running_search_goes_quiet(tmp_path, fitted, monkeypatch):
+    path = _written(tmp_path)
+    monkeypatch.setattr(_data, "_REREAD_FACTOR", 0, raising=False)
+    monkeypatch.setattr(_data, "_QUIET_SECONDS", 1e6, raising=False)
+    reader = Reader(Catalog([path]))
+    with CheckpointStore(path) as store:
+        store.begin_run({"search": "GridSearch"})
+        store.add("more", {"C": 100.0}, [OUT] * 3)
+        page = _page(reader, path)
+        assert page["summary"]["status"] == "running"
+        assert page["leaderboard"]["n_rows"] == 4
+        assert "convergence" in page["figures"] and "importance" not in page["figures"]
+        assert fitted == []
+        assert any("once the search pauses or ends" in n for n in page["notes"])
+        # quiet: the figures come, and are not computed again while nothing changes
+        monkeypatch.setattr(_data, "_QUIET_SECONDS", 0.0)
+        page = _page(reader, path)
+        assert "importance" in page["figures"] and fitted == [
+            "param_importance", "partial_dependence"]
+        assert not any("pauses or ends" in n for n in page["notes"])
+        _page(reader, path)
+        assert len(fitted) == 2
+        store.end_run("completed")

@@ -6,8 +6,12 @@ the file read-only (SQLite's ``mode=ro``, through
 :class:`~sktune.store.CheckpointStore`) and closes it at once, so that the
 dashboard holds no lock and no snapshot of the write-ahead log while a
 search writes it. What is read is kept until the file (or its log) changes;
-while a search writes it, the page's figures are computed again only now
-and then (see :class:`Reader`), its count of candidates and status at once.
+while a search writes it, a poll reads only the rows written since the last
+read, the page's leaderboard and figures are computed again only now and
+then (see :class:`Reader`), its count of candidates and status at once, and
+the figures that fit a model to the scores (a forest, a Gaussian process)
+only once the file has gone quiet. The list of experiments reads summaries
+only.
 """
 
 import datetime
@@ -22,12 +26,12 @@ import time
 import numpy as np
 
 from ..plot._dependence import dependence_note
-from ..plot._figures import figure_specs
+from ..plot._figures import COSTLY, figure_specs
 from ..plot._interactive import convergence_figure
 from ..plot._readable import metric_view
 from ..report import MISSING, SearchResults, convergence, leaderboard_table
-from ..search import results_from_checkpoint
 from ..search._json_values import decode_params
+from ..search._stored import results_from_records
 from ..store import CheckpointError, CheckpointStore
 from ..store._schema import APPLICATION_ID
 from ._timeline import timeline_spec
@@ -43,6 +47,10 @@ _MAX_ROWS = 2000
 # last full read has passed (the figures then take at most 1/20 of a core),
 # and in between a poll reads its count of candidates and status only.
 _REREAD_FACTOR = 20
+# The figures of COSTLY (a forest, a Gaussian process) are computed only once
+# the file has not changed for this many seconds (a search between rounds,
+# or ended), never while each poll finds new rows.
+_QUIET_SECONDS = 3.0
 
 
 def is_checkpoint(path):
@@ -287,26 +295,32 @@ class Reader:
         self._cache = {}
         self._lock = threading.Lock()
 
-    def _read(self, path):
+    def _read(self, path, page=True):
         key = _signature(path)
         with self._lock:
-            hit = self._cache.get(path)
-        if hit is not None and hit[0] == key:
-            return hit[1]
-        if hit is not None and time.monotonic() < hit[2] + _REREAD_FACTOR * hit[3]:
-            progress = _progress(path, hit[1])
-            if progress is not None:
-                return progress
-        started = time.monotonic()
-        data = _read_checkpoint(path)
-        done = time.monotonic()
-        with self._lock:
-            self._cache[path] = (key, data, done, done - started)
-        return data
+            watched = self._cache.setdefault(path, _Watched())
+        with watched.lock:
+            data = watched.data
+            if watched.key != key:
+                if data is not None and time.monotonic() < watched.read_at + (
+                        _REREAD_FACTOR * watched.read_cost):
+                    progress = _progress(path, data)
+                    if progress is not None:
+                        return _with_costly(progress, watched.costly, page)
+                started = time.monotonic()
+                data = _read_checkpoint(path, watched.rows, page)
+                watched.update(key, data, started)
+            elif page and not watched.page:
+                data = _read_checkpoint(path, watched.rows, page)
+                watched.update(key, data, time.monotonic())
+            if page and watched.costly_key != key and _quiet(path, data):
+                watched.costly_key = key
+                watched.costly = _costly_figures(path, data)
+            return _with_costly(data, watched.costly, page)
 
     def experiments(self):
-        """The summary of every checkpoint of the catalog."""
-        return [{"id": ident, **self._read(path)["summary"]}
+        """The summary of every checkpoint of the catalog (no figure is computed)."""
+        return [{"id": ident, **self._read(path, page=False)["summary"]}
                 for ident, path in self.catalog.entries().items()]
 
     def search(self, ident):
@@ -322,7 +336,7 @@ class Reader:
         paths = [self.catalog.path(i) for i in idents]
         if any(p is None for p in paths):
             return None
-        pages = [self._read(p) for p in paths]
+        pages = [self._read(p, page=False) for p in paths]
         summaries = [{"id": i, **page["summary"]} for i, page in zip(idents, pages)]
         curves = [(s["name"], page["_curve"]) for s, page in zip(summaries, pages)
                   if page["_curve"] is not None]
@@ -334,6 +348,79 @@ class Reader:
             "same_data": len(data) == 1,
             "figure": convergence_figure(curves, sign=sign, metric=metric),
         }
+
+
+class _Watched:
+    """What the dashboard read of one file: its rows, its page, when and at what cost."""
+
+    def __init__(self):
+        self.lock = threading.Lock()  # one read of a file at a time
+        self.rows = _Rows()
+        self.key = self.data = self.costly_key = None
+        self.page = False
+        self.costly = {}
+        self.read_at, self.read_cost = -math.inf, 0.0
+
+    def update(self, key, data, started):
+        done = time.monotonic()
+        self.key, self.data, self.page = key, data, "leaderboard" in data
+        self.read_at, self.read_cost = done, done - started
+
+
+class _Rows:
+    """The records of one file read so far; each read adds only the rows written since."""
+
+    def __init__(self):
+        self.seq, self.records, self.extras = 0, {}, {}
+
+    def read(self, store):
+        # from the last row read: a record written again when it was the last
+        # one keeps its sequence number (SQLite's rowid is then max + 1 again)
+        seq, n, records, extras = store.added_since(max(self.seq - 1, 0),
+                                                    decode=decode_params)
+        for key in records:  # a record written again moves to the end
+            self.records.pop(key, None)
+            self.extras.pop(key, None)
+        self.records.update(records)
+        self.extras.update(extras)
+        self.seq = seq
+        if len(self.records) != n:  # records were deleted: read them all again
+            self.seq, self.records, self.extras = 0, {}, {}
+            self.read(store)
+
+
+def _quiet(path, data):
+    """Whether the file's search has ended or not written for ``_QUIET_SECONDS``."""
+    if data["summary"]["status"] != "running":
+        return True
+    changed = max((os.stat(p).st_mtime for p in (path, path + "-wal") if os.path.exists(p)),
+                  default=0.0)
+    return time.time() - changed >= _QUIET_SECONDS
+
+
+def _costly_figures(path, data):
+    cv_results = data.get("_cv_results")
+    if cv_results is None:
+        return {}
+    specs = figure_specs(cv_results, scoring=data["_scoring"], name=os.path.basename(path),
+                         func="sktune dashboard")
+    return {"n_candidates": len(cv_results["params"]),
+            "figures": {k: specs[k] for k in COSTLY if k in specs}}
+
+
+def _with_costly(data, costly, page):
+    """The page of ``data`` with the last costly figures, and a note when they are older."""
+    if not page or "figures" not in data:
+        return data
+    n = data["summary"]["n_candidates"]
+    notes = list(data["notes"])
+    if costly.get("n_candidates") != n:
+        notes.append(
+            "The importance and partial dependence figures are computed once the search "
+            "pauses or ends" + (f"; shown: its first {costly['n_candidates']} candidates."
+                               if costly else "."))
+    return {**data, "figures": {**data["figures"], **costly.get("figures", {})},
+            "notes": notes}
 
 
 def _progress(path, data):
@@ -376,14 +463,21 @@ def _summary(path, runs, fingerprint, n, best, view):
     }
 
 
-def _read_checkpoint(path):
+def _read_checkpoint(path, rows=None, page=True):
+    """The summary of the file at ``path`` and, with ``page``, its page but the costly figures.
+
+    ``rows`` (a :class:`_Rows`) keeps the records between reads: only those
+    written since its last read are read from the file (all without it).
+    """
+    rows = _Rows() if rows is None else rows
     try:
         with CheckpointStore(path, read_only=True) as store:
             runs = store.runs()
             fingerprint = store.fingerprint() or {}
-            n = len(store)
-            records = [outputs for _, outputs in store.records(decode=decode_params).values()]
-        cv_results = results_from_checkpoint(path) if n else None
+            rows.read(store)
+        records = list(rows.records.values())
+        cv_results = (results_from_records(path, records, list(rows.extras.values()))
+                      if records else None)
     except CheckpointError as exc:
         return {"summary": {"name": os.path.basename(path), "status": "unreadable",
                             "status_detail": str(exc), "n_candidates": 0},
@@ -395,26 +489,25 @@ def _read_checkpoint(path):
     full = SearchResults.from_search(cv_results, "sktune dashboard", budgets="full")
     view = metric_view(full.refit_metric, scoring)
     sign = view[0]
-    curve = convergence(full)
     best = full.best_index()
     best = None if best is None else jsonable(sign * full.scores()[best])
-    page = {
-        "summary": _summary(path, runs, fingerprint, len(cv_results["params"]), best, view),
-        "runs": jsonable(runs),
-        "leaderboard": _leaderboard(cv_results, sign),
-        "figures": figure_specs(cv_results, scoring=scoring, name=os.path.basename(path),
-                                func="sktune dashboard"),
-        "notes": [n for n in [dependence_note(full)] if n],
-        "_curve": curve,
-        "_view": view,
-    }
-    # rows of the file's two reads may differ while a search writes it
-    if len(records) == len(cv_results["params"]):
-        timeline = timeline_spec(records, cv_results, full.refit_metric, sign=sign,
-                                 label=view[1])
-        if timeline is not None:
-            page["figures"]["timeline"] = timeline
-    return page
+    data = {"summary": _summary(path, runs, fingerprint, len(records), best, view),
+            "_curve": convergence(full), "_view": view, "_cv_results": cv_results,
+            "_scoring": scoring}
+    if not page:
+        return data
+    data.update(
+        runs=jsonable(runs),
+        leaderboard=_leaderboard(cv_results, sign),
+        figures=figure_specs(cv_results, scoring=scoring, name=os.path.basename(path),
+                             func="sktune dashboard", costly=False),
+        notes=[n for n in [dependence_note(full)] if n],
+    )
+    timeline = timeline_spec([outputs for _, outputs in records], cv_results,
+                             full.refit_metric, sign=sign, label=view[1])
+    if timeline is not None:
+        data["figures"]["timeline"] = timeline
+    return data
 
 
 def _leaderboard(cv_results, sign):

@@ -34,9 +34,12 @@ CAPTIONS = {
     "(Friedman 2001)",
 }
 
+#: the figures that fit a model to the scores, left out by ``costly=False``
+COSTLY = ("importance", "dependence")
+
 
 def figure_specs(search, *, metric=None, scoring=None, name=None,
-                 func="interactive_figures"):
+                 func="interactive_figures", costly=True):
     """The plotly.js specification of every figure that fits a search.
 
     Parameters
@@ -52,6 +55,10 @@ def figure_specs(search, *, metric=None, scoring=None, name=None,
         The search's name in the legend; ``None`` for its class name.
     func : str, default="interactive_figures"
         The public function asking, named in error messages.
+    costly : bool, default=True
+        Whether to compute the figures of :data:`COSTLY` (they fit a random
+        forest and a Gaussian process: on thousands of candidates, most of
+        the time of all figures).
 
     Returns
     -------
@@ -84,10 +91,11 @@ def figure_specs(search, *, metric=None, scoring=None, name=None,
     if full.tuned_names:
         specs["parallel"] = parallel_figure(full, sign=sign, metric=label)
         specs["slices"] = slices_figure(full, sign=sign, metric=label)
-        specs["importance"] = importance_figure(param_importance(full, metric))
-        dependence = partial_dependence(full, metric, min_points=MIN_POINTS, func=func)
-        if dependence:
-            specs["dependence"] = dependence_figure(dependence, sign=sign, metric=label)
+        if costly:
+            specs["importance"] = importance_figure(param_importance(full, metric))
+            dependence = partial_dependence(full, metric, min_points=MIN_POINTS, func=func)
+            if dependence:
+                specs["dependence"] = dependence_figure(dependence, sign=sign, metric=label)
     if every.column("n_resources") is not None:
         specs["hyperband"] = hyperband_figure(hyperband_paths(every, metric), sign=sign,
                                               metric=label)

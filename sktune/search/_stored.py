@@ -111,6 +111,18 @@ def results_from_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     with CheckpointStore(path, read_only=True) as store:
         records = list(store.records(decode=decode_params).values())
         extras = list(store.extras(decode=decode_params).values())
+    return results_from_records(path, records, extras)
+
+
+def results_from_records(path, records, extras):
+    """:func:`results_from_checkpoint` of records already read from the file at ``path``.
+
+    ``records`` is a list of ``(params, outputs)`` and ``extras`` the list of
+    the records' own columns, in finishing order, as
+    :meth:`~sktune.store.CheckpointStore.records` and
+    :meth:`~sktune.store.CheckpointStore.extras` give them (their values);
+    ``path`` only names the file in errors.
+    """
     if not records:
         raise CheckpointError(
             f"The checkpoint {str(path)!r} records no finished candidate yet."

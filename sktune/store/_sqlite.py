@@ -493,9 +493,9 @@ class CheckpointStore:
             c.execute("ROLLBACK")
             raise
 
-    def _select(self, sql):
+    def _select(self, sql, args=()):
         try:
-            return self._conn.execute(sql).fetchall()
+            return self._conn.execute(sql, args).fetchall()
         except sqlite3.DatabaseError as exc:
             raise CheckpointError(
                 f"The checkpoint {self.path!r} cannot be read ({exc}). {_REMEDY}"
@@ -538,45 +538,103 @@ class CheckpointStore:
         {'b': ({'C': 10.0}, [{'fit_error': None, 'fit_time': 0.1, 'test_scores': 0.8}]),
          'a': ({'C': 1.0}, [{'fit_error': None, 'test_scores': nan}])}
         """
+        return self._read_records("", (), decode)[2]
+
+    def added_since(self, seq, decode=None):
+        """The records written after sequence number ``seq``, with their search's columns.
+
+        A reader that keeps what it read (the dashboard, polling a running
+        search) reads only the new rows: each :meth:`add` gives its record a
+        sequence number above every other record's (a replaced record too,
+        which keeps its number when it was the last one).
+
+        Parameters
+        ----------
+        seq : int
+            The ``last_seq`` of an earlier call; 0 for every record.
+        decode : callable or None, default=None
+            Applied to each record's ``params`` and ``extra``, as by :meth:`records`.
+
+        Returns
+        -------
+        last_seq : int
+            The highest sequence number in the file (``seq`` when none is higher).
+        n_records : int
+            The number of records in the file, read in the same transaction.
+        records : dict of str -> tuple of (dict, list of dict)
+            The records after ``seq``, as :meth:`records` gives them.
+        extras : dict of str -> dict
+            Their ``extra``, as :meth:`extras` gives them.
+
+        Raises
+        ------
+        CheckpointError
+            As :meth:`records`.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sktune.store import CheckpointStore
+        >>> path = os.path.join(tempfile.mkdtemp(), "search.db")
+        >>> with CheckpointStore(path) as store:
+        ...     store.set_fingerprint({"data": "abc"})
+        ...     store.add("a", {"C": 1.0}, [{"test_scores": 0.9}])
+        ...     seq, n, records, _ = store.added_since(0)
+        ...     store.add("b", {"C": 10.0}, [{"test_scores": 0.8}], {"iter": 1})
+        ...     store.added_since(seq)[1:]
+        (2, {'b': ({'C': 10.0}, [{'fit_error': None, 'test_scores': 0.8}])}, {'b': {'iter': 1}})
+        """
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+            raise TypeError(
+                "The 'seq' argument of CheckpointStore.added_since must be an int >= 0. "
+                f"Got {seq!r} instead."
+            )
+        return self._read_records(" WHERE seq > ?", (seq,), decode, seq)
+
+    def _read_records(self, where, args, decode, seq=0):
         self._fresh()
         # one read transaction: a consistent snapshot while a writer commits
         self._conn.execute("BEGIN")
         try:
-            rows = self._select("SELECT seq, key, params FROM candidates ORDER BY seq")
+            rows = self._select(
+                f"SELECT seq, key, params, extra FROM candidates{where} ORDER BY seq", args)
             splits = self._by_seq(
                 "SELECT seq, split, fit_time, score_time, n_test_samples, fit_error"
-                " FROM splits ORDER BY seq, split"
+                f" FROM splits{where} ORDER BY seq, split", args
             )
             scores = self._by_seq(
-                "SELECT seq, split, subset, metric, score FROM scores ORDER BY seq, split, rowid"
+                f"SELECT seq, split, subset, metric, score FROM scores{where}"
+                " ORDER BY seq, split, rowid", args
             )
             # a file from before fit_workers has no such table, and no worker to show
             workers = self._by_seq(
                 "SELECT seq, split, start_time, worker_host, worker_pid FROM fit_workers"
-                " JOIN candidates USING (seq, finished) ORDER BY seq, split"
+                f" JOIN candidates USING (seq, finished){where} ORDER BY seq, split", args
             ) if has_table(self._conn, "fit_workers") else {}
+            n_records = self._select("SELECT COUNT(*) FROM candidates")[0][0]
         finally:
             # nothing to keep; and SQLite may have ended it on a read error
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
-        out = {}
-        for n, (seq, key, params) in enumerate(rows, 1):
+        out, extras = {}, {}
+        for n, (seq, key, params, extra) in enumerate(rows, 1):
             try:
                 if type(key) is not str:
                     raise ValueError(f"the key is {key!r}, not a str")
                 params = from_json(params, "the params column")
+                extra = from_json(extra, "the extra column")
                 if decode is not None:
-                    params = decode(params)
+                    params, extra = decode(params), decode(extra)
                 outputs = with_workers(outputs_of(splits.get(seq, []), scores.get(seq, [])),
                                        workers.get(seq, []))
             except ValueError as exc:
                 raise self._damaged(f"record {n}: {exc}") from None
-            out[key] = (params, outputs)
-        return out
+            out[key], extras[key] = (params, outputs), extra
+        return (rows[-1][0] if rows else seq), n_records, out, extras
 
-    def _by_seq(self, sql):
+    def _by_seq(self, sql, args=()):
         grouped = {}
-        for seq, *row in self._select(sql):
+        for seq, *row in self._select(sql, args):
             grouped.setdefault(seq, []).append(tuple(row))
         return grouped
 

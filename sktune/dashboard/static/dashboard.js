@@ -74,7 +74,10 @@ function drawFigures(container, figures, order) {
     let div = document.getElementById("figure-" + name);
     if (!div) {
       div = el("div", null, {id: "figure-" + name, class: "figure"});
-      container.appendChild(div);
+      // a figure computed later (once the search is quiet) keeps its place
+      const later = order.slice(order.indexOf(name) + 1)
+        .map((n) => document.getElementById("figure-" + n)).find((d) => d);
+      container.insertBefore(div, later || null);
     }
     if (fig.layout.height) div.style.height = fig.layout.height + "px";
     Plotly.react(div, fig.data, fig.layout, {responsive: true, displaylogo: false});
