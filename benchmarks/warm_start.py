@@ -13,6 +13,9 @@ needs to reach the best score the cold one has after 30 (">30" when it does
 not within 30), per seed and as a median, and the mean best scores of both
 after 10 and 30 evaluations.
 
+``BayesSearch-top3`` is the warm search with the prior's three best rows
+also given as ``initial_candidates``, evaluated first on B.
+
 Anchors, warm-started from the same prior rows: scikit-optimize's
 ``Optimizer`` (GP, ``x0``/``y0`` told before the first ask) and Optuna's TPE
 (``study.add_trials``), each against a cold run of its own library on B, on
@@ -35,7 +38,10 @@ import bayes  # noqa: E402  (sets the one-BLAS-thread environment first)
 
 N_EVALS = 30
 PROBLEMS = ("svr/diabetes:halves", "svr/diabetes:noise", "svc/breast_cancer:halves")
-METHODS = ("BayesSearch", "skopt", "optuna-tpe")
+METHODS = ("BayesSearch", "BayesSearch-top3", "skopt", "optuna-tpe")
+# BayesSearch-top3: the prior told as observations, and its three best rows
+# evaluated first on the new data (initial_candidates), before the model
+N_TOP = 3
 
 
 def _datasets(problem):
@@ -51,11 +57,20 @@ def _datasets(problem):
     return estimator, task, spec, (XA, yA), (XB, yB)
 
 
-def _bayes(estimator, spec, cv, data, seed, prior=None, n_evals=N_EVALS):
+def _top_rows(prior, k):
+    """The ``k`` best distinct parameter dicts of a prior, best first."""
+    scores = np.asarray(prior["mean_test_score"], dtype=float)
+    order = np.argsort(np.where(np.isfinite(scores), -scores, np.inf), kind="stable")
+    return [dict(prior["params"][i]) for i in order[:k]]
+
+
+def _bayes(estimator, spec, cv, data, seed, prior=None, n_evals=N_EVALS, top=0):
     from sktune import BayesSearch
 
+    first = _top_rows(prior, top) if prior is not None and top else None
     search = BayesSearch(estimator, bayes._sktune_space(spec), n_iter=n_evals, cv=cv,
-                         refit=False, n_jobs=1, random_state=seed, prior_results=prior)
+                         refit=False, n_jobs=1, random_state=seed, prior_results=prior,
+                         initial_candidates=first)
     return search.fit(*data).cv_results_
 
 
@@ -123,8 +138,9 @@ def run_pair(problem, seed, methods, n_evals=N_EVALS):
     for method in methods:
         for warm in (False, True):
             start = prior_rows if warm else None
-            if method == "BayesSearch":
-                scores = list(_bayes(estimator, spec, cv, B, seed, start, n_evals)
+            if method.startswith("BayesSearch"):
+                top = N_TOP if method == "BayesSearch-top3" else 0
+                scores = list(_bayes(estimator, spec, cv, B, seed, start, n_evals, top)
                               ["mean_test_score"])
             elif method == "skopt":
                 scores = _skopt(estimator, spec, cv, B, seed, start, n_evals)
