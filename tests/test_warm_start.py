@@ -322,3 +322,33 @@ def test_initial_candidates_of_a_conditional_space():
                        r"'kernel' to 'poly', a value outside the support"):
         BayesSearch(SVC(), space, n_iter=3, cv=3,
                     initial_candidates=[{"kernel": "poly", "C": 1.0}]).fit(X, Y)
+
+
+def _task_length_scale(prior_f, seed=0):
+    """The fitted log length-scale of the task feature, prior rows from ``prior_f``."""
+    from sktune.optimizers import BayesOptimizer
+
+    rng = np.random.RandomState(seed)
+    new_f = lambda U: -((U - 0.3) ** 2).sum(axis=1)  # noqa: E731
+    opt = BayesOptimizer(2, random_state=seed)
+    U_prior = rng.uniform(size=(20, 2))
+    opt.tell_prior(U_prior, prior_f(U_prior))
+    U_new = rng.uniform(size=(8, 2))
+    opt.tell(U_new, new_f(U_new))
+    opt.ask(1)
+    # theta_ = [log s2, log l_1 .. log l_p, log noise, warps]; the task is the last feature
+    return opt.surrogate_.theta_[opt.surrogate_._X.shape[1]]
+
+
+def test_prior_rows_are_a_task_whose_relatedness_is_learned():
+    same = _task_length_scale(lambda U: -((U - 0.3) ** 2).sum(axis=1))
+    moved = _task_length_scale(lambda U: -((U - 0.9) ** 2).sum(axis=1))
+    assert same > moved + 1.0
+
+
+def test_tell_prior_after_tell_is_refused():
+    from sktune.optimizers import BayesOptimizer
+
+    opt = BayesOptimizer(1, random_state=0).tell([[0.5]], [1.0])
+    with pytest.raises(ValueError, match="tell_prior must come before any tell"):
+        opt.tell_prior([[0.2]], [0.3])

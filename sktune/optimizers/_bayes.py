@@ -413,6 +413,7 @@ class BayesOptimizer:
             warped_features=self._encoder.log_features if self.input_warping else (),
         )
         self._n_at_last_fit = 0
+        self._n_prior = 0
 
     # bookkeeping ---------------------------------------------------------------
     @property
@@ -497,6 +498,38 @@ class BayesOptimizer:
         if len(self._pending):
             keep = [self._key(r) not in told for r in self._pending]
             self._pending = self._pending[keep]
+        return self
+
+    def tell_prior(self, points, scores):
+        """Record scores measured earlier on related data, before any other tell.
+
+        Parameters
+        ----------
+        points : array-like of shape (n_points, n_dims)
+            Points in the unit cube.
+        scores : array-like of shape (n_points,)
+            Their scores on the earlier data; NaN for a failure.
+
+        Returns
+        -------
+        self : object
+            The optimizer.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sktune.optimizers import BayesOptimizer
+        >>> opt = BayesOptimizer(1, random_state=0).tell_prior([[0.2], [0.8]], [0.1, 0.9])
+        >>> opt.X_.shape
+        (2, 1)
+        """
+        if len(self.y_) > self._n_prior:
+            raise ValueError(
+                "BayesOptimizer.tell_prior must come before any tell. Got "
+                f"{len(self.y_) - self._n_prior} scores told already."
+            )
+        self.tell(points, scores)
+        self._n_prior = len(self.y_)
         return self
 
     # asking -------------------------------------------------------------------
@@ -613,7 +646,6 @@ class BayesOptimizer:
 
     def _model_points(self, n, new_rows):
         """Fit the GP and choose ``n`` points by Kriging believer."""
-        enc = self._encoder
         # A failed fit (NaN) says nothing about the score there: imputing the
         # worst score, as before, marked good regions bad when failures were
         # random (issue 17). The GP is fitted to the finite scores; each
@@ -626,7 +658,12 @@ class BayesOptimizer:
         # (Gelbart, Snoek & Adams 2014). Variants measured in
         # benchmarks/README.md (failing fits).
         finite = np.isfinite(self.y_)
-        Z_all, _ = enc.features(self.X_)
+        Z_all, _ = self._features(self.X_)
+        if self._n_prior:
+            # the told prior rows are task 0, the new ones task 1: the GP
+            # fits the task feature's length-scale, i.e. how far old scores
+            # speak for new ones (Swersky, Snoek & Adams 2013)
+            Z_all[: self._n_prior, -1] = 0.0
         self.feasibility_ = None
         # Failures that do not depend on the point (a flaky cluster, a
         # random crash) carry no information about it: the search then goes
@@ -636,7 +673,7 @@ class BayesOptimizer:
         if not finite.all() and self._feasibility.fit(Z_all, finite).informative_:
             self.feasibility_ = self._feasibility
         # the GP's prior mean (zero) moves to the lower quartile of the scores
-        t = warp_scores(self.y_[finite])
+        t = self._warp_by_task(finite)
         offset = self.prior_mean_ = float(np.quantile(t, _PRIOR_MEAN_QUANTILE))
         t = t - offset
         Z = Z_all[finite]
@@ -678,7 +715,7 @@ class BayesOptimizer:
         self.surrogate_ = gp
         fantasies = [r for r in self._pending] + list(new_rows)
         if fantasies:
-            Zf, _ = enc.features(np.array(fantasies))
+            Zf, _ = self._features(np.array(fantasies))
             gp = gp.condition_on(Zf, gp.predict(Zf))
         out = []
         for _ in range(n):
@@ -689,16 +726,40 @@ class BayesOptimizer:
                 if not fallback:
                     break
                 row = fallback[0]
-                z, _ = enc.features(row[None, :])
+                z, _ = self._features(row[None, :])
                 mean, std = gp.predict(z, return_std=True)
                 acq = float(self._log_acq(z, mean, std, best)[0])
                 found = (row, float(mean[0]), float(std[0]), acq)
             out.append(found)
             if len(out) < n:
-                z, _ = enc.features(found[0][None, :])
+                z, _ = self._features(found[0][None, :])
                 gp = gp.condition_on(z, np.array([found[1]]))
         # predictions are reported in warped-score units
         return [(row, mean + offset, std, acq) for row, mean, std, acq in out]
+
+    def _warp_by_task(self, finite):
+        """Warped finite scores; prior and new rows apart once 3 new ones are finite.
+
+        A constant shift between the old data and the new (a noisier target)
+        is then no difference the GP must explain.
+        """
+        if not self._n_prior:
+            return warp_scores(self.y_[finite])
+        is_prior = np.arange(len(self.y_)) < self._n_prior
+        new = finite & ~is_prior
+        if new.sum() < 3:
+            return warp_scores(self.y_[finite])
+        out = np.empty(len(self.y_))
+        out[finite & is_prior] = warp_scores(self.y_[finite & is_prior])
+        out[new] = warp_scores(self.y_[new])
+        return out[finite]
+
+    def _features(self, U):
+        """Surrogate features of new points: a task column of ones once prior rows were told."""
+        Z, Uc = self._encoder.features(U)
+        if self._n_prior:
+            Z = np.hstack([Z, np.ones((len(Z), 1))])
+        return Z, Uc
 
     def _refit(self, Z, t):
         """Fit the GP's hyperparameters, on at most ``_MAX_FIT_POINTS`` points.
@@ -725,7 +786,7 @@ class BayesOptimizer:
         return acq
 
     def _acq(self, gp, U, best):
-        Z, Uc = self._encoder.features(U)
+        Z, Uc = self._features(U)
         mean, std = gp.predict(Z, return_std=True)
         return self._log_acq(Z, mean, std, best), mean, std, Uc, Z
 
@@ -803,7 +864,7 @@ class BayesOptimizer:
 
         def objective(x):
             U[:, axes] = x.reshape(k, len(axes))
-            Z, _ = enc.features(U)
+            Z, _ = self._features(U)
             mean, std, dmean, dstd = gp.predict(Z, return_grad=True)
             val, dm, ds = log_expected_improvement(mean, std, best, return_grad=True)
             grad = dm[:, None] * dmean + ds[:, None] * dstd

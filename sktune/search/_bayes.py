@@ -216,11 +216,12 @@ class BayesSearch(BaseSearch):
         not refitted, not counted in ``n_iter`` and not in ``cv_results_``;
         they take the place of the initial design, so the model proposes
         from the first round. A failed row (NaN) counts as a failed fit.
-        Scores from related data (another year, a subsample) are told as
-        they are, in one model with the new ones (benchmarks/README.md, warm
-        start, measures what that gains); they must come from the same kind
-        of score (higher is better). Pass a fitted search's ``cv_results_``
-        rather than the search if the warm-started search is cloned
+        Scores from related data (another year, a subsample) are modelled
+        as a second task: the GP fits how far they speak for the new scores,
+        and they are standardized apart from them (benchmarks/README.md, warm
+        start); they must come from the same kind of score (higher is better).
+        Pass a fitted search's ``cv_results_`` rather than the search if
+        the warm-started search is cloned
         (``cross_validate``): a clone clones the prior search too, unfitted.
     asynchronous : bool, default=False
         Propose one candidate whenever a worker frees up instead of in rounds
@@ -442,7 +443,7 @@ class BayesSearch(BaseSearch):
             space, n_initial_points=self.n_initial_points, random_state=context.random_state
         )
         initial, (prior_U, prior_y) = self._warm_start(space)
-        self.optimizer_.tell(prior_U, prior_y)
+        self.optimizer_.tell_prior(prior_U, prior_y)
         self.n_prior_results_ = len(prior_y)
         if self.asynchronous:
             return _AsyncBayesProposer(space, self.optimizer_, self.n_iter, initial,
