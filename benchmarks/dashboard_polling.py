@@ -62,6 +62,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 # The client process imports nothing heavy: its start must not load the CPU.
@@ -98,16 +99,23 @@ def _get(url):
     return json.loads(_fetch(url))
 
 
+def _get_page(url, version):
+    """One poll of a search's endpoint as its page makes it (naming the version of
+    the data it shows, when the dashboard gave one); the version to show next."""
+    since = "" if version is None else "?since=" + urllib.parse.quote(version)
+    return _get(url + since).get("version", version)
+
+
 def client(base, interval, name, stop_file):
     """Poll like a page until ``stop_file`` exists; print the polls served as JSON."""
-    served, ident, latencies = 0, None, []
+    served, ident, latencies, version = 0, None, [], None
     while not os.path.exists(stop_file):
         started = time.perf_counter()
         if ident is None:
             found = [e["id"] for e in _get(base + "/api/experiments") if e["name"] == name]
             ident = found[0] if found else None
         else:
-            _get(f"{base}/api/search/{ident}")
+            version = _get_page(f"{base}/api/search/{ident}", version)
         latencies.append(time.perf_counter() - started)
         served += 1
         if served == 1:
@@ -212,23 +220,25 @@ def _long_search(path, max_time):
                              refit=False, max_time=max_time, checkpoint=path)
 
 
-def _poll(url, interval, until, offset=0.0):
+def _poll(url, interval, until, offset=0.0, version=None):
     """Poll ``url`` as a page does (the next request ``interval`` after the last
-    answer, the first after ``offset``) until Unix time ``until``; the latencies."""
+    answer, the first after ``offset``) until Unix time ``until``: the latencies,
+    and the version of the data the page would show."""
     time.sleep(offset)
     latencies = []
     while time.time() < until:
         started = time.perf_counter()
-        _fetch(url)  # the page's script parses it; the client does not need to
+        version = _get_page(url, version)
         latencies.append(time.perf_counter() - started)
         time.sleep(max(0.0, min(interval, until - time.time())))
-    return latencies
+    return latencies, version
 
 
-def _window(url, interval, seconds, pids, rng):
-    """One window, silent (``interval`` None) or polling: its ends (Unix time, a
-    polling window ends with its last answer), CPU seconds of the search's and
-    the dashboard's processes and of this one at its ends, and the latencies."""
+def _window(page, interval, seconds, pids, rng):
+    """One window of ``page`` (its URL and version), silent (``interval`` None) or
+    polling: its ends (Unix time, a polling window ends with its last answer),
+    CPU seconds of the search's and the dashboard's processes and of this one
+    at its ends, and the latencies."""
     cpu = [_cpu_seconds(pid) for pid in pids] + [time.process_time()]
     start = time.time()
     if interval is None:
@@ -236,7 +246,8 @@ def _window(url, interval, seconds, pids, rng):
         latencies = []
     else:
         # a page polls on its own clock: a window starts anywhere in its period
-        latencies = _poll(url, interval, start + seconds, rng.uniform(0, min(interval, seconds)))
+        latencies, page[1] = _poll(page[0], interval, start + seconds,
+                                   rng.uniform(0, min(interval, seconds)), page[1])
     end = time.time()
     after = [_cpu_seconds(pid) for pid in pids] + [time.process_time()]
     return {"interval": interval, "start": start, "end": end, "cpu": [cpu, after],
@@ -253,14 +264,14 @@ def window_client(base, name, pids, window, settle, intervals, until):
         ident = found[0] if found else time.sleep(0.2)
     url = f"{base}/api/search/{ident}"
     _fetch(f"{base}/search/{ident}")
-    _poll(url, intervals[0], time.time() + settle)  # the page, open for a while
+    page = [url, _poll(url, intervals[0], time.time() + settle)[1]]  # open for a while
     rng, windows = random.Random(0), []
     for k in itertools.count():
         interval = None if k % 2 == 0 else intervals[(k // 2) % len(intervals)]
         # the last window is a silent one, and ends before the search does
         if interval is not None and time.time() + 2 * window > until:
             break
-        windows.append(_window(url, interval, window, pids, rng))
+        windows.append(_window(page, interval, window, pids, rng))
         print(f"window {k}: {interval}", file=sys.stderr)
     print(json.dumps(windows))
 
