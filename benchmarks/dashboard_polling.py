@@ -36,9 +36,11 @@ decision trees on the digits data (3 folds, ``n_jobs=1``, checkpoint on)
 runs for ``--duration`` seconds while a client process alternates silent
 windows and polling windows of ``--window`` seconds each (silent, page,
 silent, fast, silent, page, ...), polling the search's endpoint as the
-search page does (the next request ``interval`` after the last answer).
-Before the first window the client opens the page and polls it at the
-page's interval for ``--settle`` seconds, as a page left open would have.
+search page does (the next request ``interval`` after the last answer,
+naming the version of the data it shows, the first at a random offset in
+the window). Before the first window the client opens the page and polls
+it at the page's interval for ``--settle`` seconds, as a page left open
+would have.
 The search's throughput in a window is read from the checkpoint afterwards
 (the ``finished`` time of each candidate, the count of finished candidates
 interpolated linearly at the window's ends), its CPU per candidate from
@@ -46,8 +48,12 @@ its process's CPU time at the window's ends. Each polling window is
 compared with the mean of its two silent neighbours, which cancels a load
 that drifts slower than a window; the table gives the mean of these ratios
 with a 95 % bootstrap interval (over the window triples) and a sign test.
+It overstates the cost of a page open all the time: a full read of the
+page that falls due in a silent window is made at the next polling
+window's first poll, so the polling windows carry the full reads of the
+whole run.
 
-    python benchmarks/dashboard_polling.py --windows [--duration 480] [--window 4] [--fast-ms 50]
+    python benchmarks/dashboard_polling.py --windows [--duration 560] [--window 2] [--fast-ms 50]
 """
 
 import argparse
@@ -431,9 +437,9 @@ def main(argv=None):
                         "on different cores")
     parser.add_argument("--windows", action="store_true",
                         help="silent and polling windows within one long search")
-    parser.add_argument("--duration", type=float, default=480.0,
+    parser.add_argument("--duration", type=float, default=560.0,
                         help="--windows: seconds the search runs")
-    parser.add_argument("--window", type=float, default=4.0,
+    parser.add_argument("--window", type=float, default=2.0,
                         help="--windows: seconds of each window")
     parser.add_argument("--settle", type=float, default=10.0,
                         help="--windows: seconds the page polls before the first window")
