@@ -29,9 +29,36 @@ different cores (``os.sched_setaffinity``), as on a machine with cores to
 spare; the plain conditions are the main result.
 
     python benchmarks/dashboard_polling.py [--repeats 5] [--n-iter 300] [--fast-ms 50] [--pin]
+
+``--windows`` measures instead within one long search, which resolves a
+smaller cost than whole searches compared round by round: a grid search of
+decision trees on the digits data (3 folds, ``n_jobs=1``, checkpoint on)
+runs for ``--duration`` seconds while a client process alternates silent
+windows and polling windows of ``--window`` seconds each (silent, page,
+silent, fast, silent, page, ...), polling the search's endpoint as the
+search page does (the next request ``interval`` after the last answer,
+naming the version of the data it shows, the first at a random offset in
+the window). Before the first window the client opens the page and polls
+it at the page's interval for ``--settle`` seconds, as a page left open
+would have.
+The search's throughput in a window is read from the checkpoint afterwards
+(the ``finished`` time of each candidate, the count of finished candidates
+interpolated linearly at the window's ends), its CPU per candidate from
+its process's CPU time at the window's ends. Each polling window is
+compared with the mean of its two silent neighbours, which cancels a load
+that drifts slower than a window; the table gives the mean of these ratios
+with a 95 % bootstrap interval (over the window triples) and a sign test.
+It overstates the cost of a page open all the time: a full read of the
+page that falls due in a silent window is made at the next polling
+window's first poll, so the polling windows carry the full reads of the
+whole run.
+
+    python benchmarks/dashboard_polling.py --windows [--duration 560] [--window 2] [--fast-ms 50]
 """
 
 import argparse
+import contextlib
+import itertools
 import json
 import os
 import random
@@ -41,6 +68,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 # The client process imports nothing heavy: its start must not load the CPU.
@@ -68,21 +96,32 @@ def _search(path, n_iter):
                                cv=3, n_jobs=1, random_state=0, checkpoint=path)
 
 
+def _fetch(url):
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return response.read()
+
+
 def _get(url):
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return json.loads(response.read())
+    return json.loads(_fetch(url))
+
+
+def _get_page(url, version):
+    """One poll of a search's endpoint as its page makes it (naming the version of
+    the data it shows, when the dashboard gave one); the version to show next."""
+    since = "" if version is None else "?since=" + urllib.parse.quote(version)
+    return _get(url + since).get("version", version)
 
 
 def client(base, interval, name, stop_file):
     """Poll like a page until ``stop_file`` exists; print the polls served as JSON."""
-    served, ident, latencies = 0, None, []
+    served, ident, latencies, version = 0, None, [], None
     while not os.path.exists(stop_file):
         started = time.perf_counter()
         if ident is None:
             found = [e["id"] for e in _get(base + "/api/experiments") if e["name"] == name]
             ident = found[0] if found else None
         else:
-            _get(f"{base}/api/search/{ident}")
+            version = _get_page(f"{base}/api/search/{ident}", version)
         latencies.append(time.perf_counter() - started)
         served += 1
         if served == 1:
@@ -136,18 +175,24 @@ def run_once(X, y, n_iter, folder, name, base, interval=None, server_pid=None):
     return (seconds, cpu, server_cpu), polls, len(search.cv_results_["params"])
 
 
-def paired(ratios, draws=10000, seed=0):
-    """Median of paired ratios, its 95 % bootstrap interval and a sign test, as text."""
+def _warm_up(X, y, folder, base):
+    """This process's imports and caches, and the dashboard's, before the clock runs."""
+    run_once(X, y, 20, folder, "warm-up.db", base)
+    (warm,) = [e["id"] for e in _get(base + "/api/experiments")]
+    _get(f"{base}/api/search/{warm}")
+
+
+def paired(ratios, draws=10000, seed=0, statistic=statistics.median, digits=3):
+    """``statistic`` of paired ratios, its 95 % bootstrap interval and a sign test, as text."""
     from scipy.stats import binomtest
 
     rng = random.Random(seed)
-    medians = sorted(statistics.median(rng.choices(ratios, k=len(ratios)))
-                     for _ in range(draws))
-    low, high = medians[int(0.025 * draws)], medians[int(0.975 * draws) - 1]
+    values = sorted(statistic(rng.choices(ratios, k=len(ratios))) for _ in range(draws))
+    low, high = values[int(0.025 * draws)], values[int(0.975 * draws) - 1]
     slower = sum(r > 1 for r in ratios)
     p = binomtest(slower, sum(r != 1 for r in ratios)).pvalue
-    return (f"{statistics.median(ratios):.3f} [{low:.3f}, {high:.3f}] "
-            f"| {slower}/{len(ratios)} (p={p:.2f})")
+    return (f"{statistic(ratios):.{digits}f} [{low:.{digits}f}, {high:.{digits}f}] "
+            f"| {slower}/{len(ratios)} (p={p:.{digits - 1}f})")
 
 
 def _row(name, runs, base, polls):
@@ -165,25 +210,182 @@ def _row(name, runs, base, polls):
             f"| {latency} |")
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--n-iter", type=int, default=300)
-    parser.add_argument("--fast-ms", type=float, default=50.0)
-    parser.add_argument("--pin", action="store_true",
-                        help="add the page's condition with the search and the dashboard "
-                        "on different cores")
-    parser.add_argument("--client", nargs=4, help=argparse.SUPPRESS,
-                        metavar=("BASE", "INTERVAL", "NAME", "STOP_FILE"))
-    args = parser.parse_args(argv)
-    if args.client:
-        base, interval, name, stop = args.client
-        return client(base, float(interval), name, stop)
+# --windows: one long search, silent and polling windows -------------------
+
+def _long_search(path, max_time):
+    """A grid search of about 48,000 trees: every candidate is listed in
+    microseconds (a random search of that size draws them one by one before
+    its first fit), and ``max_time`` ends it long before the grid does."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    import sktune
+
+    grid = {"max_depth": list(range(1, 13)), "min_samples_leaf": list(range(1, 21)),
+            "ccp_alpha": [i / 4000 for i in range(200)]}
+    return sktune.GridSearch(DecisionTreeClassifier(random_state=0), grid, cv=3, n_jobs=1,
+                             refit=False, max_time=max_time, checkpoint=path)
+
+
+def _poll(url, interval, until, offset=0.0, version=None):
+    """Poll ``url`` as a page does (the next request ``interval`` after the last
+    answer, the first after ``offset``) until Unix time ``until``: the latencies,
+    and the version of the data the page would show."""
+    time.sleep(offset)
+    latencies = []
+    while time.time() < until:
+        started = time.perf_counter()
+        version = _get_page(url, version)
+        latencies.append(time.perf_counter() - started)
+        time.sleep(max(0.0, min(interval, until - time.time())))
+    return latencies, version
+
+
+def _window(page, interval, seconds, pids, rng):
+    """One window of ``page`` (its URL and version), silent (``interval`` None) or
+    polling: its ends (Unix time, a polling window ends with its last answer),
+    CPU seconds of the search's and the dashboard's processes and of this one
+    at its ends, and the latencies."""
+    cpu = [_cpu_seconds(pid) for pid in pids] + [time.process_time()]
+    start = time.time()
+    if interval is None:
+        time.sleep(seconds)
+        latencies = []
+    else:
+        # a page polls on its own clock: a window starts anywhere in its period
+        latencies, page[1] = _poll(page[0], interval, start + seconds,
+                                   rng.uniform(0, min(interval, seconds)), page[1])
+    end = time.time()
+    after = [_cpu_seconds(pid) for pid in pids] + [time.process_time()]
+    return {"interval": interval, "start": start, "end": end, "cpu": [cpu, after],
+            "latencies": latencies}
+
+
+def window_client(base, name, pids, window, settle, intervals, until):
+    """Alternate silent and polling windows over search ``name`` until Unix time
+    ``until``; print the windows as JSON."""
+    print("ready", flush=True)
+    ident = None
+    while ident is None:  # until the search's checkpoint is in the folder
+        found = [e["id"] for e in _get(base + "/api/experiments") if e["name"] == name]
+        ident = found[0] if found else time.sleep(0.2)
+    url = f"{base}/api/search/{ident}"
+    _fetch(f"{base}/search/{ident}")
+    page = [url, _poll(url, intervals[0], time.time() + settle)[1]]  # open for a while
+    rng, windows = random.Random(0), []
+    for k in itertools.count():
+        interval = None if k % 2 == 0 else intervals[(k // 2) % len(intervals)]
+        # the last window is a silent one, and ends before the search does
+        if interval is not None and time.time() + 2 * window > until:
+            break
+        windows.append(_window(page, interval, window, pids, rng))
+        print(f"window {k}: {interval}", file=sys.stderr)
+    print(json.dumps(windows))
+
+
+def _finished_times(path):
+    """The sorted ``finished`` times of the candidates of the checkpoint at ``path``."""
+    import sqlite3
+
+    import numpy as np
+
+    uri = "file:" + urllib.request.pathname2url(os.path.abspath(path)) + "?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+        return np.sort([row[0] for row in conn.execute("SELECT finished FROM candidates")])
+
+
+def _window_stats(windows, finished):
+    """Per window: candidates per second, search CPU seconds per candidate, and the
+    dashboard's and the client's CPU seconds per second."""
+    import numpy as np
+
+    count = np.arange(1, len(finished) + 1)
+    out = []
+    for w in windows:
+        seconds = w["end"] - w["start"]
+        done = float(np.diff(np.interp([w["start"], w["end"]], finished, count))[0])
+        (search0, server0, client0), (search1, server1, client1) = w["cpu"]
+        out.append({"interval": w["interval"], "rate": done / seconds,
+                    "cpu": (search1 - search0) / done, "server": (server1 - server0) / seconds,
+                    "client": (client1 - client0) / seconds,
+                    "polls": len(w["latencies"]) / seconds, "latencies": w["latencies"]})
+    return out
+
+
+def _triples(stats, interval):
+    """(wall, CPU) ratios of each polling window at ``interval`` to its silent
+    neighbours: their mean rate over its rate, its CPU per candidate over theirs."""
+    out = []
+    for i in range(1, len(stats) - 1):
+        if stats[i]["interval"] != interval:
+            continue
+        before, w, after = stats[i - 1], stats[i], stats[i + 1]
+        out.append(((before["rate"] + after["rate"]) / 2 / w["rate"],
+                    w["cpu"] / ((before["cpu"] + after["cpu"]) / 2)))
+    return out
+
+
+def _window_row(name, stats, triples):
+    median = statistics.median
+    if triples:
+        wall = paired([t[0] for t in triples], statistic=statistics.mean, digits=4)
+        cpu = paired([t[1] for t in triples], statistic=statistics.mean, digits=4)
+        latencies = [1000 * x for s in stats for x in s["latencies"]]
+        polls = (f"{median(s['polls'] for s in stats):.2f} | {median(latencies):.1f} "
+                 f"/ {max(latencies):.0f}")
+    else:
+        wall = cpu = "1 | -"
+        polls = "- | -"
+    return (f"| {name} | {len(triples) or len(stats)} | {median(s['rate'] for s in stats):.1f} "
+            f"| {wall} | {cpu} | {1000 * median(s['cpu'] for s in stats):.2f} "
+            f"| {statistics.mean(s['server'] for s in stats):.4f} "
+            f"| {statistics.mean(s['client'] for s in stats):.4f} | {polls} |")
+
+
+def windows_main(args, conditions):
+    """The ``--windows`` measurement: one long search, one client, one table."""
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    folder = tempfile.mkdtemp(prefix="sktune_windows_")
+    server, base = _dashboard(folder)
+    name, intervals = "long.db", list(conditions.values())
+    try:
+        _warm_up(X, y, folder, base)
+        load = os.getloadavg()
+        until = time.time() + args.duration
+        client = subprocess.Popen(
+            [sys.executable, __file__, "--window-client", base, name, str(os.getpid()),
+             str(server.pid), str(args.window), str(args.settle), str(until),
+             *map(str, intervals)], stdout=subprocess.PIPE, text=True)
+        assert client.stdout.readline().strip() == "ready"
+        _long_search(os.path.join(folder, name), until - time.time()).fit(X, y)
+        windows = json.loads(client.communicate(timeout=600)[0])
+    finally:
+        server.terminate()
+        server.wait()
+    finished = _finished_times(os.path.join(folder, name))
+    stats = _window_stats(windows, finished)
+    print(f"{len(finished)} candidates x 3 folds in {args.duration:g} s, {len(stats)} windows "
+          f"of {args.window:g} s; load average {load[0]:.2f} at the start, "
+          f"{os.getloadavg()[0]:.2f} at the end")
+    print("| dashboard | windows | candidates/s (median) | wall x silent: mean [95 % CI] "
+          "| windows slower | search CPU per candidate x silent: mean [95 % CI] "
+          "| windows slower | search CPU ms per candidate (median) "
+          "| dashboard CPU s per s | client CPU s per s | polls per s (median) "
+          "| poll ms median / max |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print(_window_row("silent", [s for s in stats if s["interval"] is None], []))
+    for label, interval in conditions.items():
+        print(_window_row(label, [s for s in stats if s["interval"] == interval],
+                          _triples(stats, interval)))
+
+
+def rounds_main(args, conditions):
+    """The paired-rounds measurement: whole searches with and without a client."""
     from sklearn.datasets import load_iris
 
     X, y = load_iris(return_X_y=True)
-    conditions = {"none": None, f"page ({page_interval():g} s)": page_interval(),
-                  f"fast ({args.fast_ms:g} ms)": args.fast_ms / 1000}
+    conditions = {"none": None, **conditions}
     cores = sorted(os.sched_getaffinity(0))
     pinned = args.pin and len(cores) >= 2
     if pinned:
@@ -193,10 +395,7 @@ def main(argv=None):
     folder = tempfile.mkdtemp(prefix="sktune_polling_")
     server, base = _dashboard(folder)
     try:
-        # this process's imports and caches, and the dashboard's, before the clock runs
-        run_once(X, y, 20, folder, "warm-up.db", base)
-        (warm,) = [e["id"] for e in _get(base + "/api/experiments")]
-        _get(f"{base}/api/search/{warm}")
+        _warm_up(X, y, folder, base)
         for i in range(args.repeats):
             for c, (name, interval) in enumerate(conditions.items()):
                 apart = pinned and "pinned" in name
@@ -227,6 +426,37 @@ def main(argv=None):
         print(_row(name, times[name], None if name == "none" else times["none"],
                    polls[name]))
 
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--n-iter", type=int, default=300)
+    parser.add_argument("--fast-ms", type=float, default=50.0)
+    parser.add_argument("--pin", action="store_true",
+                        help="add the page's condition with the search and the dashboard "
+                        "on different cores")
+    parser.add_argument("--windows", action="store_true",
+                        help="silent and polling windows within one long search")
+    parser.add_argument("--duration", type=float, default=560.0,
+                        help="--windows: seconds the search runs")
+    parser.add_argument("--window", type=float, default=2.0,
+                        help="--windows: seconds of each window")
+    parser.add_argument("--settle", type=float, default=10.0,
+                        help="--windows: seconds the page polls before the first window")
+    parser.add_argument("--client", nargs=4, help=argparse.SUPPRESS,
+                        metavar=("BASE", "INTERVAL", "NAME", "STOP_FILE"))
+    parser.add_argument("--window-client", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.client:
+        base, interval, name, stop = args.client
+        return client(base, float(interval), name, stop)
+    if args.window_client:
+        base, name, search_pid, server_pid, window, settle, until, *intervals = args.window_client
+        return window_client(base, name, (int(search_pid), int(server_pid)), float(window),
+                             float(settle), [float(i) for i in intervals], float(until))
+    conditions = {f"page ({page_interval():g} s)": page_interval(),
+                  f"fast ({args.fast_ms:g} ms)": args.fast_ms / 1000}
+    return (windows_main if args.windows else rounds_main)(args, conditions)
 
 if __name__ == "__main__":
     main()

@@ -557,6 +557,33 @@ def test_a_reader_checks_only_the_frames_written_since_its_last_check(tmp_path, 
     writer.close()
 
 
+def test_a_restarted_log_s_stale_frames_are_not_summed(tmp_path, monkeypatch):
+    from sktune.store import _wal
+
+    db = str(tmp_path / "live.db")
+    writer = _live_log(db, 30)
+    assert _wal.wal_damage(db, incremental=True) is None
+    n_stale = len(_wal_frames(Path(db + "-wal")))
+    # a checkpoint with no reader: the next commit starts the log again from
+    # its beginning, with new salts, before the earlier log's frames
+    writer.execute("pragma wal_checkpoint(RESTART)")
+    writer.execute("insert into t values (?)", (b"n" * 3000,))
+    writer.commit()
+    assert len(_wal_frames(Path(db + "-wal"))) == n_stale
+    seen = []
+    original = _wal._frame_sums
+    monkeypatch.setattr(_wal, "_frame_sums",
+                        lambda data, *a: seen.append(a[2]) or original(data, *a))
+    assert _wal.wal_damage(db, incremental=True) is None
+    assert 0 < seen[0] < 5 < n_stale  # the new commit's frames only
+    # damage in the current log followed by a commit is still found
+    writer.execute("insert into t values (?)", (b"m" * 3000,))
+    writer.commit()
+    _damage_frame(Path(db + "-wal"), 0)
+    assert "unreadable" in _wal.wal_damage(db)
+    writer.close()
+
+
 @pytest.mark.parametrize("seq", [-1, 1.0, "3", True])
 def test_added_since_names_a_bad_sequence_number(tmp_path, seq):
     with CheckpointStore(str(tmp_path / "c.db")) as store:

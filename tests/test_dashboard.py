@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -168,6 +169,17 @@ def test_a_search_page_and_its_data(served, folder):
     text = json.dumps(dependence)
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert page["notes"] == []
+
+
+def test_a_poll_naming_the_version_it_shows_gets_the_summary_alone(served, folder):
+    url = f"{served}/api/search/{ident(folder / 'random.db')}"
+    page = get_json(url)
+    again = get_json(f"{url}?since={urllib.parse.quote(page['version'])}")
+    assert again == {"id": page["id"], "version": page["version"], "unchanged": True,
+                     "summary": page["summary"], "notes": page["notes"]}
+    # another version (an older one, or another dashboard's) gets the whole page
+    other = get_json(f"{url}?since=elsewhere.1")
+    assert other["leaderboard"] == page["leaderboard"] and "unchanged" not in other
 
 
 def test_hyperband_rows_at_the_full_budget_come_first(served, folder):

@@ -166,3 +166,29 @@ def test_costly_figures_wait_until_a_running_search_goes_quiet(tmp_path, fitted,
         _page(reader, path)
         assert len(fitted) == 2
         store.end_run("completed")
+
+
+def test_between_full_reads_a_poll_naming_its_version_gets_the_fresh_summary(
+        tmp_path, counted, monkeypatch):
+    path = _written(tmp_path)
+    monkeypatch.setattr(_data, "_REREAD_FACTOR", 1e6, raising=False)
+    monkeypatch.setattr(_data, "_QUIET_SECONDS", 1e6, raising=False)
+    reader = Reader(Catalog([path]))
+    (ident,) = reader.catalog.entries()
+    with CheckpointStore(path) as store:
+        store.begin_run({"search": "GridSearch"})
+        store.add("more", {"C": 100.0}, [OUT] * 3)
+        first = reader.search(ident)
+        assert first["summary"]["status"] == "running" and len(counted) == 1
+        store.add("again", {"C": 1000.0}, [OUT] * 3)
+        live = reader.search(ident, since=first["version"])
+        assert live == {"id": ident, "version": first["version"], "unchanged": True,
+                        "summary": {**first["summary"], "n_candidates": 5},
+                        "notes": first["notes"]}
+        # a full read: a new version, and the page in full for the older one
+        monkeypatch.setattr(_data, "_REREAD_FACTOR", 0, raising=False)
+        store.add("third", {"C": 3000.0}, [OUT] * 3)
+        page = reader.search(ident, since=first["version"])
+        assert len(counted) == 2 and page["version"] != first["version"]
+        assert "unchanged" not in page and page["leaderboard"]["n_rows"] == 6
+        store.end_run("completed")

@@ -137,7 +137,8 @@ def create_app(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
         return data(reader.experiments())
 
     def api_search(request):
-        return data(reader.search(request.path_params["ident"]))
+        return data(reader.search(request.path_params["ident"],
+                                  since=request.query_params.get("since")))
 
     def api_compare(request):
         return data(reader.compare(request.query_params.getlist("id")))

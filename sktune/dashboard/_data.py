@@ -16,9 +16,11 @@ only.
 
 import datetime
 import hashlib
+import itertools
 import math
 import numbers
 import os
+import secrets
 import socket
 import threading
 import time
@@ -51,6 +53,10 @@ _REREAD_FACTOR = 20
 # the file has not changed for this many seconds (a search between rounds,
 # or ended), never while each poll finds new rows.
 _QUIET_SECONDS = 3.0
+# The versions of a page's data: unique to this process, so that a page
+# left open while the dashboard restarts never takes new data for its own.
+_PROCESS = secrets.token_hex(4)
+_VERSIONS = itertools.count(1)
 
 
 def is_checkpoint(path):
@@ -306,7 +312,7 @@ class Reader:
                         _REREAD_FACTOR * watched.read_cost):
                     progress = _progress(path, data)
                     if progress is not None:
-                        return _with_costly(progress, watched.costly, page)
+                        return watched.served(progress, page)
                 started = time.monotonic()
                 data = _read_checkpoint(path, watched.rows, page)
                 watched.update(key, data, started)
@@ -316,20 +322,32 @@ class Reader:
             if page and watched.costly_key != key and _quiet(path, data):
                 watched.costly_key = key
                 watched.costly = _costly_figures(path, data)
-            return _with_costly(data, watched.costly, page)
+                watched.version = _new_version()
+            return watched.served(data, page)
 
     def experiments(self):
         """The summary of every checkpoint of the catalog (no figure is computed)."""
         return [{"id": ident, **self._read(path, page=False)["summary"]}
                 for ident, path in self.catalog.entries().items()]
 
-    def search(self, ident):
-        """The whole page data of checkpoint ``ident``, or ``None`` for an unknown id."""
+    def search(self, ident, since=None):
+        """The whole page data of checkpoint ``ident``, or ``None`` for an unknown id.
+
+        The data has a ``"version"``. Given the version of the data a page
+        shows as ``since``, the answer is its summary and notes alone, with
+        ``"unchanged": True``, while nothing else of the page changed since
+        (a poll of a running search between two full reads): the page
+        needs no more, and no megabytes of figures are sent again.
+        """
         path = self.catalog.path(ident)
         if path is None:
             return None
         data = self._read(path)
-        return {"id": ident, **{k: v for k, v in data.items() if not k.startswith("_")}}
+        if since is not None and since == data["_version"]:
+            return {"id": ident, "version": since, "unchanged": True,
+                    "summary": data["summary"], "notes": data.get("notes", [])}
+        return {"id": ident, "version": data["_version"],
+                **{k: v for k, v in data.items() if not k.startswith("_")}}
 
     def compare(self, idents):
         """Best-so-far curves of checkpoints ``idents`` on one axis; ``None`` for an unknown id."""
@@ -360,11 +378,22 @@ class _Watched:
         self.page = False
         self.costly = {}
         self.read_at, self.read_cost = -math.inf, 0.0
+        self.version = _new_version()
 
     def update(self, key, data, started):
         done = time.monotonic()
         self.key, self.data, self.page = key, data, "leaderboard" in data
         self.read_at, self.read_cost = done, done - started
+        self.version = _new_version()
+
+    def served(self, data, page):
+        """``data`` as served: with the costly figures, and the version of all
+        but its summary and notes."""
+        return {**_with_costly(data, self.costly, page), "_version": self.version}
+
+
+def _new_version():
+    return f"{_PROCESS}.{next(_VERSIONS)}"
 
 
 class _Rows:

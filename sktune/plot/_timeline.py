@@ -48,13 +48,20 @@ def timeline_figure(fits, params, scores, *, sign=1, metric="score"):
     """
     scores = np.asarray(scores, dtype=float)
     first = min((start for _, start, _, _ in fits), default=0.0)
-    colors, custom = [], []
+    colors, custom, shown = [], [], {}
     for _, _, _, i in fits:
-        text = "<br>".join(f"{plain_text(n)}={plain_text(label(v))}" for n, v in params[i].items())
-        finite = bool(np.isfinite(scores[i]))
-        colors.append(float(sign * scores[i]) if finite else None)
-        custom.append([f"candidate {i}" + (f"<br>{text}" if text else ""),
-                       f"{sign * scores[i]:.4g}" if finite else "failed"])
+        # the text of a candidate once, not once per fit (per split): most of
+        # the figure's cost, recomputed by the dashboard while a search runs
+        if i not in shown:
+            text = "<br>".join(f"{plain_text(n)}={plain_text(label(v))}"
+                               for n, v in params[i].items())
+            finite = bool(np.isfinite(scores[i]))
+            shown[i] = (float(sign * scores[i]) if finite else None,
+                        (f"candidate {i}" + (f"<br>{text}" if text else ""),
+                         f"{sign * scores[i]:.4g}" if finite else "failed"))
+        color, hover = shown[i]
+        colors.append(color)
+        custom.append(list(hover))
     workers = sorted({w for w, _, _, _ in fits})
     bars = {
         "type": "bar", "orientation": "h",

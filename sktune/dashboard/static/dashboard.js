@@ -159,14 +159,24 @@ function searchPage(id) {
     document.getElementById("n-shown").textContent = `${shown.length} of ${rows.length} rows`;
   }
 
+  function showNotes(notes) {
+    const div = document.getElementById("figure-notes");
+    if (div) div.replaceChildren(...(notes || []).map((n) => el("p", n, {class: "note"})));
+  }
+
+  // the version of the data shown: while only the summary and the notes
+  // change, the server answers with those alone
+  let version = null;
   poll(async () => {
-    const page = await getJSON("/api/search/" + encodeURIComponent(id));
+    const since = version === null ? "" : "?since=" + encodeURIComponent(version);
+    const page = await getJSON("/api/search/" + encodeURIComponent(id) + since);
     const s = page.summary;
     document.getElementById("n-candidates").textContent = String(s.n_candidates);
     document.getElementById("status").textContent =
       s.status + (s.status_detail ? ` (${s.status_detail})` : "");
+    if (page.unchanged) { showNotes(page.notes); return; }
     const key = JSON.stringify([s, page.leaderboard && page.leaderboard.n_rows]);
-    if (key === last) return;
+    if (key === last) { version = page.version ?? null; return; }
     last = key;
     const facts = [["strategy", s.strategy], ["estimator", s.estimator], ["scoring", s.scoring],
                    ["data", s.data], ["started", s.started],
@@ -185,12 +195,12 @@ function searchPage(id) {
       drawFigures(document.getElementById("figures"), page.figures,
                   ["convergence", "parallel", "slices", "importance", "dependence", "hyperband", "timeline"]);
     }
-    const notes = document.getElementById("figure-notes");
-    if (notes) notes.replaceChildren(...(page.notes || []).map((n) => el("p", n, {class: "note"})));
+    showNotes(page.notes);
     const runs = (page.runs || []).map((r, i) => [i + 1, r.search, r.started && new Date(r.started * 1000).toLocaleString(),
       r.stop_reason ?? "", `${r.host ?? ""} pid ${r.pid ?? ""}`, envText(r.environment)]);
     fillTable(document.getElementById("runs"),
               ["run", "search", "started", "stop reason", "process", "environment"], runs);
+    version = page.version ?? null;  // once shown: a page that failed to draw asks again
   });
 }
 
