@@ -70,3 +70,33 @@ def test_a_callable_scorer_without_the_refit_metric_fails_at_the_first_round(mon
     with pytest.raises(ValueError, match="'missing' was passed"):
         search.fit(X, y)
     assert calls == []
+
+
+def _start_set_sizes(monkeypatch, n_told, n_dims=2):
+    from sktune.optimizers import BayesOptimizer, GaussianProcess
+
+    sizes = []
+    original = GaussianProcess.predict
+
+    def spy(self, X, return_std=False, return_grad=False):
+        if return_std and not return_grad:
+            sizes.append(len(X))
+        return original(self, X, return_std=return_std, return_grad=return_grad)
+
+    rng = np.random.RandomState(0)
+    opt = BayesOptimizer(n_dims, random_state=0)
+    U = rng.uniform(size=(n_told, n_dims))
+    opt.tell(U, -((U - 0.3) ** 2).sum(axis=1))
+    monkeypatch.setattr(GaussianProcess, "predict", spy)
+    point = opt.ask(1)
+    assert point.shape == (1, n_dims)
+    return max(sizes)
+
+
+def test_the_start_set_keeps_its_size_up_to_300_points(monkeypatch):
+    assert _start_set_sizes(monkeypatch, 250) == 512 + 256
+
+
+def test_past_300_points_the_start_set_shrinks_with_the_data(monkeypatch):
+    # its posterior std costs O(n^2) per point: a third of an ask at 1,000
+    assert _start_set_sizes(monkeypatch, 600) <= (512 + 256) * 300 / 600

@@ -71,6 +71,21 @@ _REFIT_GROWTH = Fraction(11, 10)
 # Past this many points the hyperparameters are fitted to a random subset
 # of this size (the posterior still conditions on all of them).
 _MAX_FIT_POINTS = 300
+# Past this many points (observed and fantasised) an ask bounds its cost,
+# which grows as n^2 in the posterior std of the start set and in each
+# step of the L-BFGS-B refinement: the start set (Sobol and local points)
+# shrinks by 300 / n, its Sobol part to a power of two, at least 64 and 32
+# points; the refinement runs at most 50 * (300 / n)^2 iterations, at least
+# _MIN_REFINE_ITER; and the incumbent's mean comes from alpha in O(n). At
+# 1,000 points in 8 dimensions the std of the 768 starts was a third of an
+# ask and the refinement half (benchmarks/optimizer_cost.py). An exact
+# screen (the std given the 10 nearest observations bounds the std given
+# all) pruned nothing there: 740 of the 768 starts were within _MIN_STD of
+# the data, where the bound is loose.
+_BOUNDED_FROM = 300
+_MIN_SOBOL, _MIN_LOCAL = 64, 32
+_REFINE_MAXITER = 50
+_MIN_REFINE_ITER = 5
 # Default initial design: 2 (d + 1) Sobol points, at least 6 and at most 10.
 # Fewer (d + 1, at least 4) gave the model more rounds by 15 evaluations but
 # fitted its length-scales on too few points: on benchmarks/bayes.py the
@@ -719,7 +734,8 @@ class BayesOptimizer:
             gp = gp.condition_on(Zf, gp.predict(Zf))
         out = []
         for _ in range(n):
-            best = float(np.max(gp.predict(gp._X)))
+            large = len(gp._X) > _BOUNDED_FROM
+            best = float(np.max(gp.mean_at_data() if large else gp.predict(gp._X)))
             found = self._maximize(gp, best)
             if found is None:
                 fallback = self._random_points(1)
@@ -796,12 +812,13 @@ class BayesOptimizer:
         d = self.n_dims
         sobol = qmc.Sobol(d, scramble=True, rng=np.random.default_rng(rng.randint(2**31 - 1)))
         lo, hi = enc.low, enc.high
-        pools = [lo + (hi - lo) * sobol.random(_N_SOBOL)]
+        n_sobol, n_local = self._pool_sizes(len(gp._X))
+        pools = [lo + (hi - lo) * sobol.random(n_sobol)]
         finite = np.isfinite(self.y_)
         if finite.any():
             order = np.argsort(np.where(finite, self.y_, -np.inf))[::-1]
             top = self.X_[order[: min(_N_TOP_OBSERVED, int(finite.sum()))]]
-            centres = top[rng.randint(len(top), size=_N_LOCAL)]
+            centres = top[rng.randint(len(top), size=n_local)]
             local = centres + _LOCAL_SCALE * rng.standard_normal(centres.shape)
             # resample each discrete axis with probability 1 / d
             flip = rng.uniform(size=centres.shape) < 1.0 / d
@@ -848,6 +865,22 @@ class BayesOptimizer:
                 return Uc_c[i], float(mean_c[i]), float(std_c[i]), float(acq_c[i])
         return None
 
+    @staticmethod
+    def _pool_sizes(n_points):
+        """Sobol and local points of the start set (smaller past ``_BOUNDED_FROM``)."""
+        if n_points <= _BOUNDED_FROM:
+            return _N_SOBOL, _N_LOCAL
+        shrink = _BOUNDED_FROM / n_points
+        n_sobol = 2 ** int(np.log2(max(_N_SOBOL * shrink, _MIN_SOBOL)))
+        return n_sobol, max(int(_N_LOCAL * shrink), _MIN_LOCAL)
+
+    @staticmethod
+    def _refine_maxiter(n_points):
+        if n_points <= _BOUNDED_FROM:
+            return _REFINE_MAXITER
+        bounded = int(_REFINE_MAXITER * (_BOUNDED_FROM / n_points) ** 2)
+        return max(_MIN_REFINE_ITER, bounded)
+
     def _refine(self, gp, U0, best):
         """L-BFGS-B on the continuous axes, all starts at once.
 
@@ -878,7 +911,8 @@ class BayesOptimizer:
         res = minimize(
             objective, U0[:, axes].ravel(), jac=True, method="L-BFGS-B",
             bounds=list(zip(enc.low[axes], enc.high[axes])) * k,
-            options={"maxiter": 50, **({"ftol": _REFINE_FTOL} if self.input_warping else {})},
+            options={"maxiter": self._refine_maxiter(len(gp._X)),
+                     **({"ftol": _REFINE_FTOL} if self.input_warping else {})},
         )
         out = U0.copy()
         out[:, axes] = np.clip(res.x.reshape(k, len(axes)), enc.low[axes], enc.high[axes])
