@@ -76,9 +76,12 @@ _MAX_FIT_POINTS = 300
 # step of the L-BFGS-B refinement: the start set (Sobol and local points)
 # shrinks by 300 / n, its Sobol part to a power of two, at least 64 and 32
 # points; the refinement runs at most 50 * (300 / n)^2 iterations, at least
-# _MIN_REFINE_ITER; and the incumbent's mean comes from alpha in O(n). At
-# 1,000 points in 8 dimensions the std of the 768 starts was a third of an
-# ask and the refinement half (benchmarks/optimizer_cost.py). An exact
+# _MIN_REFINE_ITER, from the best 5 * 300 / n starts, at least 2 (each of
+# its steps solves against the n x n factor once per start: with 5 starts
+# LAPACK goes through a blocked solve that took 6 times one start's); and
+# the incumbent's mean comes from alpha in O(n). At 1,000 points in 8
+# dimensions the std of the 768 starts was a third of an ask and the
+# refinement half (benchmarks/optimizer_cost.py). An exact
 # screen (the std given the 10 nearest observations bounds the std given
 # all) pruned nothing there: 740 of the 768 starts were within _MIN_STD of
 # the data, where the bound is loose.
@@ -86,6 +89,7 @@ _BOUNDED_FROM = 300
 _MIN_SOBOL, _MIN_LOCAL = 64, 32
 _REFINE_MAXITER = 50
 _MIN_REFINE_ITER = 5
+_MIN_REFINED_STARTS = 2
 # Default initial design: 2 (d + 1) Sobol points, at least 6 and at most 10.
 # Fewer (d + 1, at least 4) gave the model more rounds by 15 evaluations but
 # fitted its length-scales on too few points: on benchmarks/bayes.py the
@@ -852,7 +856,8 @@ class BayesOptimizer:
             return None
         cand_U = [Uc[starts]]
         if len(enc.cont_axes):
-            cand_U.append(self._refine(gp, Uc[starts], best))
+            n_refined = self._refined_starts(len(gp._X))
+            cand_U.append(self._refine(gp, Uc[starts[:n_refined]], best))
         cand = np.vstack(cand_U)
         acq_c, mean_c, std_c, Uc_c, Zc = self._acq(gp, cand, best)
         rank = np.where(std_c >= min_std, acq_c, acq_c - _UNINFORMATIVE_PENALTY)
@@ -873,6 +878,12 @@ class BayesOptimizer:
         shrink = _BOUNDED_FROM / n_points
         n_sobol = 2 ** int(np.log2(max(_N_SOBOL * shrink, _MIN_SOBOL)))
         return n_sobol, max(int(_N_LOCAL * shrink), _MIN_LOCAL)
+
+    @staticmethod
+    def _refined_starts(n_points):
+        if n_points <= _BOUNDED_FROM:
+            return _N_STARTS
+        return max(_MIN_REFINED_STARTS, int(_N_STARTS * _BOUNDED_FROM / n_points))
 
     @staticmethod
     def _refine_maxiter(n_points):
