@@ -170,6 +170,9 @@ class _Encoder:
             if self.kinds[j] != "cat" and dim.distribution.is_log
         ]
         self.discrete_axes = [j for j, k in enumerate(self.kinds) if k != "cont"]
+        self._cat_axes = [j for j, k in enumerate(self.kinds) if k == "cat"]
+        self._own_axes = np.array([j for j, k in enumerate(self.kinds) if k != "cat"], dtype=int)
+        self._own_columns = np.array([self.columns[j][0] for j in self._own_axes], dtype=int)
         self.conditional = len(space.subspaces) > 1
 
     def active(self, U):
@@ -191,7 +194,8 @@ class _Encoder:
             elif kind == "int":
                 dist = self.space.dimensions[j].distribution
                 U[:, j] = dist.to_unit(dist.ppf(U[:, j]))
-        U[~self.active(U)] = 0.5
+        if self.conditional:
+            U[~self.active(U)] = 0.5
         return U
 
     def features(self, U):
@@ -200,15 +204,15 @@ class _Encoder:
         Uc = self.canonical(U)
         # continuous axes keep their exact coordinate (canonical only clips)
         Z = np.empty((len(U), self.n_features))
-        for j, kind in enumerate(self.kinds):
+        # one copy for every axis that is its own feature: the L-BFGS-B
+        # refinement computes features at each step
+        Z[:, self._own_columns] = Uc[:, self._own_axes]
+        for j in self._cat_axes:
             cols = self.columns[j]
-            if kind == "cat":
-                i = self._category(j, Uc[:, j])
-                block = np.zeros((len(U), len(cols)))
-                block[np.arange(len(U)), i] = 1.0
-                Z[:, cols] = block
-            else:
-                Z[:, cols[0]] = Uc[:, j]
+            i = self._category(j, Uc[:, j])
+            block = np.zeros((len(U), len(cols)))
+            block[np.arange(len(U)), i] = 1.0
+            Z[:, cols] = block
         if self.conditional:
             inactive = ~self.active(Uc)
             for j in range(len(self.kinds)):

@@ -33,7 +33,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.linalg import cho_solve
 from scipy.linalg.lapack import dpotri, dpotrs, dtrtrs
 from scipy.optimize import minimize
 from sklearn.utils import check_random_state
@@ -276,7 +275,8 @@ class GaussianProcess:
             L = np.linalg.cholesky(K)
         except np.linalg.LinAlgError:
             return 1e25, np.zeros_like(theta)
-        alpha = cho_solve((L, True), y)
+        # a factor numpy returns is finite (potrf stops at a NaN pivot)
+        alpha = _cho_solve(L, y)
         lml = -0.5 * y @ alpha - np.log(np.diag(L)).sum() - 0.5 * n * _LOG_2PI
         # K^-1 from the factor (LAPACK potri fills one triangle)
         Kinv, info = dpotri(L, lower=1)
