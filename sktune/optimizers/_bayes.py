@@ -71,6 +71,25 @@ _REFIT_GROWTH = Fraction(11, 10)
 # Past this many points the hyperparameters are fitted to a random subset
 # of this size (the posterior still conditions on all of them).
 _MAX_FIT_POINTS = 300
+# Past this many points (observed and fantasised) an ask bounds its cost,
+# which grows as n^2 in the posterior std of the start set and in each
+# step of the L-BFGS-B refinement: the start set (Sobol and local points)
+# shrinks by 300 / n, its Sobol part to a power of two, at least 64 and 32
+# points; the refinement runs at most 50 * (300 / n)^2 iterations, at least
+# _MIN_REFINE_ITER, from the best 5 * 300 / n starts, at least 2 (each of
+# its steps solves against the n x n factor for all starts at once: at
+# 1,000 points that solve took 0.29 ms for 5 starts, 0.05 ms for one); and
+# the incumbent's mean comes from alpha in O(n). At 1,000 points in 8
+# dimensions the std of the 768 starts was a third of an ask and the
+# refinement half (benchmarks/optimizer_cost.py). An exact
+# screen (the std given the 10 nearest observations bounds the std given
+# all) pruned nothing there: 740 of the 768 starts were within _MIN_STD of
+# the data, where the bound is loose.
+_BOUNDED_FROM = 300
+_MIN_SOBOL, _MIN_LOCAL = 64, 32
+_REFINE_MAXITER = 50
+_MIN_REFINE_ITER = 5
+_MIN_REFINED_STARTS = 2
 # Default initial design: 2 (d + 1) Sobol points, at least 6 and at most 10.
 # Fewer (d + 1, at least 4) gave the model more rounds by 15 evaluations but
 # fitted its length-scales on too few points: on benchmarks/bayes.py the
@@ -151,6 +170,9 @@ class _Encoder:
             if self.kinds[j] != "cat" and dim.distribution.is_log
         ]
         self.discrete_axes = [j for j, k in enumerate(self.kinds) if k != "cont"]
+        self._cat_axes = [j for j, k in enumerate(self.kinds) if k == "cat"]
+        self._own_axes = np.array([j for j, k in enumerate(self.kinds) if k != "cat"], dtype=int)
+        self._own_columns = np.array([self.columns[j][0] for j in self._own_axes], dtype=int)
         self.conditional = len(space.subspaces) > 1
 
     def active(self, U):
@@ -172,7 +194,8 @@ class _Encoder:
             elif kind == "int":
                 dist = self.space.dimensions[j].distribution
                 U[:, j] = dist.to_unit(dist.ppf(U[:, j]))
-        U[~self.active(U)] = 0.5
+        if self.conditional:
+            U[~self.active(U)] = 0.5
         return U
 
     def features(self, U):
@@ -181,15 +204,15 @@ class _Encoder:
         Uc = self.canonical(U)
         # continuous axes keep their exact coordinate (canonical only clips)
         Z = np.empty((len(U), self.n_features))
-        for j, kind in enumerate(self.kinds):
+        # one copy for every axis that is its own feature: the L-BFGS-B
+        # refinement computes features at each step
+        Z[:, self._own_columns] = Uc[:, self._own_axes]
+        for j in self._cat_axes:
             cols = self.columns[j]
-            if kind == "cat":
-                i = self._category(j, Uc[:, j])
-                block = np.zeros((len(U), len(cols)))
-                block[np.arange(len(U)), i] = 1.0
-                Z[:, cols] = block
-            else:
-                Z[:, cols[0]] = Uc[:, j]
+            i = self._category(j, Uc[:, j])
+            block = np.zeros((len(U), len(cols)))
+            block[np.arange(len(U)), i] = 1.0
+            Z[:, cols] = block
         if self.conditional:
             inactive = ~self.active(Uc)
             for j in range(len(self.kinds)):
@@ -719,7 +742,8 @@ class BayesOptimizer:
             gp = gp.condition_on(Zf, gp.predict(Zf))
         out = []
         for _ in range(n):
-            best = float(np.max(gp.predict(gp._X)))
+            large = len(gp._X) > _BOUNDED_FROM
+            best = float(np.max(gp.mean_at_data() if large else gp.predict(gp._X)))
             found = self._maximize(gp, best)
             if found is None:
                 fallback = self._random_points(1)
@@ -796,12 +820,13 @@ class BayesOptimizer:
         d = self.n_dims
         sobol = qmc.Sobol(d, scramble=True, rng=np.random.default_rng(rng.randint(2**31 - 1)))
         lo, hi = enc.low, enc.high
-        pools = [lo + (hi - lo) * sobol.random(_N_SOBOL)]
+        n_sobol, n_local = self._pool_sizes(len(gp._X))
+        pools = [lo + (hi - lo) * sobol.random(n_sobol)]
         finite = np.isfinite(self.y_)
         if finite.any():
             order = np.argsort(np.where(finite, self.y_, -np.inf))[::-1]
             top = self.X_[order[: min(_N_TOP_OBSERVED, int(finite.sum()))]]
-            centres = top[rng.randint(len(top), size=_N_LOCAL)]
+            centres = top[rng.randint(len(top), size=n_local)]
             local = centres + _LOCAL_SCALE * rng.standard_normal(centres.shape)
             # resample each discrete axis with probability 1 / d
             flip = rng.uniform(size=centres.shape) < 1.0 / d
@@ -835,7 +860,8 @@ class BayesOptimizer:
             return None
         cand_U = [Uc[starts]]
         if len(enc.cont_axes):
-            cand_U.append(self._refine(gp, Uc[starts], best))
+            n_refined = self._refined_starts(len(gp._X))
+            cand_U.append(self._refine(gp, Uc[starts[:n_refined]], best))
         cand = np.vstack(cand_U)
         acq_c, mean_c, std_c, Uc_c, Zc = self._acq(gp, cand, best)
         rank = np.where(std_c >= min_std, acq_c, acq_c - _UNINFORMATIVE_PENALTY)
@@ -847,6 +873,28 @@ class BayesOptimizer:
             if not near[i] and self._claim(Uc_c[i]):
                 return Uc_c[i], float(mean_c[i]), float(std_c[i]), float(acq_c[i])
         return None
+
+    @staticmethod
+    def _pool_sizes(n_points):
+        """Sobol and local points of the start set (smaller past ``_BOUNDED_FROM``)."""
+        if n_points <= _BOUNDED_FROM:
+            return _N_SOBOL, _N_LOCAL
+        shrink = _BOUNDED_FROM / n_points
+        n_sobol = 2 ** int(np.log2(max(_N_SOBOL * shrink, _MIN_SOBOL)))
+        return n_sobol, max(int(_N_LOCAL * shrink), _MIN_LOCAL)
+
+    @staticmethod
+    def _refined_starts(n_points):
+        if n_points <= _BOUNDED_FROM:
+            return _N_STARTS
+        return max(_MIN_REFINED_STARTS, int(_N_STARTS * _BOUNDED_FROM / n_points))
+
+    @staticmethod
+    def _refine_maxiter(n_points):
+        if n_points <= _BOUNDED_FROM:
+            return _REFINE_MAXITER
+        bounded = int(_REFINE_MAXITER * (_BOUNDED_FROM / n_points) ** 2)
+        return max(_MIN_REFINE_ITER, bounded)
 
     def _refine(self, gp, U0, best):
         """L-BFGS-B on the continuous axes, all starts at once.
@@ -878,7 +926,8 @@ class BayesOptimizer:
         res = minimize(
             objective, U0[:, axes].ravel(), jac=True, method="L-BFGS-B",
             bounds=list(zip(enc.low[axes], enc.high[axes])) * k,
-            options={"maxiter": 50, **({"ftol": _REFINE_FTOL} if self.input_warping else {})},
+            options={"maxiter": self._refine_maxiter(len(gp._X)),
+                     **({"ftol": _REFINE_FTOL} if self.input_warping else {})},
         )
         out = U0.copy()
         out[:, axes] = np.clip(res.x.reshape(k, len(axes)), enc.low[axes], enc.high[axes])

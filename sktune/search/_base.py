@@ -392,7 +392,8 @@ class BaseSearch(BaseSearchCV):
                 **models,
             )
             if stop.reason is None:
-                scores = np.asarray(results[self._score_key(results)], dtype=float)
+                # read without formatting the results (see _round_results)
+                scores = results.mean_scores
                 proposer.tell(batch, scores[len(scores) - len(batch.params):])
             if round_ctx is not search_ctx and round_ctx.call_on_fit_task_end(estimator=self):
                 # a callback asked the search to stop after this round

@@ -15,8 +15,9 @@ This replaces the ``evaluate_candidates`` closure of scikit-learn's
 * with ``verbose > 0``, prints scikit-learn's "Fitting ..." line once, when
   the search starts, then one line per round with the best score so far.
 
-The results dict it returns is built by ``BaseSearchCV._format_results``,
-so ``cv_results_`` has exactly scikit-learn's layout.
+The results it returns are built by ``BaseSearchCV._format_results``, so
+``cv_results_`` has exactly scikit-learn's layout; they are formatted only
+when read (see ``_round_results``), not after every round.
 """
 
 import hashlib
@@ -43,6 +44,7 @@ from ..store._rows import WORKER_KEYS
 from ._autolog import candidate_listeners
 from ._backend import dask_client, local_values, lost_data, scattered, watch_owner
 from ._json_values import ChoiceIndex
+from ._round_results import RoundResults
 from ._runner import release_data
 from ._timeout import FitLimit, run_limited
 
@@ -202,7 +204,9 @@ class Evaluator:
         self.task_data = self._data()
         self.all_params, self.all_out = [], []
         self.all_more = defaultdict(list)
-        self.results = {}
+        # the refit metric's mean test score per candidate, kept as they come
+        self.mean_scores = []
+        self._round = None
         self._seen = defaultdict(int)
 
     def _data(self):
@@ -273,6 +277,11 @@ class Evaluator:
                     callback_ctx=contexts[i * n_splits + s],
                     **kwargs,
                 )
+
+    @property
+    def results(self):
+        """The cumulative results dict of every candidate finished so far."""
+        return {} if self._round is None else self._round.to_dict()
 
     def _record_in_order(self, outputs, next_in_order):
         if self.stop.n_iter_no_change is None:
@@ -354,13 +363,26 @@ class Evaluator:
         self.all_out.extend({k: v for k, v in o.items() if k not in WORKER_KEYS} for o in out)
         for name, values in (more_results or {}).items():
             self.all_more[name].extend(values[i] for i in done)
-        self.results = search._format_results(
-            self.all_params, n_splits, self.all_out, self.all_more
+        metric = self._score_metric(out[0]["test_scores"])
+        self.mean_scores.extend(candidate_score(outputs[i], metric) for i in done)
+        n = len(self.all_params)
+        self._round = RoundResults(
+            lambda: search._format_results(
+                self.all_params[:n], n_splits, self.all_out[: n * n_splits],
+                {name: values[:n] for name, values in self.all_more.items()},
+            ),
+            np.array(self.mean_scores),
         )
         if search.verbose > 0:
             budgets = set((more_results or {}).get("n_resources", ()))
             print(self._round_line(len(done), time.perf_counter() - start_time, budgets))
-        return self.results
+        return self._round
+
+    def _score_metric(self, test_scores):
+        # the column _score_key picks, named by the keys formatting would make
+        names = test_scores if isinstance(test_scores, dict) else ["score"]
+        key = self.search._score_key(dict.fromkeys(f"mean_test_{name}" for name in names))
+        return key[len("mean_test_"):]
 
     def evaluate_stream(self, proposer, callback_ctx=None):
         """Evaluate one candidate at a time, each asked as soon as a worker frees up.
