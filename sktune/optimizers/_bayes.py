@@ -532,6 +532,43 @@ class BayesOptimizer:
         self._n_prior = len(self.y_)
         return self
 
+    def add_pending(self, points):
+        """Mark points chosen elsewhere as being evaluated (pending).
+
+        A point given by the user rather than asked (an initial candidate of
+        an asynchronous search) runs beside the asked ones: later asks treat
+        it as a fantasy at the surrogate's mean and never propose it again,
+        and the initial design counts it, as it counts a told point. Its
+        :meth:`tell` ends its pending state.
+
+        Parameters
+        ----------
+        points : array-like of shape (n_points, n_dims)
+            Points in the unit cube.
+
+        Returns
+        -------
+        self : object
+            The optimizer.
+
+        Examples
+        --------
+        >>> from sktune.distributions import Integer
+        >>> from sktune.optimizers import BayesOptimizer
+        >>> from sktune.space import SearchSpace
+        >>> space = SearchSpace({"k": Integer(0, 1)})
+        >>> opt = BayesOptimizer(space, random_state=0)
+        >>> running = space.encode([{"k": 0}])
+        >>> new = opt.add_pending(running).ask(1)
+        >>> space.decode(new)  # the only other value
+        [{'k': 1}]
+        """
+        X = self._check_points(points, "points")
+        Xc = self._encoder.canonical(X) if len(X) else X
+        self._seen |= {self._key(r) for r in Xc}
+        self._pending = np.vstack([self._pending, Xc])
+        return self
+
     # asking -------------------------------------------------------------------
     def ask(self, n=1, return_info=False):
         """Propose ``n`` new points, distinct from every point asked or told.
