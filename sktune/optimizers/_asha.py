@@ -39,6 +39,12 @@ class HyperbandJob:
         The configuration's position among those its run started (0, 1, ...).
     n_resources : int
         The rung's budget.
+
+    Examples
+    --------
+    >>> from sktune.optimizers import AsyncHyperbandPlan, HyperbandSchedule
+    >>> AsyncHyperbandPlan(HyperbandSchedule.from_resources(1, 9, eta=3)).next_job()
+    HyperbandJob(run=0, rung=0, candidate=0, n_resources=1)
     """
 
     run: int
@@ -122,7 +128,15 @@ class AsyncHyperbandPlan:
 
     @property
     def new_run(self) -> int | None:
-        """The run that receives the next new configuration, or None if all have theirs."""
+        """The run that receives the next new configuration, or None if all have theirs.
+
+        Examples
+        --------
+        >>> from sktune.optimizers import AsyncHyperbandPlan, HyperbandSchedule
+        >>> plan = AsyncHyperbandPlan(HyperbandSchedule.from_resources(1, 9, eta=3))
+        >>> plan.new_run, [plan.next_job().run for _ in range(10)][-1], plan.new_run
+        (0, 1, 1)
+        """
         while self._new_run < len(self.runs) and (
             self._started[self._new_run] >= self.quotas[self._new_run]
         ):
@@ -130,7 +144,27 @@ class AsyncHyperbandPlan:
         return self._new_run if self._new_run < len(self.runs) else None
 
     def set_quota(self, run: int, n: int) -> None:
-        """Start at most ``n`` new configurations in ``run`` (a space that holds fewer)."""
+        """Start at most ``n`` new configurations in ``run`` (a space that holds fewer).
+
+        Parameters
+        ----------
+        run : int
+            Index into :attr:`runs`.
+        n : int
+            The most configurations the run may start.
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> from sktune.optimizers import AsyncHyperbandPlan, HyperbandSchedule
+        >>> plan = AsyncHyperbandPlan(HyperbandSchedule.from_resources(1, 9, eta=3))
+        >>> plan.set_quota(0, 2)
+        >>> plan.quotas
+        [2, 5, 3]
+        """
         self.quotas[run] = min(self.quotas[run], int(n))
 
     def _promotable(self, run, rung):
@@ -165,6 +199,15 @@ class AsyncHyperbandPlan:
         job : HyperbandJob or None
             A promotion when one is allowed (the highest rung first), else a
             new configuration at the lowest rung of :attr:`new_run`.
+
+        Examples
+        --------
+        >>> from sktune.optimizers import AsyncHyperbandPlan, HyperbandSchedule
+        >>> plan = AsyncHyperbandPlan(HyperbandSchedule.from_resources(1, 9, eta=3))
+        >>> [plan.next_job().n_resources for _ in range(17)][-4:]  # nothing reported yet
+        [3, 9, 9, 9]
+        >>> print(plan.next_job())  # all started, none promotable
+        None
         """
         if self.resources_started >= self.total_resources:
             return None
@@ -189,6 +232,21 @@ class AsyncHyperbandPlan:
             From :meth:`next_job`.
         score : float
             The refit metric's mean test score, larger is better.
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sktune.optimizers import AsyncHyperbandPlan, HyperbandSchedule
+        >>> plan = AsyncHyperbandPlan(HyperbandSchedule.from_resources(1, 9, eta=3))
+        >>> jobs = [plan.next_job() for _ in range(3)]
+        >>> for job, score in zip(jobs, [np.nan, 0.1, 0.0]):
+        ...     plan.report(job, score)
+        >>> plan.next_job().candidate  # the failed fit ranks last
+        1
         """
         if job.rung < len(self._brackets[job.run].rungs) - 1:
             self._finished[job.run][job.rung].append((job.candidate, float(score)))

@@ -66,7 +66,7 @@ class AsyncHyperbandProposer:
     >>> import numpy as np
     >>> from sktune.distributions import LogUniform
     >>> from sktune.optimizers import HyperbandSchedule
-    >>> from sktune.search.hyperband import AsyncHyperbandProposer
+    >>> from sktune.search import AsyncHyperbandProposer
     >>> from sktune.space import SearchSpace
     >>> space = SearchSpace({"C": LogUniform(0.01, 100)})
     >>> schedule = HyperbandSchedule.from_resources(1, 9, eta=3)
@@ -146,6 +146,20 @@ class AsyncHyperbandProposer:
             With the ``iter`` (the evaluation's position), ``bracket``,
             ``hyperband_iteration``, ``rung`` and ``n_resources`` columns of
             ``cv_results_``; ``None`` once the plan ends the search.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sktune.distributions import LogUniform
+        >>> from sktune.optimizers import HyperbandSchedule
+        >>> from sktune.search import AsyncHyperbandProposer
+        >>> from sktune.space import SearchSpace
+        >>> space = SearchSpace({"C": LogUniform(0.01, 100)})
+        >>> schedule = HyperbandSchedule.from_resources(1, 9, eta=3)
+        >>> proposer = AsyncHyperbandProposer(space, schedule, "max_iter", np.random.RandomState(0))
+        >>> batch = proposer.ask()
+        >>> sorted(batch.params[0]), batch.more_results["n_resources"], batch.cv
+        (['C', 'max_iter'], [1], None)
         """
         # a bayes bracket's configurations are proposed as its first one may start
         while (j := self.plan.new_run) is not None and self.runs[j].candidates is None:
@@ -185,6 +199,26 @@ class AsyncHyperbandProposer:
             A batch from :meth:`ask`.
         scores : array-like of shape (1,)
             Its mean test score of the refit metric; NaN ranks last.
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sktune.distributions import LogUniform
+        >>> from sktune.optimizers import HyperbandSchedule
+        >>> from sktune.search import AsyncHyperbandProposer
+        >>> from sktune.space import SearchSpace
+        >>> space = SearchSpace({"C": LogUniform(0.01, 100)})
+        >>> schedule = HyperbandSchedule.from_resources(1, 9, eta=3)
+        >>> proposer = AsyncHyperbandProposer(space, schedule, "max_iter", np.random.RandomState(0))
+        >>> batches = [proposer.ask() for _ in range(3)]
+        >>> for batch, score in zip(batches, [0.5, 0.9, 0.1]):
+        ...     proposer.tell(batch, [score])
+        >>> proposer.ask().params[0]["C"] == batches[1].params[0]["C"]
+        True
         """
         job = self._jobs.pop(id(batch))
         score = float(np.asarray(scores, dtype=float)[0])
