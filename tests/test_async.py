@@ -132,6 +132,13 @@ def test_initial_candidates_are_pending_while_they_run(seed):
     assert len(optimizer._pending) == 2
 
 
+def test_add_pending_refuses_points_outside_the_cube():
+    optimizer = BayesOptimizer(SearchSpace({"a": Uniform(0, 1)}), random_state=0)
+    with pytest.raises(ValueError, match=r"'points' argument of BayesOptimizer.add_pending "
+                       r"must hold finite values in \[0, 1\]"):
+        optimizer.add_pending([[1.5]])
+
+
 def test_resume_reuses_every_recorded_candidate(tmp_path):
     path = tmp_path / "search.db"
     with joblib.parallel_backend("threading"):

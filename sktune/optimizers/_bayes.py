@@ -436,16 +436,16 @@ class BayesOptimizer:
     def _key(row):
         return np.round(row, 12).tobytes()
 
-    def _check_points(self, points, name):
+    def _check_points(self, points, name, method="tell"):
         X = np.asarray(points, dtype=float)
         if X.ndim != 2 or X.shape[1] != self.n_dims:
             raise ValueError(
-                f"The {name!r} argument of BayesOptimizer.tell must be an array of "
+                f"The {name!r} argument of BayesOptimizer.{method} must be an array of "
                 f"shape (n_points, {self.n_dims}). Got shape {X.shape!r} instead."
             )
         if X.size and (not np.all(np.isfinite(X)) or X.min() < 0 or X.max() > 1):
             raise ValueError(
-                f"The {name!r} argument of BayesOptimizer.tell must hold finite values "
+                f"The {name!r} argument of BayesOptimizer.{method} must hold finite values "
                 f"in [0, 1]. Got values from {float(np.nanmin(X))!r} to "
                 f"{float(np.nanmax(X))!r} instead."
             )
@@ -563,7 +563,7 @@ class BayesOptimizer:
         >>> space.decode(new)  # the only other value
         [{'k': 1}]
         """
-        X = self._check_points(points, "points")
+        X = self._check_points(points, "points", "add_pending")
         Xc = self._encoder.canonical(X) if len(X) else X
         self._seen |= {self._key(r) for r in Xc}
         self._pending = np.vstack([self._pending, Xc])

@@ -242,7 +242,8 @@ class HyperbandSearch(BaseSearch):
     n_candidates_ : list of list of int
         Per bracket of each iteration, in the schedule's order (iteration
         by iteration, ``s = s_max`` down to 0), the number of candidates
-        evaluated in each rung.
+        evaluated in each rung (in asynchronous mode, as many as were
+        promoted there, which may differ from the schedule).
     n_resources_ : list of list of int
         Per bracket, the budget of each rung.
     stop_reason_ : str
