@@ -298,3 +298,35 @@ def test_sklearn_compatible_asynchronous_search(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         check(estimator)
+
+
+def _sgd_partial_fit_search(**kwargs):
+    return _partial_fit_search(SGDClassifier(random_state=0), {"alpha": LogUniform(1e-5, 1e-1)},
+                               asynchronous=True, n_jobs=2, **kwargs)
+
+
+def _check_full_budget_rows(search):
+    res = search.cv_results_
+    assert np.isfinite(res["mean_test_score"]).all()
+    assert res["n_resources"][search.best_index_] == 9
+    assert set(res["n_resources"].tolist()) == {1, 3, 9}
+
+
+@pytest.mark.slow  # starting loky's two worker processes takes most of the time
+def test_continued_training_runs_on_loky():
+    # the fold models travel to the worker processes and back
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search = _sgd_partial_fit_search().fit(X_IRIS_STD, Y_IRIS)
+    _check_full_budget_rows(search)
+
+
+def test_continued_training_runs_on_dask():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0"
+    ) as cluster, distributed.Client(cluster), joblib.parallel_backend("dask"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            search = _sgd_partial_fit_search().fit(X_IRIS_STD, Y_IRIS)
+    _check_full_budget_rows(search)
