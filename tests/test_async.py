@@ -118,6 +118,27 @@ def test_pending_candidates_condition_the_next_proposal():
     assert pending != first.params[0]["a"]
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_initial_candidates_are_pending_while_they_run(seed):
+    from sktune.distributions import Integer
+    from sktune.search._bayes import _AsyncBayesProposer
+
+    space = SearchSpace({"k": Integer(0, 1)})
+    optimizer = BayesOptimizer(space, random_state=seed)
+    proposer = _AsyncBayesProposer(space, optimizer, n_iter=2, initial=[{"k": 0}])
+    assert proposer.ask().params == [{"k": 0}]
+    # k=0 still runs: the design must not propose it a second time
+    assert proposer.ask().params == [{"k": 1}]
+    assert len(optimizer._pending) == 2
+
+
+def test_add_pending_refuses_points_outside_the_cube():
+    optimizer = BayesOptimizer(SearchSpace({"a": Uniform(0, 1)}), random_state=0)
+    with pytest.raises(ValueError, match=r"'points' argument of BayesOptimizer.add_pending "
+                       r"must hold finite values in \[0, 1\]"):
+        optimizer.add_pending([[1.5]])
+
+
 def test_resume_reuses_every_recorded_candidate(tmp_path):
     path = tmp_path / "search.db"
     with joblib.parallel_backend("threading"):
@@ -284,3 +305,20 @@ def test_progress_callbacks_follow_the_fits():
     assert shares == sorted(shares), shares
     assert any(0 < s < 1 for s in shares), shares
     assert shares[-1] == pytest.approx(1.0), shares
+
+
+@pytest.mark.parametrize("backend", ["threading", "loky"])
+def test_a_fit_over_fit_timeout_is_stopped_and_scored_error_score(backend):
+    from test_fit_timeout import BOUND, Hang, _timed_fit
+
+    search = BayesSearch(Hang(), {"hang": [False, True]}, n_iter=2, cv=2, n_jobs=2,
+                         random_state=0, asynchronous=True, fit_timeout=1, error_score=-1.0,
+                         initial_candidates=[{"hang": True}, {"hang": False}])
+    with joblib.parallel_backend(backend):
+        elapsed, _ = _timed_fit(search)
+    # the hanging fits sleep 300 s each; the search ends long before
+    assert elapsed < BOUND
+    results = search.cv_results_
+    scores = dict(zip((p["hang"] for p in results["params"]), results["mean_test_score"]))
+    assert scores[True] == -1.0 and scores[False] > 0
+    assert search.best_params_ == {"hang": False}

@@ -85,14 +85,15 @@ def _reset_records():
     yield
 
 
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["rounds", "asha"])
 @pytest.mark.parametrize("splitter", SPLITTERS)
 @pytest.mark.parametrize("resource", RESOURCES)
-def test_hyperband_never_scores_a_model_on_rows_it_trained_on(splitter, resource):
+def test_hyperband_never_scores_a_model_on_rows_it_trained_on(splitter, resource, asynchronous):
     # no random_state on the splitter, as many users write it
     search = HyperbandSearch(
         RowRecorder(), {"alpha": Uniform(0, 1)}, cv=SPLITTERS[splitter](),
         min_resources=1 if resource != "n_samples" else 20, random_state=0,
-        **RESOURCES[resource],
+        asynchronous=asynchronous, **RESOURCES[resource],
     )
     search.fit(X_IDS, Y_IRIS)
     assert LEAKS == []

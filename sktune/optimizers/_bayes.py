@@ -459,16 +459,16 @@ class BayesOptimizer:
     def _key(row):
         return np.round(row, 12).tobytes()
 
-    def _check_points(self, points, name):
+    def _check_points(self, points, name, method="tell"):
         X = np.asarray(points, dtype=float)
         if X.ndim != 2 or X.shape[1] != self.n_dims:
             raise ValueError(
-                f"The {name!r} argument of BayesOptimizer.tell must be an array of "
+                f"The {name!r} argument of BayesOptimizer.{method} must be an array of "
                 f"shape (n_points, {self.n_dims}). Got shape {X.shape!r} instead."
             )
         if X.size and (not np.all(np.isfinite(X)) or X.min() < 0 or X.max() > 1):
             raise ValueError(
-                f"The {name!r} argument of BayesOptimizer.tell must hold finite values "
+                f"The {name!r} argument of BayesOptimizer.{method} must hold finite values "
                 f"in [0, 1]. Got values from {float(np.nanmin(X))!r} to "
                 f"{float(np.nanmax(X))!r} instead."
             )
@@ -553,6 +553,43 @@ class BayesOptimizer:
             )
         self.tell(points, scores)
         self._n_prior = len(self.y_)
+        return self
+
+    def add_pending(self, points):
+        """Mark points chosen elsewhere as being evaluated (pending).
+
+        A point given by the user rather than asked (an initial candidate of
+        an asynchronous search) runs beside the asked ones: later asks treat
+        it as a fantasy at the surrogate's mean and never propose it again,
+        and the initial design counts it, as it counts a told point. Its
+        :meth:`tell` ends its pending state.
+
+        Parameters
+        ----------
+        points : array-like of shape (n_points, n_dims)
+            Points in the unit cube.
+
+        Returns
+        -------
+        self : object
+            The optimizer.
+
+        Examples
+        --------
+        >>> from sktune.distributions import Integer
+        >>> from sktune.optimizers import BayesOptimizer
+        >>> from sktune.space import SearchSpace
+        >>> space = SearchSpace({"k": Integer(0, 1)})
+        >>> opt = BayesOptimizer(space, random_state=0)
+        >>> running = space.encode([{"k": 0}])
+        >>> new = opt.add_pending(running).ask(1)
+        >>> space.decode(new)  # the only other value
+        [{'k': 1}]
+        """
+        X = self._check_points(points, "points", "add_pending")
+        Xc = self._encoder.canonical(X) if len(X) else X
+        self._seen |= {self._key(r) for r in Xc}
+        self._pending = np.vstack([self._pending, Xc])
         return self
 
     # asking -------------------------------------------------------------------

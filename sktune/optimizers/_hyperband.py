@@ -60,6 +60,13 @@ def floor_log(x: int, base: int) -> int:
     return k
 
 
+def ranked_best_first(scores):
+    """Positions of ``scores`` from the best down; NaN last, ties in their order."""
+    # nan_to_num leaves -inf scores above the NaN ones, as -(largest float)
+    return np.argsort(-np.nan_to_num(np.asarray(scores, dtype=float), nan=-np.inf),
+                      kind="stable")
+
+
 def _as_int(name, value, minimum, owner, maximum=None):
     allowed = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum}"
     message = f"The {name!r} argument of {owner} must be an int {allowed}. Got {value!r} instead."
@@ -565,6 +572,4 @@ class HyperbandPlan:
         if planned.n_promoted == 0:
             return np.empty(0, dtype=np.intp)
         n_keep = min(planned.n_promoted, max(1, len(scores) // self.schedule.eta))
-        # nan_to_num leaves -inf scores above the NaN ones, as -(largest float)
-        ranked = np.argsort(-np.nan_to_num(scores, nan=-np.inf), kind="stable")
-        return ranked[:n_keep]
+        return ranked_best_first(scores)[:n_keep]

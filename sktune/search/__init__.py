@@ -18,9 +18,10 @@ from ._validation import (
     searched_step,
     suggest,
 )
-from .hyperband import HyperbandProposer, HyperbandSearch
+from .hyperband import AsyncHyperbandProposer, HyperbandProposer, HyperbandSearch
 
 __all__ = [
+    "AsyncHyperbandProposer",
     "Batch",
     "BaseSearch",
     "BayesSearch",

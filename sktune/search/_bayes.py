@@ -137,6 +137,8 @@ class _AsyncBayesProposer:
         if self._replay:
             params = [self._replay.pop(0)]
             point = self.space.encode(params)
+            # running like an asked point: the model must not propose it again
+            self.optimizer.add_pending(point)
             info = {"initial": [True], "mean": [np.nan], "std": [np.nan],
                     "acquisition": [np.nan], "time": [0.0]}
         else:

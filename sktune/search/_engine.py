@@ -239,6 +239,10 @@ class Evaluator:
         self._scatter.close()
         self.task_data = self._scatter.enter_context(scattered(dask_client(), self._data()))
 
+    def _tag(self, cv):
+        # a batch's own splitter (Hyperband's budget) tells its evaluations apart
+        return "" if cv is None or cv is self.cv else joblib.hash(cv)
+
     def _key(self, params, tag):
         # the n-th evaluation of the same candidate at the same budget
         ident = pickle.dumps((tag, sorted(params.items())), protocol=4)
@@ -255,13 +259,14 @@ class Evaluator:
                 key, self._choices.encode(params), outputs, self._no_choices.encode(extra)
             )
 
-    def _tasks(self, params, pending, splits, contexts, finished, init, return_estimator):
-        n_splits = len(splits)
-        kwargs = {**self.fit_kwargs, **self.task_data, "return_estimator": return_estimator}
+    def _tasks(self, params, pending, splits_of, contexts, finished, init, returns_model):
+        kwargs = {**self.fit_kwargs, **self.task_data}
         for i in pending:
             # No new candidate starts once a stop rule fired; started ones finish.
             if self.stop.reason is not None or self.stop.out_of_time():
                 return
+            splits = splits_of(i)
+            n_splits = len(splits)
             for s, (train, test) in enumerate(splits):
                 if s in finished[i]:
                     continue
@@ -275,6 +280,7 @@ class Evaluator:
                     candidate_progress=(i, len(params)),
                     caller=self.search,
                     callback_ctx=contexts[i * n_splits + s],
+                    return_estimator=returns_model(i),
                     **kwargs,
                 )
 
@@ -328,16 +334,16 @@ class Evaluator:
         start_time = time.perf_counter()
         keys = [None] * len(params)
         if self.store is not None:
-            tag = "" if cv is self.cv else joblib.hash(cv)
-            keys = [self._key(p, tag) for p in params]
+            keys = [self._key(p, self._tag(cv)) for p in params]
         outputs = {i: self.recorded[k][1] for i, k in enumerate(keys) if k in self.recorded}
         self.n_reused += len(outputs)
         pending = [i for i in range(len(params)) if i not in outputs]
 
         contexts = _split_contexts(callback_ctx, pending, len(params), n_splits)
         self._run_tasks(
-            params, pending, splits, contexts, outputs, keys, more_results,
+            params, pending, lambda i: splits, contexts, outputs, keys, more_results,
             init_estimators, fitted_estimators,
+            returns_model=lambda i: fitted_estimators is not None,
         )
         return self._collect(params, outputs, more_results, start_time)
 
@@ -410,7 +416,6 @@ class Evaluator:
             The cumulative results, as :meth:`evaluate_candidates` returns.
         """
         n_splits = self.cv.get_n_splits()
-        splits = list(self.cv.split(self.X, self.y, **self.routed.splitter.split))
         if self.search.verbose > 0:
             print(
                 f"Fitting {n_splits} folds for each candidate, a new candidate starting "
@@ -420,26 +425,27 @@ class Evaluator:
         start_time = time.perf_counter()
         stream = CandidateStream(self, proposer, callback_ctx, n_splits)
         self._run_tasks(
-            stream.params, stream, splits, stream.contexts, stream.outputs, stream.keys,
-            stream.more, None, None, on_finished=stream.finished,
+            stream.params, stream, stream.splits_of, stream.contexts, stream.outputs,
+            stream.keys, stream.more, stream.init, stream.fitted,
+            on_finished=stream.finished, returns_model=stream.returns_model,
         )
         if not stream.params:
             return self.results
         return self._collect(stream.params, stream.outputs, stream.more, start_time)
 
     def _run_tasks(
-        self, params, pending, splits, contexts, outputs, keys, more_results,
-        init_estimators, fitted_estimators, on_finished=None,
+        self, params, pending, splits_of, contexts, outputs, keys, more_results,
+        init_estimators, fitted_estimators, *, returns_model, on_finished=None,
     ):
         # fills ``outputs`` (candidate index -> one output per split) as fits finish
-        n_splits = len(splits)
+        n_splits = self.cv.get_n_splits()
         partial = defaultdict(dict)
         next_in_order = 0
         for n_losses in range(_MAX_DATA_LOSSES + 1):
             try:
                 tasks = self._tasks(
-                    params, pending, splits, contexts, partial, init_estimators,
-                    return_estimator=fitted_estimators is not None,
+                    params, pending, splits_of, contexts, partial, init_estimators,
+                    returns_model,
                 )
                 for i, s, out in self.parallel(tasks):
                     if out is None:
@@ -575,6 +581,12 @@ class CandidateStream:
         self.params, self.keys, self.batches, self.contexts = [], [], [], []
         self.more = {}
         self.outputs = {}
+        # per candidate, what a synchronous Batch carries for all of its
+        # candidates: its folds (a budget's subsampled training folds), the
+        # fold models it continues, whether its fitted models come back
+        self.init, self._splits, self._wants_model = [], [], []
+        self.fitted = {}
+        self._folds = {}
         self._started = []
         self._asking = iter(self._ask_all())
 
@@ -608,14 +620,40 @@ class CandidateStream:
         for name, values in batch.more_results.items():
             self.more.setdefault(name, []).append(values[0])
         evaluator = self.evaluator
-        self.keys.append(None if evaluator.store is None else evaluator._key(params, ""))
+        tag = evaluator._tag(batch.cv)
+        self.keys.append(None if evaluator.store is None else evaluator._key(params, tag))
+        self.init.append(batch.init_estimators[0] if batch.init_estimators else None)
+        self._wants_model.append(batch.fitted_estimators is not None)
+        self._splits.append(self._folds_of(batch.cv))
         n = self.n_splits
         self.contexts.extend(_split_contexts(self.callback_ctx, [i], i + 1, n)[i * n:])
         return i
 
+    def _folds_of(self, cv):
+        # split once per splitter (a proposer reuses one per budget), from the fit's folds
+        evaluator = self.evaluator
+        cv = evaluator.cv if cv is None else cv
+        if id(cv) not in self._folds:
+            splits = list(cv.split(evaluator.X, evaluator.y, **evaluator.routed.splitter.split))
+            self._folds[id(cv)] = (cv, splits)
+        return self._folds[id(cv)][1]
+
+    def splits_of(self, i):
+        """The training and test folds of candidate ``i``."""
+        return self._splits[i]
+
+    def returns_model(self, i):
+        """Whether candidate ``i``'s fitted fold models go back to its proposer."""
+        return self._wants_model[i]
+
     def _tell(self, i):
+        batch = self.batches[i]
+        models = self.fitted.pop(i, None)
+        if batch.fitted_estimators is not None and models is not None:
+            batch.fitted_estimators[0] = models
+        self.init[i] = None
         score = candidate_score(self.outputs[i], self.evaluator.metric)
-        self.proposer.tell(self.batches[i], np.array([score]))
+        self.proposer.tell(batch, np.array([score]))
 
     def __iter__(self):
         return self._asking

@@ -19,9 +19,14 @@ Three kinds of budget ("resource") are supported:
   its fold models of the previous rung: the fitted models come back from
   the workers with the rung's scores, those of the promoted candidates are
   sent with the next rung's tasks, and the others are dropped.
+
+With ``asynchronous=True`` the rounds give way to ASHA (Li et al. 2020,
+:class:`~sktune.optimizers.AsyncHyperbandPlan`): one evaluation is asked
+whenever a worker is free, each with its own budget and splitter.
 """
 
+from ._async_proposer import AsyncHyperbandProposer
 from ._proposer import HyperbandProposer
 from ._search import HyperbandSearch
 
-__all__ = ["HyperbandProposer", "HyperbandSearch"]
+__all__ = ["AsyncHyperbandProposer", "HyperbandProposer", "HyperbandSearch"]

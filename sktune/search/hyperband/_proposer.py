@@ -12,6 +12,14 @@ from ._resources import _EPOCHS, _SubsampledTrainCV
 from ._sampler import BracketSampler
 
 
+def with_budget(candidate, budget, resource):
+    """The candidate as evaluated at ``budget``: the resource parameter set, if any."""
+    if resource == "n_samples":
+        return dict(candidate)
+    key = _EPOCHS if resource == "partial_fit" else resource
+    return {**candidate, key: int(budget)}
+
+
 class _Run:
     """One bracket of one Hyperband iteration, as it runs."""
 
@@ -152,12 +160,6 @@ class HyperbandProposer:
                 run.candidates = self._draws.draw_random(run.bracket.n_candidates)
 
     # the ask/tell protocol ----------------------------------------------------
-    def _with_budget(self, candidate, budget):
-        if self.resource == "n_samples":
-            return dict(candidate)
-        key = _EPOCHS if self.resource == "partial_fit" else self.resource
-        return {**candidate, key: int(budget)}
-
     def ask(self) -> Batch | None:
         """The next round as a :class:`~sktune.search.Batch`, or None when done.
 
@@ -214,7 +216,7 @@ class HyperbandProposer:
             run.models = None
             promotes = promotes or rung.n_promoted > 0
             for cand in run.candidates:
-                params.append(self._with_budget(cand, budget))
+                params.append(with_budget(cand, budget, self.resource))
                 columns["iter"].append(self._round)
                 # the schedule's own label of the bracket, as printed by schedule_
                 columns["bracket"].append(run.bracket.s)

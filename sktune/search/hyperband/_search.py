@@ -12,6 +12,7 @@ from sklearn.base import is_classifier
 from ..._compat import Interval, StrOptions
 from ...optimizers import HyperbandSchedule
 from .._base import BaseSearch, Scoring
+from ._async_proposer import AsyncHyperbandProposer
 from ._proposer import HyperbandProposer
 from ._resources import (
     _EPOCHS,
@@ -77,6 +78,29 @@ class HyperbandSearch(BaseSearch):
       scikit-learn ``Pipeline`` has no ``partial_fit``: tune a pipeline
       with ``"n_samples"`` or a parameter such as ``"clf__max_iter"``.
 
+    **Asynchronous mode (ASHA).** With ``asynchronous=True`` no worker waits
+    for a rung's slowest fit: following Li et al., "A System for Massively
+    Parallel Hyperparameter Tuning" (MLSys 2020, asynchronous successive
+    halving), whenever a worker is free the search promotes a candidate of
+    the highest rung that has one in the top ``1/eta`` of the rung's
+    finished results and not yet promoted, else it starts a new candidate at
+    its bracket's lowest rung (:class:`~sktune.optimizers.AsyncHyperbandPlan`).
+    The brackets, budgets, resource kinds and ``partial_fit`` continuation
+    are those of the synchronous mode, and with ``sampler="random"`` the
+    configurations too; each bracket starts as many configurations as in
+    the synchronous schedule, in the same order. The budget has the same
+    meaning: the search stops handing out evaluations once their budgets
+    add up to the synchronous total (``schedule_.total_resources *
+    n_iterations``, each evaluation counting its whole ``n_resources``), or
+    once every configuration has started and nothing can be promoted. A
+    promotion on the results known so far may be one the synchronous rung
+    would not make, and the last rungs may be left incomplete; the results
+    depend on which fits finish first, so they are **not reproducible**
+    for a given ``random_state`` (the synchronous default is). With
+    continued training, the fold models of every finished candidate that
+    may still be promoted are kept until the search ends. It needs a joblib
+    backend that returns each fit as it finishes (loky, threading, Dask).
+
     **How the best candidate is chosen.** ``best_index_``, ``best_params_``
     and ``best_score_`` come from the candidates evaluated at the largest
     budget (``n_resources == max_resources_``) only: a score at a small
@@ -133,6 +157,10 @@ class HyperbandSearch(BaseSearch):
         BOHB does (Falkner et al. 2018); until such a budget exists, and for
         the first bracket, candidates are random. A bracket's candidates are
         proposed when its first rung starts, from every score known then.
+    asynchronous : bool, default=False
+        Run asynchronous successive halving (ASHA): an evaluation starts
+        whenever a worker is free, instead of rounds that wait for their
+        slowest fit. Not reproducible; see "Asynchronous mode" above.
     scoring : str, callable, list, tuple or dict, default=None
         As in ``RandomizedSearchCV``.
     n_jobs : int, default=None
@@ -181,7 +209,8 @@ class HyperbandSearch(BaseSearch):
     cv_results_ : dict of ndarray
         One entry per evaluation (a candidate at one budget), with the
         columns of ``RandomizedSearchCV`` plus ``iter`` (the round, one call
-        to ``evaluate_candidates``),
+        to ``evaluate_candidates``; in asynchronous mode each evaluation is
+        a round of its own),
         ``bracket`` (the schedule's ``s``, as ``print(schedule_)`` labels the
         brackets: ``s_max`` for the most aggressive, 0 for plain random
         search), ``hyperband_iteration`` (0 to ``n_iterations - 1``), ``rung``
@@ -213,7 +242,8 @@ class HyperbandSearch(BaseSearch):
     n_candidates_ : list of list of int
         Per bracket of each iteration, in the schedule's order (iteration
         by iteration, ``s = s_max`` down to 0), the number of candidates
-        evaluated in each rung.
+        evaluated in each rung (in asynchronous mode, as many as were
+        promoted there, which may differ from the schedule).
     n_resources_ : list of list of int
         Per bracket, the budget of each rung.
     stop_reason_ : str
@@ -262,6 +292,7 @@ class HyperbandSearch(BaseSearch):
         "eta": [Interval(numbers.Integral, 2, None, closed="left")],
         "n_iterations": [Interval(numbers.Integral, 1, None, closed="left")],
         "sampler": [StrOptions(set(_SAMPLERS))],
+        "asynchronous": ["boolean"],
         "random_state": ["random_state"],
     }
 
@@ -276,6 +307,7 @@ class HyperbandSearch(BaseSearch):
         eta: int = 3,
         n_iterations: int = 1,
         sampler: str = "random",
+        asynchronous: bool = False,
         scoring: Scoring = None,
         n_jobs: int | None = None,
         refit: bool | str | Callable = True,
@@ -314,6 +346,7 @@ class HyperbandSearch(BaseSearch):
         self.eta = eta
         self.n_iterations = n_iterations
         self.sampler = sampler
+        self.asynchronous = asynchronous
         self.random_state = random_state
 
     # validation ---------------------------------------------------------------
@@ -342,21 +375,22 @@ class HyperbandSearch(BaseSearch):
         return space
 
     def _make_proposer(self, space, context):
-        name = type(self).__name__
-        proposer = HyperbandProposer(
-            space,
-            self.schedule_,
-            self.resource,
-            context.random_state,
+        common = dict(
             n_iterations=self.n_iterations,
             sampler=self.sampler,
-            n_workers=effective_n_jobs(self.n_jobs),
-            fits_per_candidate=self.n_splits_,
             cv=context.cv,
             stratify=is_classifier(self.estimator),
-            search=name,
+            search=type(self).__name__,
             continue_training=self._continue_training,
         )
+        args = (space, self.schedule_, self.resource, context.random_state)
+        if self.asynchronous:
+            proposer = AsyncHyperbandProposer(*args, **common)
+        else:
+            proposer = HyperbandProposer(
+                *args, n_workers=effective_n_jobs(self.n_jobs),
+                fits_per_candidate=self.n_splits_, **common,
+            )
         # filled in as the search runs
         self.n_candidates_ = [run.n_candidates for run in proposer.runs]
         self.n_resources_ = [run.n_resources for run in proposer.runs]
