@@ -16,7 +16,9 @@ table reports, per searcher:
 
 Run ``python benchmarks/bayes.py`` (``--quick`` for a smoke run, ``--seeds``
 and ``--jobs`` to change the defaults). The anchors need the ``bench`` extra:
-``pip install -e ".[bench]"`` and, for Optuna's GP sampler, torch.
+``pip install -e ".[bench]"`` (Optuna's GP sampler runs on its torch). HEBO
+(``--methods ...,hebo,hebo-b8``) is installed apart by
+``benchmarks/install-hebo``; hyperopt's TPE (``hyperopt-tpe``) is in the extra.
 """
 
 import argparse
