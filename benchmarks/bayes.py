@@ -16,7 +16,9 @@ table reports, per searcher:
 
 Run ``python benchmarks/bayes.py`` (``--quick`` for a smoke run, ``--seeds``
 and ``--jobs`` to change the defaults). The anchors need the ``bench`` extra:
-``pip install -e ".[bench]"`` and, for Optuna's GP sampler, torch.
+``pip install -e ".[bench]"`` (Optuna's GP sampler runs on its torch). HEBO
+(``--methods ...,hebo,hebo-b8``) is installed apart by
+``benchmarks/install-hebo``; hyperopt's TPE (``hyperopt-tpe``) is in the extra.
 """
 
 import argparse
@@ -34,14 +36,21 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 from joblib import Parallel, delayed  # noqa: E402
 from sklearn import datasets  # noqa: E402
-from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier  # noqa: E402
-from sklearn.linear_model import ElasticNet, LogisticRegression  # noqa: E402
+from sklearn.ensemble import (  # noqa: E402
+    ExtraTreesRegressor,
+    GradientBoostingRegressor,
+    HistGradientBoostingClassifier,
+    RandomForestClassifier,
+)
+from sklearn.kernel_ridge import KernelRidge  # noqa: E402
+from sklearn.linear_model import ElasticNet, LogisticRegression, SGDClassifier  # noqa: E402
 from sklearn.model_selection import KFold, StratifiedKFold  # noqa: E402
 from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
 from sklearn.neural_network import MLPClassifier  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler  # noqa: E402
 from sklearn.svm import SVC, SVR  # noqa: E402
+from sklearn.tree import DecisionTreeClassifier  # noqa: E402
 
 N_EVALS = 30
 CHECKPOINTS = (15, 30)
@@ -112,7 +121,58 @@ def _problems():
             {"C": ("real", 1e-3, 1e3, True), "gamma": ("real", 1e-4, 1e2, True),
              "kernel": ("cat", ["rbf", "sigmoid", "linear"])},
         ),
+        # five more (issue 21): other estimators, space shapes and generated data
+        "gbr/diabetes": (
+            GradientBoostingRegressor(random_state=0),
+            datasets.load_diabetes, "regression",
+            {"learning_rate": ("real", 1e-3, 1.0, True), "n_estimators": ("int", 10, 150, True),
+             "max_depth": ("int", 1, 6, False), "subsample": ("real", 0.3, 1.0, False),
+             "min_samples_leaf": ("int", 1, 50, True)},
+        ),
+        "extratrees/friedman1": (
+            ExtraTreesRegressor(random_state=0),
+            _friedman1, "regression",
+            {"n_estimators": ("int", 5, 60, True), "max_features": ("real", 0.05, 1.0, False),
+             "min_samples_split": ("int", 2, 30, False), "bootstrap": ("cat", [True, False])},
+        ),
+        "kernelridge/friedman1": (
+            make_pipeline(StandardScaler(), KernelRidge()),
+            _friedman1, "regression",
+            {"kernelridge__alpha": ("real", 1e-5, 1e2, True),
+             "kernelridge__gamma": ("real", 1e-4, 1e1, True),
+             "kernelridge__kernel": ("cat", ["rbf", "laplacian", "sigmoid"])},
+        ),
+        "sgd/digits": (
+            make_pipeline(StandardScaler(), SGDClassifier(max_iter=50, tol=None, random_state=0)),
+            datasets.load_digits, "classification",
+            {"sgdclassifier__alpha": ("real", 1e-7, 1.0, True),
+             "sgdclassifier__loss": ("cat", ["hinge", "log_loss", "modified_huber"]),
+             "sgdclassifier__penalty": ("cat", ["l2", "l1", "elasticnet"]),
+             "sgdclassifier__l1_ratio": ("real", 0.0, 1.0, False),
+             "sgdclassifier__eta0": ("real", 1e-4, 1.0, True),
+             "sgdclassifier__learning_rate": ("cat", ["optimal", "invscaling", "adaptive"])},
+        ),
+        "tree/classification": (
+            DecisionTreeClassifier(random_state=0),
+            _classification, "classification",
+            {"max_depth": ("int", 1, 30, False), "min_samples_split": ("int", 2, 60, True),
+             "min_samples_leaf": ("int", 1, 60, True), "max_features": ("real", 0.1, 1.0, False),
+             "criterion": ("cat", ["gini", "entropy", "log_loss"]),
+             "ccp_alpha": ("real", 1e-6, 0.1, True)},
+        ),
     }
+
+
+def _friedman1(return_X_y=True):
+    """Friedman's regression problem #1: 5 informative inputs of 10, noise 1."""
+    return datasets.make_friedman1(n_samples=400, noise=1.0, random_state=0)
+
+
+def _classification(return_X_y=True):
+    """A generated 3-class problem: 6 informative features of 20, 2 % flipped labels."""
+    return datasets.make_classification(n_samples=600, n_features=20, n_informative=6,
+                                        n_redundant=4, n_classes=3, flip_y=0.02,
+                                        random_state=0)
 
 
 def _sktune_space(spec):
@@ -182,25 +242,8 @@ def run_one(problem, method, seed, n_evals=N_EVALS, wrap=None):
     cv = _cv(task)
     common = {"cv": cv, "refit": False, "n_jobs": 1}
     start = time.perf_counter()
-    if method in ("BayesSearch", "RandomSearch"):
-        from sktune import BayesSearch, RandomSearch
-
-        if method == "BayesSearch":
-            search = BayesSearch(estimator, _sktune_space(spec), n_iter=n_evals,
-                                 random_state=seed, **common)
-        else:
-            search = RandomSearch(estimator, _sktune_space(spec), n_iter=n_evals,
-                                  random_state=seed, **common)
-        search.fit(X, y)
-        res = search.cv_results_
-        scores = list(res["mean_test_score"])
-        params = list(res["params"])
-        work = float(np.sum(res["mean_fit_time"] + res["mean_score_time"]) * cv.n_splits)
-    elif method == "skopt":
-        from skopt import BayesSearchCV
-
-        search = BayesSearchCV(estimator, _skopt_space(spec), n_iter=n_evals,
-                               random_state=seed, **common)
+    search = _cv_results_search(method, estimator, spec, seed, n_evals, common)
+    if search is not None:
         search.fit(X, y)
         res = search.cv_results_
         scores = list(res["mean_test_score"])
@@ -233,7 +276,35 @@ def run_one(problem, method, seed, n_evals=N_EVALS, wrap=None):
            "overhead": max(wall - work, 0.0) / len(scores)}
     if wrap is not None:
         out["params"] = params
+    if hasattr(search, "suggest_times_"):
+        out["suggest_times"] = search.suggest_times_
+        out["suggest_sizes"] = search.suggest_sizes_
     return out
+
+
+# HEBO as tuned for bayesmark: batches of 8 (its 30-evaluation runs take one at a time)
+ASK_TELL = {"hebo": ("hebo", 1), "hebo-b8": ("hebo", 8), "hyperopt-tpe": ("hyperopt-tpe", 1)}
+
+
+def _cv_results_search(method, estimator, spec, seed, n_evals, common):
+    """The search of ``method`` if it leaves a scikit-learn ``cv_results_``, else None."""
+    if method in ("BayesSearch", "RandomSearch"):
+        from sktune import BayesSearch, RandomSearch
+
+        cls = BayesSearch if method == "BayesSearch" else RandomSearch
+        return cls(estimator, _sktune_space(spec), n_iter=n_evals, random_state=seed, **common)
+    if method == "skopt":
+        from skopt import BayesSearchCV
+
+        return BayesSearchCV(estimator, _skopt_space(spec), n_iter=n_evals,
+                             random_state=seed, **common)
+    if method in ASK_TELL:
+        from ask_tell_anchors import AskTellSearchCV
+
+        engine, batch_size = ASK_TELL[method]
+        return AskTellSearchCV(estimator, spec, engine=engine, n_iter=n_evals,
+                               batch_size=batch_size, random_state=seed, **common)
+    return None
 
 
 # overhead at 100 observations in 8 dimensions ----------------------------------
@@ -277,6 +348,8 @@ def overhead_at_100(method, n_obs=100, n_dims=8, repeats=20):
             t = time.perf_counter()
             space.sample_params(rng)
             times.append(time.perf_counter() - t)
+    elif method in ASK_TELL:
+        times = _ask_tell_overhead(method, U, y, repeats)
     elif method == "skopt":
         from skopt import Optimizer
 
@@ -311,6 +384,45 @@ def overhead_at_100(method, n_obs=100, n_dims=8, repeats=20):
             times.append(time.perf_counter() - t)
             study.tell(trial, float(_synthetic(row)[0]))
     return float(np.mean(times))
+
+
+def _ask_tell_overhead(method, U, y, repeats):
+    """Seconds per suggestion of HEBO or hyperopt after the rows ``U`` scored ``y``."""
+    n_obs, n_dims = U.shape
+    spec = {f"x{i}": ("real", 0.0, 1.0, False) for i in range(n_dims)}
+    engine, batch = ASK_TELL[method]
+    times = []
+    if engine == "hebo":
+        import pandas as pd
+        from ask_tell_anchors import _seed_globals, hebo_space
+        from hebo.design_space.design_space import DesignSpace
+        from hebo.optimizers.hebo import HEBO
+
+        _seed_globals(0)
+        opt = HEBO(DesignSpace().parse(hebo_space(spec)), scramble_seed=0)
+        opt.observe(pd.DataFrame(U, columns=list(spec)), -y.reshape(-1, 1))
+        for _ in range(repeats):
+            t = time.perf_counter()
+            rec = opt.suggest(n_suggestions=batch)
+            times.append((time.perf_counter() - t) / batch)
+            opt.observe(rec, -_synthetic(rec[list(spec)].to_numpy(float)).reshape(-1, 1))
+        return times
+    from hyperopt import STATUS_OK, fmin, hp, tpe
+
+    # hyperopt has no way to add finished trials: the first n_obs are
+    # evaluated from points_to_evaluate, and a suggestion's time is the gap
+    # between one objective call and the next
+    stamps = []
+
+    def objective(drawn):
+        stamps.append(time.perf_counter())
+        return {"status": STATUS_OK, "loss": -float(_synthetic(
+            np.array([[drawn[k] for k in spec]]))[0])}
+
+    fmin(objective, {k: hp.uniform(k, 0.0, 1.0) for k in spec}, algo=tpe.suggest,
+         max_evals=n_obs + repeats, rstate=np.random.default_rng(0), show_progressbar=False,
+         points_to_evaluate=[dict(zip(spec, map(float, row))) for row in U])
+    return list(np.diff(stamps)[-repeats:])
 
 
 # report -------------------------------------------------------------------------
@@ -350,6 +462,8 @@ def normalize(runs, checkpoints, anchor_runs=None):
 
 def summarize(runs, methods, overhead100, n_evals):
     checkpoints = [c for c in CHECKPOINTS if c <= n_evals] or [n_evals]
+    if n_evals > checkpoints[-1]:
+        checkpoints.append(n_evals)
     problems = sorted({r["problem"] for r in runs})
     seeds = sorted({r["seed"] for r in runs})
     values, best, zero = normalize(runs, checkpoints)
@@ -374,6 +488,8 @@ def summarize(runs, methods, overhead100, n_evals):
         o100 = overhead100.get(m)
         row += f" {1e3 * over[m]:.1f} | " + ("n/a" if o100 is None else f"{1e3 * o100:.1f}")
         lines.append(row + " |")
+    lines += _best_anchor_lines(norm, methods, problems, seeds, checkpoints)
+    lines += _suggest_time_lines(runs, methods)
     lines.append("")
     pairs = sorted({(p, s) for _, p, s in norm})
     lines.append(f"{len(pairs)} (problem, seed) pairs: {len(problems)} problems, seeds "
@@ -386,6 +502,55 @@ def summarize(runs, methods, overhead100, n_evals):
         per.append(f"| {p} | {best[p]:.4f} | {zero[p]:.4f} |"
                    + "".join(f" {c:.1f} |" for c in cells))
     return "\n".join(lines + per)
+
+
+BEST_OF = ("optuna-gp", "optuna-tpe", "skopt")
+
+
+def _best_anchor_lines(norm, methods, problems, seeds, checkpoints):
+    """BayesSearch minus the best of ``BEST_OF`` at each checkpoint, paired.
+
+    The best anchor is the one of highest mean score at that checkpoint,
+    chosen after the run, as in the earlier tables of benchmarks/README.md.
+    """
+    anchors = [m for m in BEST_OF if m in methods]
+    if not anchors or "BayesSearch" not in methods:
+        return []
+    keys = [(p, s) for p in problems for s in seeds
+            if all((m, p, s) in norm for m in anchors + ["BayesSearch"])]
+    mine = np.array([norm["BayesSearch", p, s] for p, s in keys])
+    cells = []
+    for i, c in enumerate(checkpoints):
+        means = {m: np.mean([norm[m, p, s][i] for p, s in keys]) for m in anchors}
+        best = max(means, key=means.get)
+        d = mine[:, i] - np.array([norm[best, p, s][i] for p, s in keys])
+        se = d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else 0.0
+        cells.append(f"@{c}: {best} {means[best]:.1f}, BayesSearch - it {d.mean():+.1f} ± {se:.1f}")
+    return ["", f"Best of {', '.join(anchors)} ({len(keys)} pairs): " + "; ".join(cells) + "."]
+
+
+def _suggest_time_lines(runs, methods):
+    """Mean seconds per candidate of the optimizers that time their own suggestions.
+
+    For HEBO also the mean over the GP's suggestions alone: its first d + 1
+    candidates come from a Sobol design at no cost.
+    """
+    out = []
+    for m in methods:
+        timed = [r for r in runs if r["method"] == m and "suggest_times" in r]
+        if not timed:
+            continue
+        n = sum(sum(r["suggest_sizes"]) for r in timed)
+        line = (f"{m}: optimizer time {1e3 * sum(sum(r['suggest_times']) for r in timed) / n:.0f}"
+                f" ms per candidate ({len(timed)} runs)")
+        if m.startswith("hebo"):
+            model = [(t, k) for r in timed for t, k, before in zip(
+                r["suggest_times"], r["suggest_sizes"], np.cumsum([0] + r["suggest_sizes"]))
+                if before >= 1 + len(_problems()[r["problem"]][3])]
+            line += (f", {1e3 * sum(t for t, _ in model) / sum(k for _, k in model):.0f} ms per "
+                     f"candidate of its GP ({len(model)} calls)")
+        out.append(line + ".")
+    return [""] + out if out else []
 
 
 def _save(path, runs, overhead100):
@@ -405,6 +570,11 @@ def main(argv=None):
                         help="smoke run: 2 problems, 2 seeds, 10 evaluations")
     parser.add_argument("--methods", default="BayesSearch,RandomSearch,skopt,optuna-gp,optuna-tpe")
     parser.add_argument("--problems", default=None, help="comma-separated subset")
+    parser.add_argument("--evals", type=int, default=N_EVALS, help="evaluations per search")
+    parser.add_argument("--no-overhead", action="store_true",
+                        help="skip the timing of one suggestion at 100x8 (a quality run)")
+    parser.add_argument("--overhead-only", action="store_true",
+                        help="only time one suggestion at 100x8 for each of --methods")
     parser.add_argument("--save", default=None, help="write every run to this JSON file")
     parser.add_argument("--load", nargs="+", default=None,
                         help="summarize the runs saved in these JSON files (pooled) of the "
@@ -416,6 +586,10 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     methods = args.methods.split(",")
+    if args.overhead_only:
+        for m in methods:
+            print(f"{m}: {1e3 * overhead_at_100(m):.1f} ms per suggestion at 100x8")
+        return
     reused_runs, reused_overhead = [], {}
     if args.reuse:
         with open(args.reuse) as f:
@@ -429,7 +603,7 @@ def main(argv=None):
     problems = list(_problems())
     if args.problems:
         problems = args.problems.split(",")
-    n_evals, seeds = N_EVALS, args.seeds
+    n_evals, seeds = args.evals, args.seeds
     if args.quick:
         problems, n_evals, seeds = problems[:2], 10, min(seeds, 2)
     start = time.perf_counter()
@@ -452,7 +626,7 @@ def main(argv=None):
             done.setdefault((r["problem"], r["seed"]), set()).add(r["method"])
         runs = [r for r in runs if done[r["problem"], r["seed"]] >= set(methods)]
         n_evals = max(len(r["scores"]) for r in runs)
-        if not overhead100 and not args.quick:
+        if not overhead100 and not args.quick and not args.no_overhead:
             # a run stopped before its end: measure the overhead now
             overhead100 = {m: overhead_at_100(m) for m in methods}
     else:
@@ -469,7 +643,7 @@ def main(argv=None):
             runs.append(r)
             if args.save:
                 _save(args.save, runs, overhead100)
-        if not args.quick:
+        if not args.quick and not args.no_overhead:
             overhead100 = {m: overhead_at_100(m) for m in methods}
         runs += reused_runs
         overhead100.update(reused_overhead)
