@@ -25,6 +25,7 @@ from sktune.report import (
     leaderboard_table,
     ranks,
 )
+from sktune.report._values import is_number
 
 X, y = load_iris(return_X_y=True)
 
@@ -198,6 +199,25 @@ def test_ranks_match_scikit_learn(fitted):
     )
     assert ranks([np.nan, np.nan]).tolist() == [1, 1]
     assert ranks([]).tolist() == []
+
+
+def test_label_texts_of_numpy_and_subclassed_values():
+    # the exact types take a fast path; numpy's and subclasses must read the same
+    class Text(str):
+        pass
+
+    class Ratio(float):
+        pass
+
+    assert label(np.float64(0.000123456)) == label(0.000123456) == "0.0001235"
+    assert label(np.float32(0.5)) == label(Ratio(0.5)) == "0.5"
+    assert label(np.int64(3)) == label(3) == "3"
+    assert label(True) == "True" and label(np.bool_(True)) == repr(np.bool_(True))
+    assert label(Text("rbf")) == label("rbf") == "rbf"
+    assert label(np.float64(1e300) * 10) == "inf"
+    assert label(123456789012345678901234567890, width=10) == "1234567..."
+    assert is_number(np.int64(1)) and is_number(2.5) and is_number(Ratio(1.0))
+    assert not is_number(True) and not is_number(np.bool_(False)) and not is_number("1")
 
 
 def test_label_texts():
