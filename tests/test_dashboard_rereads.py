@@ -2,6 +2,8 @@
 at once but computes its figures again only now and then, so that watching
 a search does not slow it down (benchmarks/dashboard_polling.py)."""
 
+import gc
+
 import pytest
 from sklearn.datasets import load_iris
 from sklearn.svm import SVC
@@ -192,3 +194,49 @@ def test_between_full_reads_a_poll_naming_its_version_gets_the_fresh_summary(
         assert len(counted) == 2 and page["version"] != first["version"]
         assert "unchanged" not in page and page["leaderboard"]["n_rows"] == 6
         store.end_run("completed")
+
+
+@pytest.fixture
+def collector_seen(monkeypatch):
+    """Whether Python's cyclic collector was on while each page was computed."""
+    seen = []
+    leaderboard = _data._leaderboard
+
+    def recording(*args):
+        seen.append(gc.isenabled())
+        return leaderboard(*args)
+
+    monkeypatch.setattr(_data, "_leaderboard", recording)
+    return seen
+
+
+def test_the_collector_is_off_during_a_read_and_on_again_after(tmp_path, collector_seen):
+    path = _written(tmp_path)
+    assert gc.isenabled()
+    page = _page(Reader(Catalog([path])), path)
+    assert page["summary"]["n_candidates"] == 3
+    assert collector_seen == [False]
+    assert gc.isenabled()
+
+
+def test_a_read_that_raises_turns_the_collector_on_again(tmp_path, monkeypatch):
+    path = _written(tmp_path)
+
+    def failing(*args):
+        raise RuntimeError("a figure failed")
+
+    monkeypatch.setattr(_data, "_leaderboard", failing)
+    with pytest.raises(RuntimeError, match="a figure failed"):
+        _page(Reader(Catalog([path])), path)
+    assert gc.isenabled()
+
+
+def test_a_program_that_turned_the_collector_off_keeps_it_off(tmp_path, collector_seen):
+    path = _written(tmp_path)
+    gc.disable()
+    try:
+        _page(Reader(Catalog([path])), path)
+        assert collector_seen == [False]
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -14,7 +14,9 @@ only once the file has gone quiet. The list of experiments reads summaries
 only.
 """
 
+import contextlib
 import datetime
+import gc
 import hashlib
 import itertools
 import math
@@ -498,6 +500,44 @@ def _read_checkpoint(path, rows=None, page=True):
     ``rows`` (a :class:`_Rows`) keeps the records between reads: only those
     written since its last read are read from the file (all without it).
     """
+    with _collector_paused():
+        return _read_page(path, rows, page)
+
+
+class _Pause:
+    """Python's cyclic garbage collector off while any thread reads a page.
+
+    A page's read allocates so many objects that the collector ran full
+    collections over every record kept so far, again and again: half of a
+    read's CPU time at 24,000 candidates (1.7 s against 0.9 s), which a
+    running search pays on a machine with no core to spare. What the read
+    leaves is freed by reference counts; the collector resumes after, as it
+    was (a program that had turned it off keeps it off).
+    """
+
+    def __init__(self):
+        self.lock, self.readers, self.resume = threading.Lock(), 0, False
+
+    @contextlib.contextmanager
+    def __call__(self):
+        with self.lock:
+            if self.readers == 0:
+                self.resume = gc.isenabled()
+                gc.disable()
+            self.readers += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.readers -= 1
+                if self.readers == 0 and self.resume:
+                    gc.enable()
+
+
+_collector_paused = _Pause()
+
+
+def _read_page(path, rows, page):
     rows = _Rows() if rows is None else rows
     try:
         with CheckpointStore(path, read_only=True) as store:
