@@ -214,7 +214,7 @@ def test_label_texts_of_numpy_and_subclassed_values():
     assert label(np.int64(3)) == label(3) == "3"
     assert label(True) == "True" and label(np.bool_(True)) == repr(np.bool_(True))
     assert label(Text("rbf")) == label("rbf") == "rbf"
-    assert label(np.float64(1e300) * 10) == "inf"
+    assert label(np.float64("inf")) == label(float("inf")) == "inf"
     assert label(123456789012345678901234567890, width=10) == "1234567..."
     assert is_number(np.int64(1)) and is_number(2.5) and is_number(Ratio(1.0))
     assert not is_number(True) and not is_number(np.bool_(False)) and not is_number("1")
