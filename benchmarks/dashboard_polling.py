@@ -32,7 +32,8 @@ spare; the plain conditions are the main result.
 
 ``--windows`` measures instead within one long search, which resolves a
 smaller cost than whole searches compared round by round: a grid search of
-decision trees on the digits data (3 folds, ``n_jobs=1``, checkpoint on)
+decision trees on the digits data (3 folds, ``n_jobs=1``, checkpoint on;
+``--n-jobs 2`` on a two-core machine leaves the dashboard no core of its own)
 runs for ``--duration`` seconds while a client process alternates silent
 windows and polling windows of ``--window`` seconds each (silent, page,
 silent, fast, silent, page, ...), polling the search's endpoint as the
@@ -53,13 +54,16 @@ page that falls due in a silent window is made at the next polling
 window's first poll, so the polling windows carry the full reads of the
 whole run.
 
-    python benchmarks/dashboard_polling.py --windows [--duration 560] [--window 2] [--fast-ms 50]
+    python benchmarks/dashboard_polling.py --windows [--duration 560] [--window 2] \
+        [--fast-ms 50] [--n-jobs 1]
 """
 
 import argparse
 import contextlib
+import functools
 import itertools
 import json
+import math
 import os
 import random
 import re
@@ -72,6 +76,9 @@ import urllib.parse
 import urllib.request
 
 # The client process imports nothing heavy: its start must not load the CPU.
+
+# a poll this many times slower than the condition's median got a full read
+_FULL_READ_TIMES = 5
 
 
 def page_interval():
@@ -130,11 +137,39 @@ def client(base, interval, name, stop_file):
     print(json.dumps({"served": served, "latency_ms": 1000 * statistics.median(latencies)}))
 
 
+def _stat(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
+
+
 def _cpu_seconds(pid):
     """User and system CPU time of process ``pid`` (Linux's /proc)."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
+    fields = _stat(pid)
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _tree_cpu_seconds(pid, exclude=()):
+    """:func:`_cpu_seconds` of ``pid`` and of every process descended from it
+    (the workers of a search with ``n_jobs`` > 1) but those of ``exclude``
+    and theirs (the dashboard and the client are children of the search's
+    process too)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                parents[int(entry)] = int(_stat(entry)[1])
+    tree, total = {pid}, 0.0
+    for child in parents:
+        ancestor = child
+        while (ancestor in parents and ancestor not in tree and ancestor not in exclude
+               and ancestor > 1):
+            ancestor = parents[ancestor]
+        if ancestor in tree:
+            tree.add(child)
+    for member in tree:
+        with contextlib.suppress(OSError):
+            total += _cpu_seconds(member)
+    return total
 
 
 def _dashboard(folder):
@@ -212,17 +247,25 @@ def _row(name, runs, base, polls):
 
 # --windows: one long search, silent and polling windows -------------------
 
-def _long_search(path, max_time):
-    """A grid search of about 48,000 trees: every candidate is listed in
+def _long_search(path, max_time, n_jobs=1):
+    """A grid search of 48,000 trees: every candidate is listed in
     microseconds (a random search of that size draws them one by one before
-    its first fit), and ``max_time`` ends it long before the grid does."""
+    its first fit), and ``max_time`` ends it long before the grid does.
+
+    The grid's last key varies fastest, so the parameter that sets a fit's
+    cost (``max_depth``) is last and runs through its 12 values in about a
+    third of a second: every window holds several of its cycles. With the
+    cost set by a slower axis (a cycle of 240 candidates, 7 s) neighbouring
+    windows differed by the part of the cycle they held, and the ratio of a
+    window to its silent neighbours had a standard deviation of 0.30
+    instead of 0.07 (60 s silent searches)."""
     from sklearn.tree import DecisionTreeClassifier
 
     import sktune
 
-    grid = {"max_depth": list(range(1, 13)), "min_samples_leaf": list(range(1, 21)),
-            "ccp_alpha": [i / 4000 for i in range(200)]}
-    return sktune.GridSearch(DecisionTreeClassifier(random_state=0), grid, cv=3, n_jobs=1,
+    grid = {"ccp_alpha": [i / 40000 for i in range(2000)], "class_weight": [None, "balanced"],
+            "max_depth": list(range(1, 13))}
+    return sktune.GridSearch(DecisionTreeClassifier(random_state=0), grid, cv=3, n_jobs=n_jobs,
                              refit=False, max_time=max_time, checkpoint=path)
 
 
@@ -245,7 +288,8 @@ def _window(page, interval, seconds, pids, rng):
     polling: its ends (Unix time, a polling window ends with its last answer),
     CPU seconds of the search's and the dashboard's processes and of this one
     at its ends, and the latencies."""
-    cpu = [_cpu_seconds(pid) for pid in pids] + [time.process_time()]
+    search = functools.partial(_tree_cpu_seconds, pids[0], exclude={pids[1], os.getpid()})
+    cpu = [search(), _cpu_seconds(pids[1]), time.process_time()]
     start = time.time()
     if interval is None:
         time.sleep(seconds)
@@ -255,7 +299,7 @@ def _window(page, interval, seconds, pids, rng):
         latencies, page[1] = _poll(page[0], interval, start + seconds,
                                    rng.uniform(0, min(interval, seconds)), page[1])
     end = time.time()
-    after = [_cpu_seconds(pid) for pid in pids] + [time.process_time()]
+    after = [search(), _cpu_seconds(pids[1]), time.process_time()]
     return {"interval": interval, "start": start, "end": end, "cpu": [cpu, after],
             "latencies": latencies}
 
@@ -312,16 +356,46 @@ def _window_stats(windows, finished):
 
 
 def _triples(stats, interval):
-    """(wall, CPU) ratios of each polling window at ``interval`` to its silent
-    neighbours: their mean rate over its rate, its CPU per candidate over theirs."""
+    """(wall, CPU, full read) of each polling window at ``interval`` against its
+    silent neighbours: their mean rate over its rate, its CPU per candidate
+    over theirs, and whether one of its polls got a full read of the page
+    (an answer over ``_FULL_READ_TIMES`` times the condition's median and
+    over 0.1 s)."""
+    polls = [x for s in stats if s["interval"] == interval for x in s["latencies"]]
+    slow = max(0.1, _FULL_READ_TIMES * statistics.median(polls)) if polls else math.inf
     out = []
     for i in range(1, len(stats) - 1):
         if stats[i]["interval"] != interval:
             continue
         before, w, after = stats[i - 1], stats[i], stats[i + 1]
         out.append(((before["rate"] + after["rate"]) / 2 / w["rate"],
-                    w["cpu"] / ((before["cpu"] + after["cpu"]) / 2)))
+                    w["cpu"] / ((before["cpu"] + after["cpu"]) / 2),
+                    max(w["latencies"], default=0.0) > slow))
     return out
+
+
+def open_throughout(triples):
+    """The slowdown of a page open all the time, from the polling windows' ratios.
+
+    Full reads fall due on the clock, whatever the windows, and are made at
+    the next poll, so the polling windows (half of the time) carry them all:
+    twice their share. The windows without a full read give the cost of the
+    polls alone; half the excess of the windows with one is added to it.
+    """
+    polls = [t[0] for t in triples if not t[2]]
+    base = statistics.mean(polls) if polls else 1.0
+    return base + (statistics.mean(t[0] for t in triples) - base) / 2
+
+
+def _open_row(name, triples, draws=10000, seed=0):
+    rng = random.Random(seed)
+    values = sorted(open_throughout(rng.choices(triples, k=len(triples)))
+                    for _ in range(draws))
+    low, high = values[int(0.025 * draws)], values[int(0.975 * draws) - 1]
+    reads = sum(t[2] for t in triples)
+    alone = paired([t[0] for t in triples if not t[2]], statistic=statistics.mean, digits=4)
+    return (f"| {name} | {len(triples)} | {reads} | {alone} "
+            f"| {open_throughout(triples):.4f} [{low:.4f}, {high:.4f}] |")
 
 
 def _window_row(name, stats, triples):
@@ -358,16 +432,28 @@ def windows_main(args, conditions):
              str(server.pid), str(args.window), str(args.settle), str(until),
              *map(str, intervals)], stdout=subprocess.PIPE, text=True)
         assert client.stdout.readline().strip() == "ready"
-        _long_search(os.path.join(folder, name), until - time.time()).fit(X, y)
+        _long_search(os.path.join(folder, name), until - time.time(), args.n_jobs).fit(X, y)
         windows = json.loads(client.communicate(timeout=600)[0])
     finally:
         server.terminate()
         server.wait()
     finished = _finished_times(os.path.join(folder, name))
-    stats = _window_stats(windows, finished)
-    print(f"{len(finished)} candidates x 3 folds in {args.duration:g} s, {len(stats)} windows "
-          f"of {args.window:g} s; load average {load[0]:.2f} at the start, "
-          f"{os.getloadavg()[0]:.2f} at the end")
+    print(f"n_jobs={args.n_jobs}: {len(finished)} candidates x 3 folds in {args.duration:g} s, "
+          f"{len(windows)} windows of {args.window:g} s; load average {load[0]:.2f} at the "
+          f"start, {os.getloadavg()[0]:.2f} at the end")
+    if args.save:
+        with open(args.save, "w") as f:
+            json.dump({"windows": windows, "finished": finished.tolist(),
+                       "conditions": conditions}, f)
+    windows_tables(windows, finished, conditions)
+
+
+def windows_tables(windows, finished, conditions):
+    """The tables of a ``--windows`` run: each window against its silent neighbours,
+    then the estimate for a page open all the time."""
+    import numpy as np
+
+    stats = _window_stats(windows, np.asarray(finished))
     print("| dashboard | windows | candidates/s (median) | wall x silent: mean [95 % CI] "
           "| windows slower | search CPU per candidate x silent: mean [95 % CI] "
           "| windows slower | search CPU ms per candidate (median) "
@@ -378,6 +464,13 @@ def windows_main(args, conditions):
     for label, interval in conditions.items():
         print(_window_row(label, [s for s in stats if s["interval"] == interval],
                           _triples(stats, interval)))
+    print()
+    print("| dashboard | windows | with a full read | wall x silent without a full read: "
+          "mean [95 % CI] | windows slower | a page open throughout: wall x silent "
+          "[95 % CI] |")
+    print("|---|---|---|---|---|---|")
+    for label, interval in conditions.items():
+        print(_open_row(label, _triples(stats, interval)))
 
 
 def rounds_main(args, conditions):
@@ -441,6 +534,10 @@ def main(argv=None):
                         help="--windows: seconds the search runs")
     parser.add_argument("--window", type=float, default=2.0,
                         help="--windows: seconds of each window")
+    parser.add_argument("--n-jobs", type=int, default=1,
+                        help="--windows: the search's n_jobs (2 on two cores: no core to spare)")
+    parser.add_argument("--save", help="--windows: write the windows to this JSON file")
+    parser.add_argument("--tables", help="--windows: print the tables of a saved run")
     parser.add_argument("--settle", type=float, default=10.0,
                         help="--windows: seconds the page polls before the first window")
     parser.add_argument("--client", nargs=4, help=argparse.SUPPRESS,
@@ -454,6 +551,10 @@ def main(argv=None):
         base, name, search_pid, server_pid, window, settle, until, *intervals = args.window_client
         return window_client(base, name, (int(search_pid), int(server_pid)), float(window),
                              float(settle), [float(i) for i in intervals], float(until))
+    if args.tables:
+        with open(args.tables) as f:
+            saved = json.load(f)
+        return windows_tables(saved["windows"], saved["finished"], saved["conditions"])
     conditions = {f"page ({page_interval():g} s)": page_interval(),
                   f"fast ({args.fast_ms:g} ms)": args.fast_ms / 1000}
     return (windows_main if args.windows else rounds_main)(args, conditions)
