@@ -3,6 +3,7 @@ at once but computes its figures again only now and then, so that watching
 a search does not slow it down (benchmarks/dashboard_polling.py)."""
 
 import gc
+import time
 
 import pytest
 from sklearn.datasets import load_iris
@@ -68,6 +69,24 @@ def test_a_changing_file_is_read_in_full_only_now_and_then(tmp_path, counted, mo
     assert page["leaderboard"]["n_rows"] == 5
     # an unchanged file is never read again
     _page(reader, path)
+    assert len(counted) == 2
+
+
+def test_full_reads_of_a_changing_file_take_at_most_one_percent_of_the_time(
+        tmp_path, counted):
+    path = _written(tmp_path)
+    reader = Reader(Catalog([path]))
+    _page(reader, path)
+    watched = reader._cache[path]
+    # as if the last full read had taken 50 ms, 3 s ago: 60 times its cost
+    watched.read_cost = 0.05
+    watched.read_at = time.monotonic() - 3.0
+    _add(path, "more", 100.0)
+    assert _page(reader, path)["summary"]["n_candidates"] == 4
+    assert len(counted) == 1
+    # 6 s ago: 120 times its cost, a full read is due
+    watched.read_at = time.monotonic() - 6.0
+    assert _page(reader, path)["leaderboard"]["n_rows"] == 4
     assert len(counted) == 2
 
 
