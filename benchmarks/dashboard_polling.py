@@ -382,9 +382,11 @@ def open_throughout(triples):
     twice their share. The windows without a full read give the cost of the
     polls alone; half the excess of the windows with one is added to it.
     """
+    every = statistics.mean(t[0] for t in triples)
     polls = [t[0] for t in triples if not t[2]]
-    base = statistics.mean(polls) if polls else 1.0
-    return base + (statistics.mean(t[0] for t in triples) - base) / 2
+    # no window without a full read: nothing to tell the polls' cost apart by
+    base = statistics.mean(polls) if polls else every
+    return base + (every - base) / 2
 
 
 def _open_row(name, triples, draws=10000, seed=0):
@@ -461,16 +463,17 @@ def windows_tables(windows, finished, conditions):
           "| poll ms median / max |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     print(_window_row("silent", [s for s in stats if s["interval"] is None], []))
+    triples = {interval: _triples(stats, interval) for interval in conditions.values()}
     for label, interval in conditions.items():
         print(_window_row(label, [s for s in stats if s["interval"] == interval],
-                          _triples(stats, interval)))
+                          triples[interval]))
     print()
     print("| dashboard | windows | with a full read | wall x silent without a full read: "
           "mean [95 % CI] | windows slower | a page open throughout: wall x silent "
           "[95 % CI] |")
     print("|---|---|---|---|---|---|")
     for label, interval in conditions.items():
-        print(_open_row(label, _triples(stats, interval)))
+        print(_open_row(label, triples[interval]))
 
 
 def rounds_main(args, conditions):
