@@ -9,7 +9,7 @@ from ...optimizers import AsyncHyperbandPlan, HyperbandJob, HyperbandSchedule
 from ...space import SearchSpace
 from .._base import Batch
 from ._proposer import _Run, with_budget
-from ._resources import _SubsampledTrainCV
+from ._resources import _SubsampledTrainCV, continues
 from ._sampler import BracketSampler
 
 
@@ -47,9 +47,9 @@ class AsyncHyperbandProposer:
         Stratify the training subsamples.
     search : str, default="HyperbandSearch"
         Name used in messages.
-    continue_training : bool, default=True
-        With ``resource="partial_fit"``, continue the fold models of the
-        candidate's previous rung.
+    continue_training : bool or None, default=None
+        Continue the fold models of the candidate's previous rung, as
+        :class:`HyperbandProposer` does.
 
     Attributes
     ----------
@@ -96,13 +96,13 @@ class AsyncHyperbandProposer:
         cv: Any = None,
         stratify: bool = False,
         search: str = "HyperbandSearch",
-        continue_training: bool = True,
+        continue_training: bool | None = None,
     ) -> None:
         self.resource = resource
         self.sampler = sampler
         self.cv = cv
         self.stratify = stratify
-        self._continue = continue_training and resource == "partial_fit"
+        self._continue = continues(continue_training, resource)
         # drawn first, as in the synchronous proposer: the same subsamples and candidates
         self._seed = int(random_state.randint(0, 2**31 - 2**16))
         self.plan = AsyncHyperbandPlan(schedule, n_iterations)

@@ -8,7 +8,7 @@ from numpy.typing import ArrayLike
 from ...optimizers import HyperbandPlan, HyperbandSchedule
 from ...space import SearchSpace
 from .._base import Batch
-from ._resources import _EPOCHS, _SubsampledTrainCV
+from ._resources import _EPOCHS, _SubsampledTrainCV, continues
 from ._sampler import BracketSampler
 
 
@@ -46,8 +46,9 @@ class HyperbandProposer:
     ``sampler="bayes"`` a bracket's configurations are proposed when its
     first rung is asked, from every score known by then.
 
-    With ``resource="partial_fit"`` (and ``continue_training``), a batch
-    whose rungs promote asks for its fitted fold models
+    With continued training (``resource="partial_fit"``, or boosting rounds
+    continued by warm start; see ``continue_training``), a batch whose rungs
+    promote asks for its fitted fold models
     (``Batch.fitted_estimators``); :meth:`tell` keeps those of the promoted
     candidates only, and the next rung's batch hands them over as
     ``Batch.init_estimators``, so their training continues instead of
@@ -78,10 +79,13 @@ class HyperbandProposer:
         Stratify the training subsamples.
     search : str, default="HyperbandSearch"
         Name used in messages.
-    continue_training : bool, default=True
-        With ``resource="partial_fit"``, continue the fold models of the
-        previous rung; ``False`` trains every rung from scratch (the same
-        scores, at a higher cost).
+    continue_training : bool or None, default=None
+        Continue the fold models of the previous rung: ``None`` does with
+        ``resource="partial_fit"`` only; ``True`` also with an estimator
+        parameter as the resource, for an estimator that continues a fitted
+        model when fitted again with a larger budget (boosting with
+        ``warm_start=True``); ``False`` trains every rung from scratch (the
+        same scores, at a higher cost). Never with ``resource="n_samples"``.
 
     Attributes
     ----------
@@ -133,7 +137,7 @@ class HyperbandProposer:
         cv: Any = None,
         stratify: bool = False,
         search: str = "HyperbandSearch",
-        continue_training: bool = True,
+        continue_training: bool | None = None,
     ) -> None:
         self.space = space
         self.schedule = schedule
@@ -142,7 +146,7 @@ class HyperbandProposer:
         self.cv = cv
         self.stratify = stratify
         self.search = search
-        self._continue = continue_training and resource == "partial_fit"
+        self._continue = continues(continue_training, resource)
         self._rng = random_state
         # drawn first, so the candidates do not depend on the resource kind
         self._seed = int(random_state.randint(0, 2**31 - 2**16))

@@ -4,6 +4,12 @@ import inspect
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone, is_classifier
+from sklearn.ensemble import (
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+)
 from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
@@ -154,6 +160,88 @@ def _largest_budget(search, estimator, resource, y, cv, max_resources):
             )
         return int(current), 1
     return max_resources, 1
+
+
+# Boosting whose rounds are the resource. Set to more rounds and fitted
+# again with warm_start=True, a fitted model only adds the new rounds, and
+# ends equal to one trained from scratch (the same trees, for a fixed
+# random_state; checked by the tests) unless early stopping is on: its
+# count of rounds without progress restarts at every fit.
+_BOOSTING_ROUNDS = (
+    ((HistGradientBoostingClassifier, HistGradientBoostingRegressor), "max_iter"),
+    ((GradientBoostingClassifier, GradientBoostingRegressor), "n_estimators"),
+)
+# HistGradientBoosting's early_stopping="auto" is on above this many samples
+_HGB_AUTO_EARLY_STOPPING = 10_000
+
+
+def warm_start_param(estimator, resource):
+    """The ``warm_start`` parameter that lets ``resource`` add rounds to a fit.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The search's estimator (a pipeline's step is found by its prefix).
+    resource : str
+        An estimator parameter name, such as ``"max_iter"`` or
+        ``"gbc__n_estimators"``.
+
+    Returns
+    -------
+    name : str or None
+        ``"warm_start"`` with the resource's prefix, when the resource is the
+        number of rounds of one of scikit-learn's gradient boosting
+        estimators; None otherwise.
+    """
+    prefix, _, name = resource.rpartition("__")
+    owner = estimator.get_params(deep=True).get(prefix) if prefix else estimator
+    for classes, rounds in _BOOSTING_ROUNDS:
+        if isinstance(owner, classes) and name == rounds:
+            return f"{prefix}__warm_start" if prefix else "warm_start"
+    return None
+
+
+def continues_rounds(trainer, resource, searched, n_train):
+    """Whether a promoted candidate can continue its fold models by warm start.
+
+    True when :func:`warm_start_param` finds the boosting estimator and early
+    stopping is off for every candidate, so that a continued model equals one
+    trained from scratch with the larger budget.
+
+    Parameters
+    ----------
+    trainer : estimator object
+        The estimator the candidates are set on.
+    resource : str
+        The search's ``resource``.
+    searched : collection of str
+        The parameter names of the search space.
+    n_train : int
+        Samples of the largest training fold.
+
+    Returns
+    -------
+    bool
+    """
+    key = warm_start_param(trainer, resource)
+    if key is None:
+        return False
+    prefix = key[: -len("warm_start")]
+    params = trainer.get_params(deep=True)
+    if f"{prefix}early_stopping" in params:  # HistGradientBoosting
+        if f"{prefix}early_stopping" in searched:
+            return False
+        stops = params[f"{prefix}early_stopping"]
+        return stops is False or (stops == "auto" and n_train <= _HGB_AUTO_EARLY_STOPPING)
+    stopper = f"{prefix}n_iter_no_change"  # GradientBoosting
+    return stopper not in searched and params[stopper] is None
+
+
+def continues(continue_training, resource):
+    """A proposer's ``continue_training`` argument resolved for ``resource``."""
+    if continue_training is None:
+        return resource == "partial_fit"
+    return bool(continue_training) and resource != "n_samples"
 
 
 def partial_fit_trainer(estimator, y, fit_params):

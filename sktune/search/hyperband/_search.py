@@ -7,7 +7,7 @@ from typing import Literal
 
 import numpy as np
 from joblib import effective_n_jobs
-from sklearn.base import is_classifier
+from sklearn.base import clone, is_classifier
 
 from ..._compat import Interval, StrOptions
 from ...optimizers import HyperbandSchedule
@@ -17,10 +17,12 @@ from ._proposer import HyperbandProposer
 from ._resources import (
     _EPOCHS,
     check_resource,
+    continues_rounds,
     drop_epochs,
     partial_fit_trainer,
     resource_bounds,
     resource_kind,
+    warm_start_param,
 )
 
 _SAMPLERS = ("random", "bayes")
@@ -61,7 +63,14 @@ class HyperbandSearch(BaseSearch):
       ``"n_estimators"``, ``"clf__max_iter"`` in a pipeline), set to
       ``n_resources`` in each candidate; it appears in ``cv_results_["params"]``
       and ``best_params_`` (at ``max_resources``), like in scikit-learn's
-      halving searches;
+      halving searches. When it is the number of rounds of scikit-learn's
+      gradient boosting (``max_iter`` of ``HistGradientBoosting*``,
+      ``n_estimators`` of ``GradientBoosting*``) and early stopping is off,
+      a promoted candidate continues its fold models by ``warm_start`` as
+      with ``"partial_fit"`` below: only the new rounds are trained, and the
+      scores equal those of training from scratch (given an int
+      ``random_state``). ``best_estimator_`` keeps the ``warm_start`` of
+      ``estimator``;
     * ``"partial_fit"``: each cross-validation model is trained by
       ``n_resources`` passes of ``partial_fit`` over its whole training
       fold. A promoted candidate continues its fold models of the previous
@@ -381,7 +390,13 @@ class HyperbandSearch(BaseSearch):
             cv=context.cv,
             stratify=is_classifier(self.estimator),
             search=type(self).__name__,
-            continue_training=self._continue_training,
+            continue_training=self._continue_training and (
+                self.resource == "partial_fit"
+                or continues_rounds(
+                    context.estimator, self.resource, space.names,
+                    max(len(train) for train, _ in context.cv.splits),
+                )
+            ),
         )
         args = (space, self.schedule_, self.resource, context.random_state)
         if self.asynchronous:
@@ -456,11 +471,20 @@ class HyperbandSearch(BaseSearch):
         super().fit(X, y, **params)
         if self.resource == "partial_fit":
             self._unwrap_partial_fit()
+        warm = warm_start_param(self.estimator, self.resource)
+        if warm is not None and hasattr(self, "best_estimator_"):
+            # trained with the trainer's warm_start=True; shown as the user's
+            self.best_estimator_.set_params(**{warm: self.estimator.get_params()[warm]})
         return self
 
     def _trainer(self, X, y, fit_params):
         if self.resource != "partial_fit":
-            return self.estimator
+            warm = warm_start_param(self.estimator, self.resource)
+            if warm is None:
+                return self.estimator
+            # A fresh clone fits from scratch either way; a promoted
+            # candidate's fitted fold model then adds only the new rounds.
+            return clone(self.estimator).set_params(**{warm: True})
         # Candidates are trained by partial_fit passes through this wrapper,
         # which travels in the fit context: the estimator parameter stays the
         # user's during the fit.
