@@ -621,6 +621,33 @@ def _compare_when(per_seed, a_label, b_label, ends):
     return diffs, a_none, b_none
 
 
+def warm_start_pair(problem, repeats, log):
+    """CPU time of one HyperbandSearch with rounds continued by warm start over the
+    same search trained from scratch at every rung (its private switch), back to
+    back in alternating order; the scores are the same."""
+    X_train, _, y_train, _ = problem["data"]
+    ratios = []
+    for rep in range(repeats):
+        cpu = {}
+        for continued in (True, False) if rep % 2 == 0 else (False, True):
+            search = HyperbandSearch(
+                problem["estimator"], problem["space"], resource=problem["resource"],
+                min_resources=problem["min_resources"],
+                max_resources=problem["max_resources"], cv=problem["cv"], n_jobs=1,
+                random_state=rep,
+            )
+            search._continue_training = continued
+            start = time.process_time()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                search.fit(X_train, y_train)
+            cpu[continued] = time.process_time() - start
+        ratios.append(cpu[True] / cpu[False])
+        log(f"  seed {rep}: continued {cpu[True]:.1f} CPU s, from scratch {cpu[False]:.1f} "
+            f"CPU s, ratio {ratios[-1]:.3f}")
+    log(f"median ratio {statistics.median(ratios):.3f}")
+
+
 def _pool(paths):
     """Runs of several ``--save`` files, seeds of each problem in the order given."""
     pooled = {}
@@ -675,7 +702,17 @@ def main(argv=None):
         "--max-iter", type=int, default=None,
         help="largest number of epochs of the mlp problem (27; 81 is the paper's R)",
     )
+    parser.add_argument(
+        "--warm-start-pair", type=int, default=None, metavar="REPEATS",
+        help="only compare HyperbandSearch with boosting rounds continued by warm start "
+        "against training from scratch, REPEATS seeds (the hgb problem)",
+    )
     args = parser.parse_args(argv)
+    if args.warm_start_pair:
+        for name in args.problems.split(","):
+            warm_start_pair(PROBLEMS[name](args.quick, args.max_iter), args.warm_start_pair,
+                            lambda s: print(s, flush=True))
+        return
     if args.load:
         pooled = _pool(args.load)
         for group in args.replace or []:
