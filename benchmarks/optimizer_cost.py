@@ -19,10 +19,14 @@ Two tables, side by side with the anchors in one run:
    ``--candidates`` candidates; wall time per candidate of BayesSearch,
    RandomSearch and scikit-learn's RandomizedSearchCV beside Optuna's
    ``OptunaSearchCV`` with TPE, run in turn ``--search-repeats`` times
-   (medians). The fit costs nothing, so the time is the search's own:
-   proposing, dispatching the folds, scoring and bookkeeping.
+   (medians), and each search's time over TPE's repeat by repeat (the
+   median of those ratios and their quartiles: the machine's speed drifts
+   between repeats more than between the searches of one repeat). The fit
+   costs nothing, so the time is the search's own: proposing, dispatching
+   the folds, scoring and bookkeeping.
 
     python benchmarks/optimizer_cost.py [--sizes 50 100 300 1000] [--candidates 100]
+    python benchmarks/optimizer_cost.py --in-search-only --search-repeats 15
 """
 
 import argparse
@@ -127,7 +131,11 @@ def searches(n_candidates):
 
 
 def in_search_cost(n_candidates, repeats):
-    """name -> median wall seconds per candidate of each search, run in turn."""
+    """name -> wall seconds per candidate of each search, one value per repeat.
+
+    The searches run in turn within each repeat, so that a repeat's ratios
+    compare searches that met the same state of the machine.
+    """
     X, y = make_regression(200, 5, random_state=0)
     makers = searches(n_candidates)
     times = {name: [] for name in makers}
@@ -139,7 +147,31 @@ def in_search_cost(n_candidates, repeats):
             t = time.perf_counter()
             search.fit(X, y)
             times[name].append((time.perf_counter() - t) / n_candidates)
-    return {name: statistics.median(v) for name, v in times.items()}
+    return times
+
+
+def paired_ratios(times, anchor):
+    """Each search's time over ``anchor``'s, repeat by repeat: (median, lower, upper quartile)."""
+    out = {}
+    for name, values in times.items():
+        ratios = sorted(v / a for v, a in zip(values, times[anchor]))
+        q1, _, q3 = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+        out[name] = (statistics.median(ratios), q1, q3)
+    return out
+
+
+def print_in_search(n_candidates, repeats):
+    print(f"Wall time per candidate inside a search (ms), {n_candidates} candidates of a "
+          f"free-to-fit estimator, cv=3, n_jobs=1, {repeats} repeats")
+    times = in_search_cost(n_candidates, repeats)
+    ratios = paired_ratios(times, "OptunaSearchCV (TPE)")
+    print("| search | ms per candidate (median) | x OptunaSearchCV (TPE), median of the "
+          "repeats' ratios | quartiles of the ratio |")
+    print("|---|---|---|---|")
+    for name, values in times.items():
+        median, q1, q3 = ratios[name]
+        print(f"| {name} | {1000 * statistics.median(values):.1f} | {median:.2f} | "
+              f"{q1:.2f} to {q3:.2f} |")
 
 
 def main(argv=None):
@@ -154,8 +186,13 @@ def main(argv=None):
                         help="larger sizes skip scikit-optimize (52 s a suggestion at 300)")
     parser.add_argument("--candidates", type=int, default=100)
     parser.add_argument("--search-repeats", type=int, default=3)
+    parser.add_argument("--in-search-only", action="store_true",
+                        help="only the table of the overhead inside a search")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
+    if args.in_search_only:
+        print_in_search(args.candidates, args.search_repeats)
+        return
 
     print("Optimizer time per suggestion (ms), 8 dimensions")
     header = ["n obs", "BayesSearch plain", "refit", "amortized"] + list(args.anchors)
@@ -174,15 +211,7 @@ def main(argv=None):
         print("| " + " | ".join(row) + " |", flush=True)
 
     print()
-    print(f"Wall time per candidate inside a search (ms), {args.candidates} candidates of a "
-          "free-to-fit estimator, cv=3, n_jobs=1")
-    costs = in_search_cost(args.candidates, args.search_repeats)
-    tpe = costs["OptunaSearchCV (TPE)"]
-    print("| search | ms per candidate | x OptunaSearchCV (TPE) |")
-    print("|---|---|---|")
-    for name, seconds in costs.items():
-        print(f"| {name} | {1000 * seconds:.1f} | {seconds / tpe:.2f} |")
-
+    print_in_search(args.candidates, args.search_repeats)
 
 if __name__ == "__main__":
     main()
