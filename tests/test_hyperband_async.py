@@ -88,6 +88,65 @@ def test_a_small_space_lowers_the_quota():
     assert runs == [0, 0, 1]
 
 
+def test_a_candidate_written_off_by_may_promote_is_never_promoted():
+    plan = _plan(max_resources=27, n_iterations=2)
+    rng = np.random.RandomState(0)
+    written_off, n_promotions = set(), 0
+    while (job := plan.next_job()) is not None:
+        if job.rung > 0:
+            assert (job.run, job.rung - 1, job.candidate) not in written_off
+            n_promotions += 1
+        plan.report(job, rng.uniform() if rng.uniform() > 0.1 else np.nan)
+        if plan.resources_started >= plan.total_resources:
+            continue  # the end writes off every candidate
+        for r, bracket in enumerate(plan._brackets):
+            for k in range(len(bracket.rungs) - 1):
+                for c, _ in plan._finished[r][k]:
+                    if c not in plan._promoted[r][k] and not plan.may_promote(r, k, c):
+                        written_off.add((r, k, c))
+    assert n_promotions > 20
+    # most finished candidates are written off before the budget ends
+    assert len(written_off) > n_promotions
+
+
+def _kept_models_under_asha(n_iterations):
+    """Most fold models an asynchronous proposer held at once, and its promotions without one."""
+    from sktune.search import AsyncHyperbandProposer
+    from sktune.space import SearchSpace
+
+    schedule = HyperbandSchedule.from_resources(1, 27, eta=3)
+    proposer = AsyncHyperbandProposer(
+        SearchSpace({"x": Uniform(0, 1)}), schedule, "max_iter", np.random.RandomState(0),
+        n_iterations=n_iterations, continue_training=True,
+    )
+    rng = np.random.RandomState(1)
+    running, most, cold_promotions = [], 0, 0
+    while True:
+        # four workers: a random one of the running evaluations finishes first
+        while len(running) < 4 and (batch := proposer.ask()) is not None:
+            cold_promotions += batch.more_results["rung"][0] > 0 and not batch.init_estimators
+            running.append(batch)
+        if not running:
+            return most, cold_promotions, len(proposer._models)
+        batch = running.pop(rng.randint(len(running)))
+        if batch.fitted_estimators is not None:
+            batch.fitted_estimators[0] = [object(), object(), object()]
+        proposer.tell(batch, [rng.uniform()])
+        most = max(most, len(proposer._models))
+
+
+def test_asynchronous_continued_training_keeps_only_promotable_models():
+    one_most, one_cold, one_left = _kept_models_under_asha(1)
+    four_most, four_cold, four_left = _kept_models_under_asha(4)
+    # every promotion continues a kept model, and nothing is held at the end
+    assert one_cold == four_cold == 0
+    assert one_left == four_left == 0
+    # a bracket's rung 0 of 27 promotes at most 9: far fewer are kept than
+    # finished, and four times the iterations does not keep four times more
+    assert one_most <= 9 + 3 + 1 + 4
+    assert four_most <= one_most + 4
+
+
 def test_bad_plan_arguments_are_refused():
     with pytest.raises(TypeError, match="'schedule' argument of AsyncHyperbandPlan"):
         AsyncHyperbandPlan("R=9")

@@ -176,6 +176,63 @@ class AsyncHyperbandPlan:
         order = ranked_best_first([score for _, score in finished])[:n_keep]
         return [finished[k][0] for k in order if finished[k][0] not in self._promoted[run][rung]]
 
+    def may_promote(self, run: int, rung: int, candidate: int) -> bool:
+        """Whether ``candidate``, finished at ``rung`` of ``run``, may still be promoted.
+
+        A rung with at most ``m`` results ever promotes only from its top
+        ``m // eta`` at any time, and a result's rank among the rung's
+        results can only fall as more arrive: a candidate ranked below that
+        never will be promoted, nor one the search has no budget left for.
+        Then what it would continue (its fold models) can be let go. ``m``
+        is the run's quota at rung 0; above, the promotions the rung below
+        made plus those it still may make (a rung may promote more than a
+        ``1/eta`` of its results in all, as a promoted result that falls out
+        of the top leaves its place to another).
+
+        Parameters
+        ----------
+        run : int
+            Index into :attr:`runs`.
+        rung : int
+            The rung the candidate finished at.
+        candidate : int
+            Its position among the configurations its run started.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> from sktune.optimizers import AsyncHyperbandPlan, HyperbandSchedule
+        >>> plan = AsyncHyperbandPlan(HyperbandSchedule.from_resources(1, 9, eta=3))
+        >>> jobs = [plan.next_job() for _ in range(9)]  # the first run's 9 configurations
+        >>> for job in jobs:
+        ...     plan.report(job, float(job.candidate))
+        >>> [plan.may_promote(0, 0, c) for c in (8, 6, 5)]  # at most 3 of 9 go on
+        [True, True, False]
+        """
+        if self.resources_started >= self.total_resources:
+            return False
+        if rung >= len(self._brackets[run].rungs) - 1 or candidate in self._promoted[run][rung]:
+            return False
+        most = self.quotas[run]
+        for k in range(rung + 1):
+            still = self._still_promotable(run, k, most)
+            if k == rung:
+                return candidate in still
+            n_arriving = most - len(self._finished[run][k])
+            most = len(self._promoted[run][k]) + len(still) + n_arriving
+        return False  # pragma: no cover - the loop returns at k == rung
+
+    def _still_promotable(self, run, rung, most):
+        """Finished, unpromoted candidates of a rung of at most ``most`` results
+        that rank high enough to be promoted some day."""
+        finished = self._finished[run][rung]
+        order = ranked_best_first([score for _, score in finished])[: most // self.schedule.eta]
+        promoted = self._promoted[run][rung]
+        return {finished[k][0] for k in order if finished[k][0] not in promoted}
+
     def _promotion(self):
         best = None  # (budget level, job); the earliest run wins a tie
         for run, bracket in enumerate(self._brackets):

@@ -119,8 +119,25 @@ class AsyncHyperbandProposer:
         # budget -> its splitter, split once by the evaluator
         self._subsampled: dict[int, _SubsampledTrainCV] = {}
         self._jobs: dict[int, HyperbandJob] = {}  # id(batch) -> its job
-        # (run, candidate) -> the fold models it may continue
-        self._models: dict[tuple[int, int], list] = {}
+        # (run, candidate) -> (rung it finished, the fold models it may continue)
+        self._models: dict[tuple[int, int], tuple[int, list]] = {}
+
+    def _release(self, run):
+        """Let go of the models of ``run``'s candidates that can no longer be promoted.
+
+        Without this every finished candidate's fold models stayed until the
+        search ended (a rung promotes a third of them at eta=3); now at most
+        what a rung may still promote is kept, for the runs still going.
+        """
+        if self.plan.resources_started >= self.plan.total_resources:
+            self._models.clear()  # the search starts nothing more
+            return
+        done = [
+            key for key, (rung, _) in self._models.items()
+            if key[0] == run and not self.plan.may_promote(run, rung, key[1])
+        ]
+        for key in done:
+            del self._models[key]
 
     def _draw(self, run, random):
         n = run.bracket.n_candidates
@@ -180,9 +197,9 @@ class AsyncHyperbandProposer:
         }
         batch = Batch(params, more, self._cv(job.n_resources))
         if self._continue:
-            models = self._models.pop((job.run, job.candidate), None)
-            if models is not None:
-                batch.init_estimators = [models]
+            kept = self._models.pop((job.run, job.candidate), None)
+            if kept is not None:
+                batch.init_estimators = [kept[1]]
             # the top rung's models go on nowhere
             if job.rung < len(run.bracket.rungs) - 1:
                 batch.fitted_estimators = {}
@@ -228,8 +245,10 @@ class AsyncHyperbandProposer:
         self._draws.observe(level, [run.candidates[job.candidate]], [score])
         fitted = batch.fitted_estimators or {}
         if self._continue and fitted.get(0) is not None:
-            # kept until promoted: ASHA may promote any finished candidate later
-            self._models[(job.run, job.candidate)] = fitted[0]
+            # kept while ASHA may still promote the candidate
+            self._models[(job.run, job.candidate)] = (job.rung, fitted[0])
+        if self._continue:
+            self._release(job.run)
         # the batch stays in the results' bookkeeping: it must not hold models
         fitted.clear()
         if batch.init_estimators:

@@ -106,8 +106,10 @@ class HyperbandSearch(BaseSearch):
     would not make, and the last rungs may be left incomplete; the results
     depend on which fits finish first, so they are **not reproducible**
     for a given ``random_state`` (the synchronous default is). With
-    continued training, the fold models of every finished candidate that
-    may still be promoted are kept until the search ends. It needs a joblib
+    continued training, a finished candidate's fold models are kept only
+    while it may still be promoted: a rung of at most ``m`` results promotes
+    only from its top ``m // eta``, so those ranked below go at once, and
+    all go when the budget is spent. It needs a joblib
     backend that returns each fit as it finishes (loky, threading, Dask).
 
     **How the best candidate is chosen.** ``best_index_``, ``best_params_``
