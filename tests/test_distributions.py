@@ -367,6 +367,17 @@ def test_ppf_is_monotone_and_keeps_the_shape(kind, data, u):
     assert all(_cdf_brackets(d, xi, ui) for xi, ui in zip(x, u))
 
 
+@pytest.mark.parametrize("kind", sorted({**CONTINUOUS, **INTEGER}))
+@PROPERTY
+@given(data=st.data(), u=st.lists(unit, min_size=1, max_size=10))
+def test_ppf_without_scipys_checks_is_scipys_ppf_to_the_bit(kind, data, u):
+    d = data.draw({**CONTINUOUS, **INTEGER}[kind])()
+    u = np.asarray(u + [0.0, 1e-13, 0.5, 1.0 - 1e-13, 1.0])
+    direct = d.ppf(u)
+    d.__dict__["_direct"] = None  # scipy's public ppf and isf
+    assert direct.tobytes() == d.ppf(u).tobytes()
+
+
 @pytest.mark.parametrize("kind", sorted({**INTEGER, **CATEGORICAL}))
 @PROPERTY
 @given(data=st.data(), seed=seeds)

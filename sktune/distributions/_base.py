@@ -92,6 +92,7 @@ class Distribution:
         d["_dist"] = frozen
         d["_rounded"] = rounded
         d["_scipy_discrete"] = hasattr(frozen, "dist") and hasattr(frozen.dist, "pmf")
+        d["_direct"] = None if d["_scipy_discrete"] else _direct_quantiles(frozen)
         lo, hi = frozen.support()
         if rounded:
             lo, hi = low - 0.5, high + 0.5
@@ -291,10 +292,13 @@ class Distribution:
         mass = self._fhi - self._flo
         # scipy's checks cost as much on an empty half as on a full one, and
         # a search decodes one value at a time (half of its decode time)
+        ppf, isf = self._dist.ppf, self._dist.isf
+        if self._direct is not None:
+            ppf, isf = self._direct
         if low.any():
-            x[low] = self._dist.ppf(self._flo + flat[low] * mass)
+            x[low] = ppf(self._flo + flat[low] * mass)
         if not low.all():
-            x[~low] = self._dist.isf(self._sfhi + (1.0 - flat[~low]) * mass)
+            x[~low] = isf(self._sfhi + (1.0 - flat[~low]) * mass)
         return x.reshape(q.shape)
 
     def _ppf(self, u):
@@ -454,3 +458,34 @@ def _grid_quantiles(n, bounded):
     if bounded:
         return np.linspace(0.0, 1.0, n)
     return (np.arange(n) + 0.5) / n
+
+
+def _direct_quantiles(frozen):
+    """``(ppf, isf)`` of a scipy frozen continuous distribution without scipy's checks, or None.
+
+    A search decodes one value at a time, and scipy's argument checks and
+    broadcasting cost about 35 us of the 45 us of such a value. Inside
+    ``(0, 1)`` scipy's answer is ``_ppf(q, *shapes) * scale + loc`` (and
+    alike for ``isf``), the hooks a subclass of ``rv_continuous`` defines;
+    these functions compute exactly that, and hand any quantile outside
+    ``(0, 1)`` back to scipy.
+    """
+    dist = getattr(frozen, "dist", None)
+    try:
+        shapes, loc, scale = dist._parse_args(*frozen.args, **frozen.kwds)
+        hooks = dist._ppf, dist._isf
+    except (AttributeError, TypeError):
+        return None
+    shapes = tuple(np.asarray(a, dtype=float) for a in shapes)
+    loc, scale = np.asarray(loc, dtype=float), np.asarray(scale, dtype=float)
+
+    def direct(hook, public):
+        def quantile(q):
+            if not ((q > 0.0) & (q < 1.0)).all():
+                return public(q)
+            return hook(q, *shapes) * scale + loc
+
+        return quantile
+
+    return direct(hooks[0], frozen.ppf), direct(hooks[1], frozen.isf)
+
