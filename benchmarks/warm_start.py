@@ -13,8 +13,9 @@ needs to reach the best score the cold one has after 30 (">30" when it does
 not within 30), per seed and as a median, and the mean best scores of both
 after 10 and 30 evaluations.
 
-``BayesSearch-top3`` is the warm search with the prior's three best rows
-also given as ``initial_candidates``, evaluated first on B.
+``BayesSearch-top3`` (``-top1``) is the warm search with the prior's three
+best rows (its best row) also given as ``initial_candidates``, evaluated
+first on B.
 
 Anchors, warm-started from the same prior rows: scikit-optimize's
 ``Optimizer`` (GP, ``x0``/``y0`` told before the first ask) and Optuna's TPE
@@ -38,10 +39,9 @@ import bayes  # noqa: E402  (sets the one-BLAS-thread environment first)
 
 N_EVALS = 30
 PROBLEMS = ("svr/diabetes:halves", "svr/diabetes:noise", "svc/breast_cancer:halves")
-METHODS = ("BayesSearch", "BayesSearch-top3", "skopt", "optuna-tpe")
-# BayesSearch-top3: the prior told as observations, and its three best rows
+METHODS = ("BayesSearch", "BayesSearch-top3", "BayesSearch-top1", "skopt", "optuna-tpe")
+# BayesSearch-topK: the prior told as observations, and its K best rows
 # evaluated first on the new data (initial_candidates), before the model
-N_TOP = 3
 
 
 def _datasets(problem):
@@ -139,7 +139,7 @@ def run_pair(problem, seed, methods, n_evals=N_EVALS):
         for warm in (False, True):
             start = prior_rows if warm else None
             if method.startswith("BayesSearch"):
-                top = N_TOP if method == "BayesSearch-top3" else 0
+                top = int(method.partition("-top")[2] or 0)
                 scores = list(_bayes(estimator, spec, cv, B, seed, start, n_evals, top)
                               ["mean_test_score"])
             elif method == "skopt":
