@@ -488,4 +488,3 @@ def _direct_quantiles(frozen):
         return quantile
 
     return direct(hooks[0], frozen.ppf), direct(hooks[1], frozen.isf)
-

@@ -217,13 +217,11 @@ class AsyncHyperbandPlan:
         if rung >= len(self._brackets[run].rungs) - 1 or candidate in self._promoted[run][rung]:
             return False
         most = self.quotas[run]
-        for k in range(rung + 1):
-            still = self._still_promotable(run, k, most)
-            if k == rung:
-                return candidate in still
+        for k in range(rung):
             n_arriving = most - len(self._finished[run][k])
-            most = len(self._promoted[run][k]) + len(still) + n_arriving
-        return False  # pragma: no cover - the loop returns at k == rung
+            most = (len(self._promoted[run][k]) + len(self._still_promotable(run, k, most))
+                    + n_arriving)
+        return candidate in self._still_promotable(run, rung, most)
 
     def _still_promotable(self, run, rung, most):
         """Finished, unpromoted candidates of a rung of at most ``most`` results

@@ -125,9 +125,9 @@ class AsyncHyperbandProposer:
     def _release(self, run):
         """Let go of the models of ``run``'s candidates that can no longer be promoted.
 
-        Without this every finished candidate's fold models stayed until the
-        search ended (a rung promotes a third of them at eta=3); now at most
-        what a rung may still promote is kept, for the runs still going.
+        ASHA may promote a finished candidate long after it finished, so its
+        fold models wait; those of a candidate it never can promote go at
+        once, and all go once the budget is spent.
         """
         if self.plan.resources_started >= self.plan.total_resources:
             self._models.clear()  # the search starts nothing more
