@@ -213,5 +213,6 @@ def main(argv=None):
     print()
     print_in_search(args.candidates, args.search_repeats)
 
+
 if __name__ == "__main__":
     main()

@@ -92,7 +92,8 @@ class Distribution:
         d["_dist"] = frozen
         d["_rounded"] = rounded
         d["_scipy_discrete"] = hasattr(frozen, "dist") and hasattr(frozen.dist, "pmf")
-        d["_direct"] = None if d["_scipy_discrete"] else _direct_quantiles(frozen)
+        # (ppf, isf) of the continuous quantile, scipy's own where it cannot be skipped
+        d["_quantiles"] = _direct_quantiles(frozen) or (frozen.ppf, frozen.isf)
         lo, hi = frozen.support()
         if rounded:
             lo, hi = low - 0.5, high + 0.5
@@ -292,9 +293,7 @@ class Distribution:
         mass = self._fhi - self._flo
         # scipy's checks cost as much on an empty half as on a full one, and
         # a search decodes one value at a time (half of its decode time)
-        ppf, isf = self._dist.ppf, self._dist.isf
-        if self._direct is not None:
-            ppf, isf = self._direct
+        ppf, isf = self._quantiles
         if low.any():
             x[low] = ppf(self._flo + flat[low] * mass)
         if not low.all():

@@ -167,10 +167,14 @@ class AsyncHyperbandPlan:
         """
         self.quotas[run] = min(self.quotas[run], int(n))
 
-    def _promotable(self, run, rung):
-        """Positions of rung ``rung`` of ``run`` in its top ``1/eta``, not yet promoted."""
+    def _promotable(self, run, rung, most=None):
+        """Positions of rung ``rung`` of ``run`` in its top ``1/eta``, not yet promoted.
+
+        The top of its ``most`` results if given (the most it can ever hold),
+        else of those finished now.
+        """
         finished = self._finished[run][rung]
-        n_keep = len(finished) // self.schedule.eta
+        n_keep = (len(finished) if most is None else most) // self.schedule.eta
         if n_keep == 0:
             return []
         order = ranked_best_first([score for _, score in finished])[:n_keep]
@@ -212,24 +216,42 @@ class AsyncHyperbandPlan:
         >>> [plan.may_promote(0, 0, c) for c in (8, 6, 5)]  # at most 3 of 9 go on
         [True, True, False]
         """
-        if self.resources_started >= self.total_resources:
-            return False
-        if rung >= len(self._brackets[run].rungs) - 1 or candidate in self._promoted[run][rung]:
-            return False
-        most = self.quotas[run]
-        for k in range(rung):
-            n_arriving = most - len(self._finished[run][k])
-            most = (len(self._promoted[run][k]) + len(self._still_promotable(run, k, most))
-                    + n_arriving)
-        return candidate in self._still_promotable(run, rung, most)
+        return (rung, candidate) in self.promotable_later(run)
 
-    def _still_promotable(self, run, rung, most):
-        """Finished, unpromoted candidates of a rung of at most ``most`` results
-        that rank high enough to be promoted some day."""
-        finished = self._finished[run][rung]
-        order = ranked_best_first([score for _, score in finished])[: most // self.schedule.eta]
-        promoted = self._promoted[run][rung]
-        return {finished[k][0] for k in order if finished[k][0] not in promoted}
+    def promotable_later(self, run: int) -> set[tuple[int, int]]:
+        """``(rung, candidate)`` of every finished result of ``run`` that may still be promoted.
+
+        See :meth:`may_promote`; this answers for a whole run at once.
+
+        Parameters
+        ----------
+        run : int
+            Index into :attr:`runs`.
+
+        Returns
+        -------
+        set of (int, int)
+
+        Examples
+        --------
+        >>> from sktune.optimizers import AsyncHyperbandPlan, HyperbandSchedule
+        >>> plan = AsyncHyperbandPlan(HyperbandSchedule.from_resources(1, 9, eta=3))
+        >>> for job in [plan.next_job() for _ in range(9)]:
+        ...     plan.report(job, float(job.candidate))
+        >>> sorted(plan.promotable_later(0))
+        [(0, 6), (0, 7), (0, 8)]
+        """
+        if self.resources_started >= self.total_resources:
+            return set()
+        out = set()
+        most = self.quotas[run]
+        for k in range(len(self._brackets[run].rungs) - 1):
+            still = self._promotable(run, k, most)
+            out.update((k, c) for c in still)
+            # the results rung k + 1 can ever hold: those it got, and one per
+            # candidate of rung k that may still go on or has yet to finish
+            most = len(self._promoted[run][k]) + len(still) + most - len(self._finished[run][k])
+        return out
 
     def _promotion(self):
         best = None  # (budget level, job); the earliest run wins a tie

@@ -132,11 +132,9 @@ class AsyncHyperbandProposer:
         if self.plan.resources_started >= self.plan.total_resources:
             self._models.clear()  # the search starts nothing more
             return
-        done = [
-            key for key, (rung, _) in self._models.items()
-            if key[0] == run and not self.plan.may_promote(run, rung, key[1])
-        ]
-        for key in done:
+        later = self.plan.promotable_later(run)
+        for key in [k for k, (rung, _) in self._models.items()
+                    if k[0] == run and (rung, k[1]) not in later]:
             del self._models[key]
 
     def _draw(self, run, random):
