@@ -243,7 +243,7 @@ class AsyncHyperbandPlan:
         """
         if self.resources_started >= self.total_resources:
             return set()
-        out = set()
+        out: set[tuple[int, int]] = set()
         most = self.quotas[run]
         for k in range(len(self._brackets[run].rungs) - 1):
             still = self._promotable(run, k, most)
